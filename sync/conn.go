@@ -1,0 +1,321 @@
+package sync
+
+import (
+	"errors"
+	stdsync "sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+
+	"corkboard/board"
+)
+
+// maxFrameMessages caps how many queued messages the writer puts in one
+// frame, so one frame stays a reasonable size for a phone to parse.
+const maxFrameMessages = 512
+
+// conn is one client's WebSocket. It has exactly two goroutines: run reads
+// (and feeds the room), writeLoop writes (and pings). The room and the
+// reader hand messages to the writer through send, a bounded queue; a client
+// whose queue is full is too slow and is disconnected rather than allowed to
+// hold anyone up.
+type conn struct {
+	hub    *Hub
+	ws     *websocket.Conn
+	send   chan outgoing
+	peerID string
+
+	closeOnce stdsync.Once
+	quit      chan struct{} // closed by close: the writer sends a close frame and stops
+	closeCode int           // written once, before quit is closed
+	closeText string
+
+	// Set from the hello before the connection joins its room; read-only after.
+	client string
+	name   string
+}
+
+type outgoing struct {
+	data   []byte
+	queued time.Time
+}
+
+func newConn(h *Hub, ws *websocket.Conn) *conn {
+	return &conn{
+		hub:    h,
+		ws:     ws,
+		send:   make(chan outgoing, h.lim.SendQueue),
+		quit:   make(chan struct{}),
+		peerID: randomID(6),
+	}
+}
+
+// queue hands a message to the writer without ever blocking. If the queue is
+// full the client is disconnected with CloseTooSlow; it may reconnect and
+// resume from the last version it saw.
+func (c *conn) queue(msg []byte) {
+	select {
+	case c.send <- outgoing{data: msg, queued: time.Now()}:
+	default:
+		select {
+		case <-c.quit:
+		default:
+			c.hub.metrics.SlowDisconnects.Add(1)
+			c.close(CloseTooSlow, "too many messages waiting; reconnect to catch up")
+		}
+	}
+}
+
+// close asks the writer to send a close frame with the code and stop.
+// The first call wins.
+func (c *conn) close(code int, text string) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeText = code, text
+		close(c.quit)
+	})
+}
+
+// closeNow sends a close frame and closes the socket from the calling
+// goroutine; for connections whose writer never started.
+func (c *conn) closeNow(code int, text string) {
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(c.hub.lim.WriteWait))
+	c.ws.Close()
+}
+
+// run reads the hello, joins the room and then reads messages until the
+// connection ends. It releases r when it returns.
+func (c *conn) run(r *room) {
+	lim := c.hub.lim
+	defer c.hub.release(r)
+	defer c.close(websocket.CloseNormalClosure, "")
+
+	c.ws.SetReadLimit(lim.MaxMessageBytes)
+	c.ws.SetReadDeadline(time.Now().Add(lim.HelloTimeout))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(lim.PongWait))
+	})
+
+	h, err := c.readHello()
+	if err != nil {
+		code := CloseProtocol
+		var ce *closeError
+		if errors.As(err, &ce) {
+			code = ce.code
+		}
+		c.close(code, board.ErrorMessage(err))
+		return
+	}
+	c.client, c.name = h.client, h.name
+	select {
+	case r.joins <- joinRequest{conn: c, hello: h}:
+	case <-r.done:
+		c.close(websocket.CloseGoingAway, "the server is restarting; reconnect in a moment")
+		return
+	}
+	defer func() {
+		select {
+		case r.leaves <- c:
+		case <-r.done:
+		}
+	}()
+
+	now := time.Now()
+	ops := newRateLimiter(lim.OpsPerSecond, now)
+	cursors := newRateLimiter(lim.CursorsPerSecond, now)
+	for {
+		data, err := c.read()
+		if err != nil {
+			var ce *closeError
+			if errors.As(err, &ce) {
+				c.close(ce.code, ce.text)
+			}
+			return
+		}
+		c.ws.SetReadDeadline(time.Now().Add(lim.PongWait))
+		m, err := decodeClientMsg(data)
+		if err != nil {
+			c.queue(errorMessage(err))
+			continue
+		}
+		switch m.Type {
+		case typeHello:
+			c.queue(errorMessage(board.Errorf(board.EInvalid, "hello was already said on this connection")))
+		case typeOp:
+			req := opRequest{conn: c, seq: *m.Seq, received: time.Now()}
+			if !ops.allow(req.received) {
+				c.hub.metrics.OpsRejected.Add(1)
+				c.reject(req.seq, board.Errorf(board.ERateLimited, "too many changes too fast (the limit is %g a second); this one was not saved", lim.OpsPerSecond))
+				continue
+			}
+			op, err := board.DecodeOp(m.Op)
+			if err == nil {
+				err = c.hub.boardLim.Validate(op)
+			}
+			if err != nil {
+				c.hub.metrics.OpsRejected.Add(1)
+				c.reject(req.seq, err)
+				continue
+			}
+			req.op = op
+			select {
+			case r.ops <- req:
+			case <-r.done:
+				return
+			}
+		case typeCursor:
+			cur, err := m.cursor(c.hub.boardLim)
+			if err != nil {
+				c.queue(errorMessage(err))
+				continue
+			}
+			if !cursors.allow(time.Now()) {
+				continue
+			}
+			select {
+			case r.cursors <- cursorUpdate{conn: c, cursor: cur}:
+			case <-r.done:
+				return
+			}
+		}
+	}
+}
+
+func (c *conn) reject(seq uint64, err error) {
+	c.queue(mustJSON(rejectMsg{Type: typeReject, Seq: seq, Code: board.ErrorCode(err), Message: board.ErrorMessage(err)}))
+}
+
+// closeError is a read that must end the connection with a given code.
+type closeError struct {
+	code int
+	text string
+}
+
+func (e *closeError) Error() string { return e.text }
+
+// read returns the next text frame. Binary frames and invalid UTF-8 end the
+// connection (1003 and 1007, as RFC 6455 says); a frame over the read limit
+// has already been answered with 1009 by the websocket package.
+func (c *conn) read() ([]byte, error) {
+	typ, data, err := c.ws.ReadMessage()
+	if err != nil {
+		return nil, err
+	}
+	if typ != websocket.TextMessage {
+		return nil, &closeError{websocket.CloseUnsupportedData, "binary frames are not part of the protocol; send JSON text"}
+	}
+	if !utf8.Valid(data) {
+		return nil, &closeError{websocket.CloseInvalidFramePayloadData, "the message is not valid UTF-8"}
+	}
+	return data, nil
+}
+
+func (c *conn) readHello() (hello, error) {
+	data, err := c.read()
+	if err != nil {
+		var ce *closeError
+		if errors.As(err, &ce) {
+			return hello{}, &closeError{ce.code, ce.text}
+		}
+		return hello{}, board.Errorf(board.EInvalid, "no hello arrived")
+	}
+	m, err := decodeClientMsg(data)
+	if err != nil {
+		return hello{}, err
+	}
+	if m.Type != typeHello {
+		return hello{}, board.Errorf(board.EInvalid, "the first message must be a hello")
+	}
+	return m.hello(c.hub.boardLim)
+}
+
+// writeLoop writes queued messages, many to a frame, and pings. It owns all
+// writes to the socket and closes it when it returns.
+func (c *conn) writeLoop() {
+	lim := c.hub.lim
+	ping := time.NewTicker(lim.PingPeriod)
+	defer func() {
+		ping.Stop()
+		c.ws.Close()
+	}()
+	batch := make([]outgoing, 0, 64)
+	for {
+		select {
+		case m := <-c.send:
+			batch = append(batch[:0], m)
+		collect:
+			for len(batch) < maxFrameMessages {
+				select {
+				case m := <-c.send:
+					batch = append(batch, m)
+				default:
+					break collect
+				}
+			}
+			if err := c.writeFrame(batch); err != nil {
+				c.close(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(lim.WriteWait)); err != nil {
+				c.close(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-c.quit:
+			if c.closeCode != CloseTooSlow && c.closeCode != websocket.CloseAbnormalClosure {
+				// Deliver what is already queued (a reject, the last
+				// operations) before saying goodbye.
+				c.flushQueued(batch[:0])
+			}
+			if c.closeCode != websocket.CloseAbnormalClosure {
+				c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), time.Now().Add(lim.WriteWait))
+			}
+			return
+		}
+	}
+}
+
+func (c *conn) flushQueued(batch []outgoing) {
+	for {
+		select {
+		case m := <-c.send:
+			batch = append(batch, m)
+			if len(batch) < maxFrameMessages {
+				continue
+			}
+		default:
+		}
+		if len(batch) == 0 {
+			return
+		}
+		if c.writeFrame(batch) != nil {
+			return
+		}
+		batch = batch[:0]
+	}
+}
+
+// writeFrame writes messages as one frame holding a JSON array.
+func (c *conn) writeFrame(batch []outgoing) error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.hub.lim.WriteWait))
+	w, err := c.ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	w.Write([]byte{'['})
+	for i, m := range batch {
+		if i > 0 {
+			w.Write([]byte{','})
+		}
+		w.Write(m.data)
+	}
+	w.Write([]byte{']'})
+	if err := w.Close(); err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, m := range batch {
+		c.hub.metrics.Delivery.Observe(now.Sub(m.queued))
+	}
+	return nil
+}

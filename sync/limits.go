@@ -1,0 +1,135 @@
+package sync
+
+import "time"
+
+// Limits are the sync layer's knobs. The zero value of a field means its
+// default, given in the field's comment; NewHub fills them in.
+type Limits struct {
+	// MaxMessageBytes is the largest frame a client may send. A larger one
+	// closes the connection with 1009. Default 64 KiB: a batch moving 500
+	// notes fits, a novel pasted into a note does not.
+	MaxMessageBytes int64
+	// OpsPerSecond is the sustained rate of operations one connection may
+	// send; it may burst to twice that. Excess operations are rejected with
+	// code rate_limited. Default 100, well above a person dragging a note at
+	// 60 frames per second.
+	OpsPerSecond float64
+	// CursorsPerSecond caps cursor messages per connection; excess ones are
+	// dropped silently, as cursors are only ever a latest position. Default 30.
+	CursorsPerSecond float64
+	// MaxConnsPerBoard is how many connections one board takes; the next is
+	// closed with CloseBoardFull. Default 2,000 (a lecture hall and then some).
+	MaxConnsPerBoard int
+	// SendQueue is how many messages may wait for one client. A client whose
+	// queue overflows is disconnected with CloseTooSlow, so it never slows
+	// the room. Default 1,024.
+	SendQueue int
+	// ResumeWindow is how many recent operations a board keeps in memory
+	// (and, behind a snapshot, on disk) so that a client that was briefly
+	// away gets just what it missed. Default 1,000.
+	ResumeWindow int
+	// SnapshotEvery and SnapshotInterval say when a board writes a snapshot:
+	// after this many operations, or this long after the last one if any
+	// operation came since. Defaults 500 and 30s.
+	SnapshotEvery    int
+	SnapshotInterval time.Duration
+	// IdleTimeout is how long a board with no connections stays loaded.
+	// Default 1 minute.
+	IdleTimeout time.Duration
+	// PingPeriod, PongWait and WriteWait time the connection's health
+	// checks: the server pings every PingPeriod, drops a client it has not
+	// heard from (pong or message) in PongWait, and drops one whose socket
+	// takes longer than WriteWait to take a frame. Defaults 25s, 60s, 10s:
+	// pings often enough to keep proxies from closing idle sockets, and
+	// patient enough for a phone on a weak school Wi-Fi.
+	PingPeriod time.Duration
+	PongWait   time.Duration
+	WriteWait  time.Duration
+	// HelloTimeout is how long a new connection has to send its hello.
+	// Default 10s.
+	HelloTimeout time.Duration
+	// PresenceInterval is how often joins, leaves and cursor moves are sent
+	// out, all coalesced in one message. Default 50ms: 20 updates a second
+	// look smooth, and 50 people moving cursors cost each client 20 frames a
+	// second instead of 1,000.
+	PresenceInterval time.Duration
+}
+
+// DefaultLimits are the limits used where none are configured.
+var DefaultLimits = Limits{
+	MaxMessageBytes:  64 << 10,
+	OpsPerSecond:     100,
+	CursorsPerSecond: 30,
+	MaxConnsPerBoard: 2000,
+	SendQueue:        1024,
+	ResumeWindow:     1000,
+	SnapshotEvery:    500,
+	SnapshotInterval: 30 * time.Second,
+	IdleTimeout:      time.Minute,
+	PingPeriod:       25 * time.Second,
+	PongWait:         60 * time.Second,
+	WriteWait:        10 * time.Second,
+	HelloTimeout:     10 * time.Second,
+	PresenceInterval: 50 * time.Millisecond,
+}
+
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
+	d := DefaultLimits
+	def := func(v, dv any) {
+		switch p := v.(type) {
+		case *int64:
+			if *p <= 0 {
+				*p = dv.(int64)
+			}
+		case *int:
+			if *p <= 0 {
+				*p = dv.(int)
+			}
+		case *float64:
+			if *p <= 0 {
+				*p = dv.(float64)
+			}
+		case *time.Duration:
+			if *p <= 0 {
+				*p = dv.(time.Duration)
+			}
+		}
+	}
+	def(&l.MaxMessageBytes, d.MaxMessageBytes)
+	def(&l.OpsPerSecond, d.OpsPerSecond)
+	def(&l.CursorsPerSecond, d.CursorsPerSecond)
+	def(&l.MaxConnsPerBoard, d.MaxConnsPerBoard)
+	def(&l.SendQueue, d.SendQueue)
+	def(&l.ResumeWindow, d.ResumeWindow)
+	def(&l.SnapshotEvery, d.SnapshotEvery)
+	def(&l.SnapshotInterval, d.SnapshotInterval)
+	def(&l.IdleTimeout, d.IdleTimeout)
+	def(&l.PingPeriod, d.PingPeriod)
+	def(&l.PongWait, d.PongWait)
+	def(&l.WriteWait, d.WriteWait)
+	def(&l.HelloTimeout, d.HelloTimeout)
+	def(&l.PresenceInterval, d.PresenceInterval)
+	return l
+}
+
+// rateLimiter is a token bucket. It is owned by one goroutine (a
+// connection's reader), so it needs no lock.
+type rateLimiter struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func newRateLimiter(rate float64, now time.Time) rateLimiter {
+	return rateLimiter{rate: rate, burst: 2 * rate, tokens: 2 * rate, last: now}
+}
+
+func (l *rateLimiter) allow(now time.Time) bool {
+	l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
+	l.last = now
+	if l.tokens < 1 {
+		return false
+	}
+	l.tokens--
+	return true
+}
