@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"corkboard/assets"
+	"corkboard/board"
+	boardsync "corkboard/sync"
+	"corkboard/views"
+)
+
+// maxAPIBody bounds JSON request bodies; a title is all they carry for now.
+const maxAPIBody = 64 << 10
+
+func handleHome() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		renderPage(w, r, http.StatusOK, views.Home(views.HomePage{Lang: views.English()}))
+	})
+}
+
+// handleCreateBoardForm serves the home page's form: it creates a board and
+// sends the browser to it.
+func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+		title := strings.TrimSpace(r.PostFormValue("title"))
+		if title == "" {
+			title = views.English().Text("home.titleDefault")
+		}
+		b, err := hub.CreateBoard(r.Context(), title)
+		if err != nil {
+			if httpStatus(err) >= 500 {
+				writePageError(w, r, log, err)
+				return
+			}
+			renderPage(w, r, httpStatus(err), views.Home(views.HomePage{Lang: views.English(), Error: board.ErrorMessage(err)}))
+			return
+		}
+		http.Redirect(w, r, "/b/"+b.ID, http.StatusSeeOther)
+	})
+}
+
+func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		b, err := hub.Board(r.Context(), id)
+		if err != nil {
+			writePageError(w, r, log, err)
+			return
+		}
+		p := views.BoardPage{
+			Lang: views.English(), ID: b.ID, Title: b.Title, Version: b.Version,
+			Script: views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: "en"},
+		}
+		for _, n := range b.SortedNotes() {
+			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
+		}
+		renderPage(w, r, http.StatusOK, views.Board(p))
+	})
+}
+
+func handleBoardSocket(hub *boardsync.Hub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hub.ServeBoard(w, r, r.PathValue("id"))
+	})
+}
+
+// boardCreated is the answer to POST /api/boards.
+type boardCreated struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	URL       string `json:"url"`
+	WebSocket string `json:"websocket"`
+}
+
+func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
+	type request struct {
+		Title *string `json:"title"`
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+		if err != nil {
+			writeJSONError(w, r, log, board.Errorf(board.ETooLarge, "the request body is over %d bytes", maxAPIBody))
+			return
+		}
+		var req request
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			writeJSONError(w, r, log, board.JSONError(err))
+			return
+		}
+		title := "Untitled board"
+		if req.Title != nil {
+			title = *req.Title
+		}
+		b, err := hub.CreateBoard(r.Context(), title)
+		if err != nil {
+			writeJSONError(w, r, log, err)
+			return
+		}
+		httpBase, wsBase := baseURL(r)
+		w.Header().Set("Location", "/api/boards/"+b.ID)
+		writeJSON(w, http.StatusCreated, boardCreated{
+			ID: b.ID, Title: b.Title, URL: httpBase + "/b/" + b.ID, WebSocket: wsBase + "/ws/" + b.ID,
+		})
+	})
+}
+
+func handleGetBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := hub.Board(r.Context(), r.PathValue("id"))
+		if err != nil {
+			writeJSONError(w, r, log, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, b)
+	})
+}
+
+func handleHealthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+}
+
+func handleMetrics(hub *boardsync.Hub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		hub.Metrics().WriteTo(w)
+	})
+}
+
+// handleAssets serves the embedded files with an ETag made from their
+// content, so browsers revalidate cheaply and never run a stale script
+// after an upgrade.
+func handleAssets() http.Handler {
+	etags := map[string]string{}
+	fs.WalkDir(assets.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := fs.ReadFile(assets.FS, p)
+			sum := sha256.Sum256(data)
+			etags["/"+p] = `"` + hex.EncodeToString(sum[:8]) + `"`
+		}
+		return nil
+	})
+	files := http.StripPrefix("/assets", http.FileServerFS(assets.FS))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean(strings.TrimPrefix(r.URL.Path, "/assets"))
+		etag, ok := etags[name]
+		if !ok || strings.HasSuffix(name, ".go") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
+
+func handleNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeJSONError(w, r, nil, board.Errorf(board.ENotFound, "there is nothing at %s", r.URL.Path))
+			return
+		}
+		renderPage(w, r, http.StatusNotFound, views.Error(views.ErrorPage{
+			Lang: views.English(), Status: http.StatusNotFound, Title: "Page not found",
+			Message: "There is nothing at this address.",
+		}))
+	})
+}

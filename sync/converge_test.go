@@ -1,0 +1,290 @@
+package sync_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"corkboard/board"
+	boardsync "corkboard/sync"
+	"corkboard/sync/wsclient"
+)
+
+var seedFlag = flag.Uint64("seed", 0, "seed for TestRandomizedConvergence (0: a new one)")
+
+// regressionSeeds are seeds that once failed; they run every time.
+var regressionSeeds = []uint64{}
+
+// TestRandomizedConvergence has several clients make random, conflicting
+// edits and deletes while they randomly disconnect, reconnect, resume and
+// resend. At the end every client's board equals the server's, every
+// acknowledged operation is in the log exactly once, and no deleted note is
+// on the board.
+func TestRandomizedConvergence(t *testing.T) {
+	seeds := append([]uint64{}, regressionSeeds...)
+	if *seedFlag != 0 {
+		seeds = append(seeds, *seedFlag)
+	} else {
+		seeds = append(seeds, uint64(time.Now().UnixNano()))
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("reproduce with: go test ./sync -run TestRandomizedConvergence -seed %d", seed)
+				}
+			})
+			runConvergence(t, seed, 6, 600)
+		})
+	}
+}
+
+// fuzzClient is one simulated person: a stable client id and sequence, the
+// operations not yet acknowledged, and a connection that comes and goes.
+type fuzzClient struct {
+	id      string
+	seq     uint64
+	pending []pendingOp
+	conn    *wsclient.Client
+	frames  chan []wsclient.Message // filled by the connection's reader
+	replica wsclient.Replica
+	acked   map[uint64]bool // seqs acknowledged as applied (not duplicates)
+}
+
+type pendingOp struct {
+	seq uint64
+	op  board.Op
+}
+
+func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	store := boardsync.NewMemStore()
+	// A large resume window keeps the whole log for the final check;
+	// frequent snapshots exercise snapshotting under load.
+	srv := mustServer(t, store, boardsync.Limits{ResumeWindow: 1 << 20, SnapshotEvery: 25, OpsPerSecond: 10000})
+	id := srv.mustBoard(t)
+	url := srv.wsURL(id)
+
+	clients := make([]*fuzzClient, nClients)
+	for i := range clients {
+		clients[i] = &fuzzClient{id: fmt.Sprintf("client-%d", i), acked: map[uint64]bool{}}
+	}
+
+	connect := func(c *fuzzClient) {
+		h := wsclient.Hello{Client: c.id, Name: c.id}
+		if c.replica.Board != nil {
+			h.Since, h.Epoch = c.replica.Board.Version, c.replica.Epoch
+		}
+		conn, rest, err := wsclient.Dial(context.Background(), url, h, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.id, err)
+		}
+		c.conn = conn
+		c.frames = make(chan []wsclient.Message, 100000)
+		frames := c.frames
+		frames <- append([]wsclient.Message{conn.Welcome}, rest...)
+		go func() {
+			defer close(frames)
+			for {
+				msgs, err := conn.Read()
+				if err != nil {
+					return
+				}
+				frames <- msgs
+			}
+		}()
+		// Resend everything not yet acknowledged, in order, with its own seq.
+		for _, p := range c.pending {
+			if err := conn.SendOpSeq(p.seq, p.op); err != nil {
+				break // the next step will find the connection dead
+			}
+		}
+	}
+	handle := func(c *fuzzClient, msgs []wsclient.Message) {
+		for _, m := range msgs {
+			if err := c.replica.Apply(m); err != nil {
+				t.Fatalf("%s: %v", c.id, err)
+			}
+			switch m.Type {
+			case "ack", "reject":
+				if m.Type == "ack" && !m.Duplicate {
+					c.acked[m.Seq] = true
+				}
+				c.pending = slices.DeleteFunc(c.pending, func(p pendingOp) bool { return p.seq == m.Seq })
+			case "error":
+				t.Fatalf("%s: error message %s: %s", c.id, m.Code, m.Message)
+			}
+		}
+	}
+	drain := func(c *fuzzClient) {
+		for {
+			select {
+			case msgs, ok := <-c.frames:
+				if !ok {
+					c.frames = nil
+					return
+				}
+				handle(c, msgs)
+			default:
+				return
+			}
+		}
+	}
+	disconnect := func(c *fuzzClient) {
+		c.conn.WS.Close() // abrupt: no close frame, like a dropped Wi-Fi
+		for msgs := range c.frames {
+			handle(c, msgs) // what had arrived before the drop
+		}
+		c.conn, c.frames = nil, nil
+	}
+	randomNote := func(c *fuzzClient) (string, bool) {
+		if c.replica.Board == nil || len(c.replica.Board.Notes) == 0 {
+			return "", false
+		}
+		notes := c.replica.Board.SortedNotes()
+		return notes[rng.IntN(len(notes))].ID, true
+	}
+	randomOp := func(c *fuzzClient) board.Op {
+		id, ok := randomNote(c)
+		switch r := rng.IntN(100); {
+		case !ok || r < 20:
+			return createOp(uuid.NewString(), rng.Float64()*2000, rng.Float64()*2000)
+		case r < 50:
+			return moveOp(id, rng.Float64()*2000, rng.Float64()*2000)
+		case r < 70:
+			return textOp(id, fmt.Sprintf("%s was here %d", c.id, rng.IntN(1000)))
+		case r < 78:
+			colour := board.Palette[rng.IntN(len(board.Palette))]
+			return board.Op{Kind: board.KindUpdate, ID: id, Set: &board.Patch{Color: &colour}}
+		case r < 88:
+			return deleteOp(id)
+		case r < 92:
+			title := fmt.Sprintf("Title by %s", c.id)
+			return board.Op{Kind: board.KindRename, Title: &title}
+		default:
+			other, _ := randomNote(c)
+			return board.Op{Kind: board.KindBatch, Ops: []board.Op{moveOp(id, 1, 2), moveOp(other, 3, 4)}}
+		}
+	}
+
+	for _, c := range clients {
+		connect(c)
+	}
+	for range steps {
+		c := clients[rng.IntN(len(clients))]
+		if c.conn == nil {
+			if rng.IntN(3) == 0 {
+				connect(c)
+			}
+			continue
+		}
+		switch r := rng.IntN(100); {
+		case r < 65:
+			drain(c)
+			c.seq++
+			op := randomOp(c)
+			c.pending = append(c.pending, pendingOp{c.seq, op})
+			if err := c.conn.SendOpSeq(c.seq, op); err != nil {
+				disconnect(c)
+			}
+		case r < 72:
+			disconnect(c)
+		default:
+			drain(c)
+		}
+	}
+
+	// Everyone comes back and catches up.
+	for _, c := range clients {
+		if c.conn == nil {
+			connect(c)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	var want *board.Board
+	for {
+		b, err := srv.hub.Board(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := true
+		for _, c := range clients {
+			drain(c)
+			if c.frames == nil {
+				t.Fatalf("%s: connection closed", c.id)
+			}
+			if len(c.pending) > 0 || c.replica.Board.Version != b.Version {
+				done = false
+			}
+		}
+		if done {
+			want = b
+			break
+		}
+		if time.Now().After(deadline) {
+			for _, c := range clients {
+				t.Logf("%s: version %d, pending %d", c.id, c.replica.Board.Version, len(c.pending))
+			}
+			t.Fatalf("clients did not catch up with version %d", b.Version)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	wantJSON := mustJSON(t, want.Public())
+	for _, c := range clients {
+		if got := mustJSON(t, c.replica.Board.Public()); got != wantJSON {
+			t.Errorf("%s differs from the server:\n got %s\nwant %s", c.id, got, wantJSON)
+		}
+	}
+
+	// Every acknowledged operation is in the log exactly once, and no
+	// deleted note is on the board.
+	_, log, err := store.LoadBoard(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := map[string]int{}
+	deleted := map[string]bool{}
+	for _, r := range log {
+		var e boardsync.Entry
+		if err := json.Unmarshal(r.Data, &e); err != nil {
+			t.Fatal(err)
+		}
+		applied[fmt.Sprintf("%s/%d", e.Client, e.Seq)]++
+		for _, op := range append([]board.Op{e.Op}, e.Op.Ops...) {
+			if op.Kind == board.KindDelete {
+				deleted[op.ID] = true
+			}
+		}
+	}
+	if uint64(len(log)) != want.Version {
+		t.Errorf("log holds %d records for version %d", len(log), want.Version)
+	}
+	acked := 0
+	for _, c := range clients {
+		for seq := range c.acked {
+			acked++
+			if n := applied[fmt.Sprintf("%s/%d", c.id, seq)]; n != 1 {
+				t.Errorf("%s op %d was acknowledged and applied %d times", c.id, seq, n)
+			}
+		}
+	}
+	for key, n := range applied {
+		if n != 1 {
+			t.Errorf("%s applied %d times", key, n)
+		}
+	}
+	for nid := range deleted {
+		if _, ok := want.Notes[nid]; ok {
+			t.Errorf("deleted note %s is on the board", nid)
+		}
+	}
+	t.Logf("seed %d: %d versions, %d acknowledged, %d notes, %d deleted", seed, want.Version, acked, len(want.Notes), len(deleted))
+}

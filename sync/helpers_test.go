@@ -1,0 +1,208 @@
+package sync_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
+
+	"corkboard/board"
+	boardsync "corkboard/sync"
+	"corkboard/sync/wsclient"
+)
+
+// testServer is a hub behind a real HTTP server on loopback.
+type testServer struct {
+	hub   *boardsync.Hub
+	store boardsync.Store
+	http  *httptest.Server
+}
+
+func mustServer(t *testing.T, store boardsync.Store, lim boardsync.Limits) *testServer {
+	t.Helper()
+	if store == nil {
+		store = boardsync.NewMemStore()
+	}
+	hub := boardsync.NewHub(boardsync.Config{Store: store, Limits: lim, AllowedOrigins: []string{"https://school.example"}})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ws/{id}", func(w http.ResponseWriter, r *http.Request) { hub.ServeBoard(w, r, r.PathValue("id")) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		hub.Shutdown(ctx)
+		srv.Close()
+	})
+	return &testServer{hub: hub, store: store, http: srv}
+}
+
+func (s *testServer) mustBoard(t *testing.T) string {
+	t.Helper()
+	b, err := s.hub.CreateBoard(context.Background(), "Test board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.ID
+}
+
+func (s *testServer) wsURL(id string) string {
+	return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/ws/" + id
+}
+
+// boardJSON returns the server's board, encoded, for byte-for-byte comparisons.
+func (s *testServer) boardJSON(t *testing.T, id string) string {
+	t.Helper()
+	b, err := s.hub.Board(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(b)
+	return string(data)
+}
+
+// client is a test client: a connection, the replica built from what it
+// received, and everything it was told.
+type client struct {
+	t       *testing.T
+	c       *wsclient.Client
+	replica wsclient.Replica
+	acks    map[uint64]wsclient.Message
+	rejects map[uint64]wsclient.Message
+	errors  []wsclient.Message
+	ops     []wsclient.Message
+}
+
+func mustDial(t *testing.T, url string, h wsclient.Hello) *client {
+	t.Helper()
+	if h.Client == "" {
+		h.Client = "c" + uuid.NewString()[:8]
+	}
+	c, rest, err := wsclient.Dial(context.Background(), url, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.WS.Close() })
+	cl := &client{t: t, c: c, acks: map[uint64]wsclient.Message{}, rejects: map[uint64]wsclient.Message{}}
+	cl.handle(append([]wsclient.Message{c.Welcome}, rest...))
+	return cl
+}
+
+func (cl *client) handle(msgs []wsclient.Message) {
+	cl.t.Helper()
+	for _, m := range msgs {
+		switch m.Type {
+		case "ack":
+			cl.acks[m.Seq] = m
+		case "reject":
+			cl.rejects[m.Seq] = m
+		case "error":
+			cl.errors = append(cl.errors, m)
+		case "op":
+			cl.ops = append(cl.ops, m)
+		}
+		if err := cl.replica.Apply(m); err != nil {
+			cl.t.Fatalf("client %s: %v", cl.c.Hello.Client, err)
+		}
+	}
+}
+
+// readUntil reads frames until cond holds, failing after a generous timeout
+// (a hang, not a speed check).
+func (cl *client) readUntil(what string, cond func() bool) {
+	cl.t.Helper()
+	cl.c.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
+	defer cl.c.WS.SetReadDeadline(time.Time{})
+	for !cond() {
+		msgs, err := cl.c.Read()
+		if err != nil {
+			cl.t.Fatalf("client %s waiting for %s: %v", cl.c.Hello.Client, what, err)
+		}
+		cl.handle(msgs)
+	}
+}
+
+func (cl *client) version() uint64 { return cl.replica.Board.Version }
+
+// send sends an op and returns its seq.
+func (cl *client) send(op board.Op) uint64 {
+	cl.t.Helper()
+	seq, err := cl.c.SendOp(op)
+	if err != nil {
+		cl.t.Fatal(err)
+	}
+	return seq
+}
+
+// mustApply sends an op and waits for its ack.
+func (cl *client) mustApply(op board.Op) wsclient.Message {
+	cl.t.Helper()
+	seq := cl.send(op)
+	cl.readUntil(fmt.Sprintf("ack %d", seq), func() bool {
+		if r, ok := cl.rejects[seq]; ok {
+			cl.t.Fatalf("op %d rejected: %s %s", seq, r.Code, r.Message)
+		}
+		_, ok := cl.acks[seq]
+		return ok
+	})
+	return cl.acks[seq]
+}
+
+// readClose reads until the server closes the connection and returns the code.
+func (cl *client) readClose() int {
+	cl.t.Helper()
+	cl.c.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		msgs, err := cl.c.Read()
+		if err != nil {
+			var ce interface{ Error() string }
+			ce = err
+			if code := closeCode(err); code != 0 {
+				return code
+			}
+			cl.t.Fatalf("expected a close frame, got %v", ce)
+		}
+		cl.handle(msgs)
+	}
+}
+
+func f(v float64) *float64 { return &v }
+func s(v string) *string   { return &v }
+
+func createOp(id string, x, y float64) board.Op {
+	return board.Op{Kind: board.KindCreate, Note: &board.NewNote{ID: id, X: f(x), Y: f(y)}}
+}
+
+func moveOp(id string, x, y float64) board.Op {
+	return board.Op{Kind: board.KindUpdate, ID: id, Set: &board.Patch{X: f(x), Y: f(y)}}
+}
+
+func textOp(id, text string) board.Op {
+	return board.Op{Kind: board.KindUpdate, ID: id, Set: &board.Patch{Text: s(text)}}
+}
+
+func deleteOp(id string) board.Op { return board.Op{Kind: board.KindDelete, ID: id} }
+
+func closeCode(err error) int {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return 0
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

@@ -1,0 +1,55 @@
+package views
+
+import (
+	"fmt"
+
+	"github.com/a-h/templ"
+)
+
+// HomePage is what the home page shows.
+type HomePage struct {
+	Lang  Lang
+	Error string // a message from a failed create, shown above the form
+}
+
+// BoardPage is what the board page shows before its script runs.
+type BoardPage struct {
+	Lang    Lang
+	ID      string
+	Title   string
+	Version uint64
+	Notes   []NoteView
+	Script  BoardScript // handed to the page's script as JSON
+}
+
+// NoteView is one note as the page draws it.
+type NoteView struct {
+	ID         string
+	X, Y, W, H float64
+	Z          int64
+	Text       string
+	Color      string
+	Author     string
+}
+
+// Style places the note. The values are numbers the server validated, so
+// building the CSS with Sprintf is safe.
+func (n NoteView) Style() templ.SafeCSS {
+	return templ.SafeCSS(fmt.Sprintf("left:%gpx;top:%gpx;width:%gpx;height:%gpx;z-index:%d", n.X, n.Y, n.W, n.H, n.Z))
+}
+
+// BoardScript is the page script's configuration.
+type BoardScript struct {
+	BoardID string   `json:"boardId"`
+	WSPath  string   `json:"wsPath"`
+	Palette []string `json:"palette"`
+	Lang    string   `json:"lang"`
+}
+
+// ErrorPage is a page for a failed request.
+type ErrorPage struct {
+	Lang    Lang
+	Status  int
+	Title   string
+	Message string
+}
