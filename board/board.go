@@ -99,7 +99,8 @@ func (b *Board) Clone() *Board {
 // SortedNotes returns the notes from bottom to top of the stack (by Z, then
 // id), which is the order to draw them in.
 func (b *Board) SortedNotes() []Note {
-	notes := slices.Collect(maps.Values(b.Notes))
+	notes := make([]Note, 0, len(b.Notes))
+	notes = slices.AppendSeq(notes, maps.Values(b.Notes))
 	slices.SortFunc(notes, func(a, b Note) int {
 		return cmp.Or(cmp.Compare(a.Z, b.Z), cmp.Compare(a.ID, b.ID))
 	})

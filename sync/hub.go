@@ -44,6 +44,8 @@ type Hub struct {
 	committer *committer
 	metrics   *Metrics
 
+	stopCommitter stdsync.Once // Shutdown may be called more than once
+
 	roomsCtx    context.Context // cancelled by Shutdown: every room stops
 	cancelRooms context.CancelFunc
 	roomsDone   stdsync.WaitGroup
@@ -195,7 +197,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		h.roomsDone.Wait()
-		h.committer.stop()
+		h.stopCommitter.Do(h.committer.stop)
 		close(done)
 	}()
 	var err error

@@ -1,0 +1,45 @@
+# Corkboard. `make run` starts the board, `make test` runs every test.
+#
+# Go 1.27.3 is required (the machine's own Go may be older and ignores the
+# toolchain line in go.mod); the go command fetches it through the module proxy.
+export GOTOOLCHAIN := go1.27.3
+
+ADDR ?= :8080
+DB   ?= ./data/corkboard.db
+
+.PHONY: run build test check generate bench fuzz clean
+
+run:
+	@mkdir -p $(dir $(DB))
+	go run ./cmd/corkboard serve -addr $(ADDR) -db $(DB)
+
+build:
+	go build -o bin/corkboard ./cmd/corkboard
+	go build -o bin/boardload ./cmd/boardload
+
+# Every test, with the race detector. Browser tests run when Chromium is
+# installed and say that they were skipped when it is not.
+test:
+	go test -race -count=1 -timeout 20m ./...
+
+# Static checks: vet, formatting, and generated templ files being fresh.
+check:
+	go vet ./...
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	go tool templ generate -check -path ./views || (echo "templ files are stale: run 'make generate' and commit the result"; exit 1)
+	@if command -v node >/dev/null; then node --check assets/*.js; fi
+
+generate:
+	go tool templ generate -path ./views
+
+# The load scenarios of the README (S1 classroom, S2 lecture, S3 school).
+bench: build
+	./cmd/boardload/bench.sh
+
+# A short run of every fuzz target; the seed corpora also run in `make test`.
+fuzz:
+	go test -run XXX -fuzz FuzzApply -fuzztime 30s ./board
+	go test -run XXX -fuzz FuzzDecodeClientMsg -fuzztime 30s ./sync
+
+clean:
+	rm -rf bin

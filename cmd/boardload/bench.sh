@@ -1,0 +1,1 @@
+echo "bench: not yet"

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binary is the corkboard command, built once for the tests that run the
+// real thing.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "corkboard-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "corkboard")
+	out, err := exec.Command("go", "build", "-race", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building corkboard: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// process is a running corkboard binary.
+type process struct {
+	cmd  *exec.Cmd
+	url  string
+	logs *strings.Builder
+	done chan error
+}
+
+var listening = regexp.MustCompile(`url=(http://\S+)`)
+
+// mustStart runs the binary on a free loopback port with the given database
+// and waits until /healthz answers.
+func mustStart(t *testing.T, db string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db}, args...)...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, logs: &strings.Builder{}, done: make(chan error, 1)}
+	urlCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.logs.WriteString(sc.Text() + "\n")
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				urlCh <- m[1]
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+	})
+	select {
+	case p.url = <-urlCh:
+	case err := <-p.done:
+		t.Fatalf("corkboard exited: %v\n%s", err, p.logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("corkboard did not start:\n%s", p.logs)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		resp, err := http.Get(p.url + "/healthz")
+		if err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz never answered: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return p
+}
+
+func (p *process) wsURL(id string) string {
+	return "ws" + strings.TrimPrefix(p.url, "http") + "/ws/" + id
+}
+
+func mustCreateBoard(t *testing.T, base, title string) boardCreated {
+	t.Helper()
+	resp, err := http.Post(base+"/api/boards", "application/json", strings.NewReader(`{"title":`+jsonString(title)+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		body, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST /api/boards: %d %s", resp.StatusCode, body)
+	}
+	var b boardCreated
+	if err := json.NewDecoder(resp.Body).Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func jsonString(s string) string {
+	data, _ := json.Marshal(s)
+	return string(data)
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte(strings.Repeat("this is not bbolt ", 500)), 0o600)
+	noenv := func(string) string { return "" }
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown command", []string{"explode"}, `unknown command "explode"`},
+		{"bad flag", []string{"serve", "-nope"}, "flag provided but not defined"},
+		{"corrupt database", []string{"serve", "-addr", "127.0.0.1:0", "-db", garbage}, "damaged or not a Corkboard database"},
+		{"ping longer than pong", []string{"-ping-period", "2m"}, "must be shorter"},
+		{"bad address", []string{"-addr", "nowhere:99999", "-db", filepath.Join(dir, "x.db")}, "99999"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), tt.args, noenv, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSecondProcessOnSameFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "corkboard.db")
+	mustStart(t, db)
+	out, err := exec.Command(binary, "-addr", "127.0.0.1:0", "-db", db).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "in use by another process") {
+		t.Errorf("second process: %v\n%s", err, out)
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sub", "env.db")
+	env := map[string]string{"CORKBOARD_ADDR": "127.0.0.1:0", "CORKBOARD_DB": db}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, pw, io.Discard); pw.Close() }()
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "listening") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("CORKBOARD_DB was not used: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+}

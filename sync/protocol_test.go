@@ -1,0 +1,515 @@
+package sync_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
+
+	"corkboard/board"
+	boardsync "corkboard/sync"
+	"corkboard/sync/boltstore"
+	"corkboard/sync/wsclient"
+)
+
+func TestResume(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	b := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "b"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	b.readUntil("version 1", func() bool { return b.version() == 1 })
+	since, epoch := b.version(), b.replica.Epoch
+	b.c.WS.Close()
+
+	for i := range 5 {
+		a.mustApply(moveOp(n, float64(i), 0))
+	}
+
+	b2, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "b", Since: since, Epoch: epoch}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b2.Close()
+	if !b2.Welcome.Resumed || b2.Welcome.Board != nil || b2.Welcome.Version != 6 {
+		t.Fatalf("welcome %+v, want a resume at version 6 without a board", b2.Welcome)
+	}
+	var versions []uint64
+	for _, m := range rest {
+		if m.Type == "op" {
+			versions = append(versions, m.Version)
+		}
+	}
+	if got := versions; len(got) != 5 || got[0] != 2 || got[4] != 6 {
+		t.Errorf("got ops %v, want exactly 2..6", got)
+	}
+
+	// A client from another epoch, or too far behind, gets the whole board.
+	for name, h := range map[string]wsclient.Hello{
+		"other epoch": {Client: "c", Since: 3, Epoch: "somethingelse"},
+		"no epoch":    {Client: "c", Since: 3},
+		"from future": {Client: "c", Since: 99, Epoch: epoch},
+	} {
+		c, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), h, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Welcome.Resumed || c.Welcome.Board == nil || len(rest) != 0 {
+			t.Errorf("%s: welcome %+v with %d more messages, want the whole board", name, c.Welcome, len(rest))
+		}
+		c.Close()
+	}
+}
+
+func TestResumeBeyondWindowGetsWholeBoard(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{ResumeWindow: 3})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	for i := range 5 {
+		a.mustApply(moveOp(n, float64(i), 0))
+	}
+	c, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "b", Since: 1, Epoch: a.replica.Epoch}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Welcome.Resumed || c.Welcome.Board == nil || len(rest) != 0 {
+		t.Errorf("welcome %+v, want the whole board", c.Welcome)
+	}
+	// Within the window it still resumes.
+	c2, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "b", Since: 4, Epoch: a.replica.Epoch}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if !c2.Welcome.Resumed || len(rest) != 2 {
+		t.Errorf("welcome %+v with %d ops, want a resume with 2", c2.Welcome, len(rest))
+	}
+}
+
+func TestIdempotentResend(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	first := a.mustApply(createOp(n, 0, 0))
+	a.mustApply(textOp(n, "one"))
+	before := srv.boardJSON(t, id)
+
+	// The same client on a new connection resends both operations.
+	a2 := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	for seq, op := range map[uint64]board.Op{1: createOp(n, 0, 0), 2: textOp(n, "one")} {
+		if err := a2.c.SendOpSeq(seq, op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a2.readUntil("two acks", func() bool { return len(a2.acks) == 2 })
+	for seq, ack := range a2.acks {
+		if !ack.Duplicate {
+			t.Errorf("resent op %d: ack %+v, want a duplicate ack", seq, ack)
+		}
+	}
+	if first.Duplicate {
+		t.Error("first ack says duplicate")
+	}
+	if after := srv.boardJSON(t, id); after != before {
+		t.Errorf("resend changed the board:\n%s\n%s", before, after)
+	}
+	if got := srv.hub.Metrics().OpsDuplicate.Load(); got != 2 {
+		t.Errorf("duplicate counter %d, want 2", got)
+	}
+}
+
+// TestSlowClient: a client that stops reading is disconnected with
+// CloseTooSlow once its queue overflows, and the others keep getting every
+// operation.
+func TestSlowClient(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{SendQueue: 32, OpsPerSecond: 100000})
+	id := srv.mustBoard(t)
+	writer := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "w"})
+	fast := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "f"})
+	slow := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "s"})
+
+	n := uuid.NewString()
+	writer.mustApply(createOp(n, 0, 0))
+	// About 10 MB in all: more than the loopback socket buffers hold, so
+	// the slow client's queue on the server must overflow.
+	text := strings.Repeat("x", 4900)
+	const ops = 2000
+	fastDone := make(chan error, 1)
+	go func() {
+		// The fast client reads as it goes, on its own goroutine.
+		for {
+			msgs, err := fast.c.Read()
+			if err != nil {
+				fastDone <- err
+				return
+			}
+			for _, m := range msgs {
+				if m.Type == "op" && m.Version == ops+1 {
+					fastDone <- nil
+					return
+				}
+			}
+		}
+	}()
+	for i := range ops {
+		writer.mustApply(textOp(n, text[:len(text)-i%50]))
+	}
+	if err := <-fastDone; err != nil {
+		t.Fatalf("the fast client missed operations: %v", err)
+	}
+	if got := srv.hub.Metrics().SlowDisconnects.Load(); got != 1 {
+		t.Errorf("slow disconnects %d, want 1", got)
+	}
+	if code := slow.readClose(); code != boardsync.CloseTooSlow {
+		t.Errorf("slow client closed with %d, want %d", code, boardsync.CloseTooSlow)
+	}
+}
+
+// TestBadInput sends each kind of bad input and checks the documented
+// reply, and that the board is byte-for-byte what it was.
+func TestBadInput(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{MaxMessageBytes: 16 << 10})
+	id := srv.mustBoard(t)
+	other := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	o := mustDial(t, srv.wsURL(other), wsclient.Hello{Client: "o"})
+	foreign := uuid.NewString()
+	o.mustApply(createOp(foreign, 0, 0))
+
+	note := `"` + n + `"`
+	replies := []struct {
+		name, frame string
+		reply, code string // reply is "error" or "reject"
+	}{
+		{"malformed JSON", `{"type":"op",`, "error", board.EInvalid},
+		{"not an object", `[1,2,3]`, "error", board.EInvalid},
+		{"unknown type", `{"type":"shout"}`, "error", board.EInvalid},
+		{"no type", `{"seq":1}`, "error", board.EInvalid},
+		{"missing seq", `{"type":"op","op":{"kind":"delete","id":` + note + `}}`, "error", board.EInvalid},
+		{"zero seq", `{"type":"op","seq":0,"op":{"kind":"delete","id":` + note + `}}`, "error", board.EInvalid},
+		{"extra field", `{"type":"op","seq":10,"op":{"kind":"delete","id":` + note + `},"admin":true}`, "error", board.EInvalid},
+		{"field of another type", `{"type":"op","seq":10,"x":1,"op":{"kind":"delete","id":` + note + `}}`, "error", board.EInvalid},
+		{"wrong type", `{"type":"op","seq":"10","op":{"kind":"delete","id":` + note + `}}`, "error", board.EInvalid},
+		{"second hello", `{"type":"hello","client":"a"}`, "error", board.EInvalid},
+		{"NaN", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"x":NaN}}}`, "error", board.EInvalid},
+		{"infinite", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"x":1e999}}}`, "reject", board.EInvalid},
+		{"huge", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"x":1e300}}}`, "reject", board.EInvalid},
+		{"unknown op field", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"x":1,"rotate":90}}}`, "reject", board.EInvalid},
+		{"op wrong type", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"x":"far"}}}`, "reject", board.EInvalid},
+		{"unknown colour", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"color":"chartreuse"}}}`, "reject", board.EInvalid},
+		{"text too long", `{"type":"op","seq":10,"op":{"kind":"update","id":` + note + `,"set":{"text":"` + strings.Repeat("é", 5001) + `"}}}`, "reject", board.ETooLarge},
+		{"note of another board", `{"type":"op","seq":10,"op":{"kind":"update","id":"` + foreign + `","set":{"x":1}}}`, "reject", board.ENotFound},
+		{"duplicate note id", `{"type":"op","seq":10,"op":{"kind":"create","note":{"id":` + note + `,"x":1,"y":1}}}`, "reject", board.EConflict},
+		{"malformed note id", `{"type":"op","seq":10,"op":{"kind":"delete","id":"../../etc"}}`, "reject", board.EInvalid},
+		{"bad cursor", `{"type":"cursor","x":1}`, "error", board.EInvalid},
+	}
+	for _, tt := range replies {
+		t.Run(tt.name, func(t *testing.T) {
+			before := srv.boardJSON(t, id)
+			nErr, nRej := len(a.errors), len(a.rejects)
+			if err := a.c.SendRaw([]byte(tt.frame)); err != nil {
+				t.Fatal(err)
+			}
+			a.readUntil("a reply", func() bool { return len(a.errors) > nErr || len(a.rejects) > nRej })
+			var got wsclient.Message
+			if len(a.errors) > nErr {
+				got = a.errors[len(a.errors)-1]
+			} else {
+				got = a.rejects[10]
+				delete(a.rejects, 10)
+			}
+			if got.Type != tt.reply || got.Code != tt.code || got.Message == "" {
+				t.Errorf("got %s %q %q, want %s %q with a message", got.Type, got.Code, got.Message, tt.reply, tt.code)
+			}
+			if got.Type == "reject" && got.Seq != 10 {
+				t.Errorf("reject names seq %d, want 10", got.Seq)
+			}
+			if after := srv.boardJSON(t, id); after != before {
+				t.Errorf("board changed:\n%s\n%s", before, after)
+			}
+		})
+	}
+	// The connection survives all of that.
+	a.mustApply(moveOp(n, 5, 5))
+
+	closes := []struct {
+		name string
+		send func(c *websocket.Conn) error
+		code int
+	}{
+		{"over the size limit", func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.TextMessage, []byte(`{"type":"op","seq":99,"op":{"kind":"update","id":`+note+`,"set":{"text":"`+strings.Repeat("x", 20<<10)+`"}}}`))
+		}, websocket.CloseMessageTooBig},
+		{"invalid UTF-8", func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.TextMessage, []byte("{\"type\":\"op\",\"seq\":99,\"op\":{\"kind\":\"rename\",\"title\":\"\xff\xfe\"}}"))
+		}, websocket.CloseInvalidFramePayloadData},
+		{"binary frame", func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.BinaryMessage, []byte(`{"type":"cursor","x":1,"y":1}`))
+		}, websocket.CloseUnsupportedData},
+	}
+	for _, tt := range closes {
+		t.Run(tt.name, func(t *testing.T) {
+			before := srv.boardJSON(t, id)
+			c := mustDial(t, srv.wsURL(id), wsclient.Hello{})
+			if err := tt.send(c.c.WS); err != nil {
+				t.Fatal(err)
+			}
+			if code := c.readClose(); code != tt.code {
+				t.Errorf("closed with %d, want %d", code, tt.code)
+			}
+			if after := srv.boardJSON(t, id); after != before {
+				t.Errorf("board changed")
+			}
+		})
+	}
+}
+
+func TestHelloRequired(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	for name, first := range map[string]string{
+		"op first":       `{"type":"op","seq":1,"op":{"kind":"rename","title":"x"}}`,
+		"bad client id":  `{"type":"hello","client":"has spaces"}`,
+		"no client":      `{"type":"hello"}`,
+		"bad colour":     `{"type":"hello","client":"a","color":"red"}`,
+		"name too long":  `{"type":"hello","client":"a","name":"` + strings.Repeat("n", 61) + `"}`,
+		"malformed json": `{"type":`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ws, _, err := websocket.DefaultDialer.Dial(srv.wsURL(id), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ws.Close()
+			ws.WriteMessage(websocket.TextMessage, []byte(first))
+			_, _, err = ws.ReadMessage()
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != boardsync.CloseProtocol || ce.Text == "" {
+				t.Errorf("got %v, want close %d with a reason", err, boardsync.CloseProtocol)
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{OpsPerSecond: 10})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	const flood = 200
+	for i := range flood {
+		a.send(moveOp(n, float64(i), 0))
+	}
+	a.readUntil("a reply to every op", func() bool { return len(a.acks)+len(a.rejects) == flood+1 })
+	limited := 0
+	for _, r := range a.rejects {
+		if r.Code == board.ERateLimited {
+			limited++
+		}
+	}
+	// The bucket holds 2 seconds' worth; the flood takes far less than
+	// that to send, so most of it is refused, and what was accepted is
+	// exactly what the board's version says.
+	if limited < flood/2 || limited != len(a.rejects) {
+		t.Errorf("%d of %d ops rate limited (%d rejects), want most", limited, flood, len(a.rejects))
+	}
+	b, _ := srv.hub.Board(context.Background(), id)
+	if b.Version != uint64(len(a.acks)) {
+		t.Errorf("version %d after %d acks", b.Version, len(a.acks))
+	}
+}
+
+func TestOriginAndUnknownBoard(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	dial := func(url, origin string) int {
+		h := http.Header{}
+		if origin != "" {
+			h.Set("Origin", origin)
+		}
+		ws, resp, err := websocket.DefaultDialer.Dial(url, h)
+		if err == nil {
+			ws.Close()
+			return http.StatusSwitchingProtocols
+		}
+		if resp == nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	for _, tt := range []struct {
+		name, url, origin string
+		want              int
+	}{
+		{"same origin", srv.wsURL(id), srv.http.URL, http.StatusSwitchingProtocols},
+		{"no origin", srv.wsURL(id), "", http.StatusSwitchingProtocols},
+		{"allowed origin", srv.wsURL(id), "https://school.example", http.StatusSwitchingProtocols},
+		{"foreign origin", srv.wsURL(id), "https://evil.example", http.StatusForbidden},
+		{"unknown board", srv.wsURL(board.NewID()), "", http.StatusNotFound},
+		{"malformed board id", srv.wsURL("nope"), "", http.StatusNotFound},
+	} {
+		if got := dial(tt.url, tt.origin); got != tt.want {
+			t.Errorf("%s: HTTP %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestBoardFull(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{MaxConnsPerBoard: 2})
+	id := srv.mustBoard(t)
+	mustDial(t, srv.wsURL(id), wsclient.Hello{})
+	mustDial(t, srv.wsURL(id), wsclient.Hello{})
+	ws, _, err := websocket.DefaultDialer.Dial(srv.wsURL(id), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.WriteJSON(map[string]string{"type": "hello", "client": "third"})
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != boardsync.CloseBoardFull {
+		t.Errorf("got %v, want close %d", err, boardsync.CloseBoardFull)
+	}
+}
+
+func TestPresence(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Name: "Ada", Color: "#aa0000"})
+	b := mustDial(t, srv.wsURL(id), wsclient.Hello{Name: "Bo", Color: "#00aa00"})
+	if len(b.c.Welcome.Peers) != 1 || b.c.Welcome.Peers[0].Name != "Ada" {
+		t.Errorf("welcome peers %+v, want Ada", b.c.Welcome.Peers)
+	}
+	var seen []wsclient.Message
+	readPresence := func(cl *client, what string, cond func(m wsclient.Message) bool) {
+		cl.c.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
+		defer cl.c.WS.SetReadDeadline(time.Time{})
+		for {
+			msgs, err := cl.c.Read()
+			if err != nil {
+				t.Fatalf("waiting for %s: %v", what, err)
+			}
+			for _, m := range msgs {
+				if m.Type == "presence" {
+					seen = append(seen, m)
+					if cond(m) {
+						return
+					}
+				}
+			}
+		}
+	}
+	readPresence(a, "Bo joining", func(m wsclient.Message) bool { return len(m.Joined) > 0 && m.Joined[len(m.Joined)-1].Name == "Bo" })
+	// Many cursor moves between two ticks arrive as one position.
+	for i := range 20 {
+		b.c.SendCursor(float64(i), 7)
+	}
+	readPresence(a, "Bo's cursor at 19", func(m wsclient.Message) bool {
+		for _, c := range m.Cursors {
+			if c.Name == "Bo" && c.X != nil && *c.X == 19 {
+				return true
+			}
+		}
+		return false
+	})
+	b.c.Close()
+	readPresence(a, "Bo leaving", func(m wsclient.Message) bool { return len(m.Left) == 1 })
+}
+
+func TestShutdownFlushesAndSaysGoingAway(t *testing.T) {
+	path := t.TempDir() + "/corkboard.db"
+	store, err := boltstore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mustServer(t, store, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	for i := range 50 {
+		a.send(moveOp(n, float64(i), 1))
+	}
+	a.readUntil("version 51", func() bool { return a.version() == 51 })
+	want := srv.boardJSON(t, id)
+	if err := srv.hub.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code := a.readClose(); code != websocket.CloseGoingAway {
+		t.Errorf("closed with %d, want going away", code)
+	}
+	store.Close()
+
+	store2, err := boltstore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store2.Close()
+	srv2 := mustServer(t, store2, boardsync.Limits{})
+	if got := srv2.boardJSON(t, id); got != want {
+		t.Errorf("after restart:\n got %s\nwant %s", got, want)
+	}
+}
+
+// failingStore fails every commit after the first `ok` ones.
+type failingStore struct {
+	boardsync.Store
+	ok int
+}
+
+func (s *failingStore) Commit(ctx context.Context, changes []boardsync.Change) error {
+	if s.ok <= 0 {
+		return errors.New("disk full")
+	}
+	s.ok--
+	return s.Store.Commit(ctx, changes)
+}
+
+// TestCommitFailureResets: when the disk refuses a commit, nothing that was
+// not saved stays visible: clients are told to reconnect and get the board
+// as it is on disk, under a new epoch.
+func TestCommitFailureResets(t *testing.T) {
+	store := &failingStore{Store: boardsync.NewMemStore(), ok: 1}
+	srv := mustServer(t, store, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	epoch := a.replica.Epoch
+	a.send(textOp(n, "never saved"))
+	if code := a.readClose(); code != boardsync.CloseReset {
+		t.Fatalf("closed with %d, want %d", code, boardsync.CloseReset)
+	}
+	if _, ok := a.acks[2]; ok {
+		t.Error("an unsaved op was acknowledged")
+	}
+	store.ok = 100
+	b := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a", Since: 2, Epoch: epoch})
+	if b.c.Welcome.Resumed || b.c.Welcome.Epoch == epoch {
+		t.Errorf("welcome %+v: want the whole board under a new epoch", b.c.Welcome)
+	}
+	if got := b.replica.Board.Notes[n].Text; got != "" || b.version() != 1 {
+		t.Errorf("version %d, text %q: the unsaved edit is visible", b.version(), got)
+	}
+	// The client resends its unacknowledged op; now it is saved.
+	if err := b.c.SendOpSeq(2, textOp(n, "never saved")); err != nil {
+		t.Fatal(err)
+	}
+	b.readUntil("ack", func() bool { return len(b.acks) == 1 })
+	if b.acks[2].Duplicate || b.acks[2].Version != 2 {
+		t.Errorf("ack %+v", b.acks[2])
+	}
+}
