@@ -26,11 +26,11 @@ test:
 check:
 	go vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
-	go tool templ generate -check -path ./views || (echo "templ files are stale: run 'make generate' and commit the result"; exit 1)
+	go tool templ generate -check || (echo "templ files are stale: run 'make generate' and commit the result"; exit 1)
 	@if command -v node >/dev/null; then node --check assets/*.js; fi
 
 generate:
-	go tool templ generate -path ./views
+	go tool templ generate
 
 # The load scenarios of the README (S1 classroom, S2 lecture, S3 school).
 bench: build
