@@ -2,6 +2,7 @@ package sync
 
 import (
 	"errors"
+	"io"
 	stdsync "sync"
 	"time"
 	"unicode/utf8"
@@ -10,6 +11,12 @@ import (
 
 	"corkboard/board"
 )
+
+// closeGrace is how long a closing connection waits for the client's side
+// of the closing handshake before the socket is closed. Closing at once
+// with unread data in the socket makes the kernel reset the connection, and
+// the client may then never read the close frame that says why.
+const closeGrace = time.Second
 
 // maxFrameMessages caps how many queued messages the writer puts in one
 // frame, so one frame stays a reasonable size for a phone to parse.
@@ -30,6 +37,7 @@ type conn struct {
 	quit      chan struct{} // closed by close: the writer sends a close frame and stops
 	closeCode int           // written once, before quit is closed
 	closeText string
+	readDone  chan struct{} // closed when the reader has stopped
 
 	// Set from the hello before the connection joins its room; read-only after.
 	client string
@@ -38,16 +46,17 @@ type conn struct {
 
 type outgoing struct {
 	data   []byte
-	queued time.Time
+	queued int64 // monotonic nanoseconds (see monotonic); 8 bytes, not time.Time's 24, as queues are long
 }
 
 func newConn(h *Hub, ws *websocket.Conn) *conn {
 	return &conn{
-		hub:    h,
-		ws:     ws,
-		send:   make(chan outgoing, h.lim.SendQueue),
-		quit:   make(chan struct{}),
-		peerID: randomID(6),
+		hub:      h,
+		ws:       ws,
+		send:     make(chan outgoing, h.lim.SendQueue),
+		quit:     make(chan struct{}),
+		readDone: make(chan struct{}),
+		peerID:   randomID(6),
 	}
 }
 
@@ -56,7 +65,7 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 // resume from the last version it saw.
 func (c *conn) queue(msg []byte) {
 	select {
-	case c.send <- outgoing{data: msg, queued: time.Now()}:
+	case c.send <- outgoing{data: msg, queued: monotonic()}:
 	default:
 		select {
 		case <-c.quit:
@@ -88,6 +97,7 @@ func (c *conn) closeNow(code int, text string) {
 func (c *conn) run(r *room) {
 	lim := c.hub.lim
 	defer c.hub.release(r)
+	defer close(c.readDone)
 	defer c.close(websocket.CloseNormalClosure, "")
 
 	c.ws.SetReadLimit(lim.MaxMessageBytes)
@@ -107,6 +117,9 @@ func (c *conn) run(r *room) {
 		return
 	}
 	c.client, c.name = h.client, h.name
+	// From now on a client that only watches keeps the connection alive
+	// with its pongs alone.
+	c.ws.SetReadDeadline(time.Now().Add(lim.PongWait))
 	select {
 	case r.joins <- joinRequest{conn: c, hello: h}:
 	case <-r.done:
@@ -129,6 +142,9 @@ func (c *conn) run(r *room) {
 			var ce *closeError
 			if errors.As(err, &ce) {
 				c.close(ce.code, ce.text)
+			}
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.drain()
 			}
 			return
 		}
@@ -179,6 +195,15 @@ func (c *conn) run(r *room) {
 			}
 		}
 	}
+}
+
+// drain reads and discards what the client still sends, for a moment, after
+// a frame too big to read: the websocket package has sent the close frame
+// (1009), and this gives the client time to read it before the socket closes.
+func (c *conn) drain() {
+	nc := c.ws.NetConn()
+	nc.SetReadDeadline(time.Now().Add(closeGrace))
+	io.Copy(io.Discard, nc)
 }
 
 func (c *conn) reject(seq uint64, err error) {
@@ -269,6 +294,11 @@ func (c *conn) writeLoop() {
 			}
 			if c.closeCode != websocket.CloseAbnormalClosure {
 				c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), time.Now().Add(lim.WriteWait))
+				// Wait for the client's close (which ends the reader), briefly.
+				select {
+				case <-c.readDone:
+				case <-time.After(closeGrace):
+				}
 			}
 			return
 		}
@@ -313,9 +343,14 @@ func (c *conn) writeFrame(batch []outgoing) error {
 	if err := w.Close(); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := monotonic()
 	for _, m := range batch {
-		c.hub.metrics.Delivery.Observe(now.Sub(m.queued))
+		c.hub.metrics.Delivery.Observe(time.Duration(now - m.queued))
 	}
 	return nil
 }
+
+var processStart = time.Now()
+
+// monotonic returns nanoseconds on the monotonic clock.
+func monotonic() int64 { return int64(time.Since(processStart)) }

@@ -75,8 +75,13 @@ func NewHub(cfg Config) *Hub {
 		h.now = time.Now
 	}
 	h.upgrader = websocket.Upgrader{
-		ReadBufferSize:  4096,
-		WriteBufferSize: 4096,
+		// Zero sizes reuse the HTTP server's 4 KiB buffers, and the pool
+		// lends a write buffer only while a frame is being written: most
+		// connections are idle most of the time, and a thousand idle
+		// connections should not hold megabytes for the collector to scan.
+		ReadBufferSize:  0,
+		WriteBufferSize: 0,
+		WriteBufferPool: &stdsync.Pool{},
 		CheckOrigin:     originChecker(cfg.AllowedOrigins),
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			http.Error(w, reason.Error(), status)

@@ -22,7 +22,8 @@ type Limits struct {
 	MaxConnsPerBoard int
 	// SendQueue is how many messages may wait for one client. A client whose
 	// queue overflows is disconnected with CloseTooSlow, so it never slows
-	// the room. Default 1,024.
+	// the room. Default 256: in a large room one message holds a batch of
+	// operations, so 256 is seconds of backlog.
 	SendQueue int
 	// ResumeWindow is how many recent operations a board keeps in memory
 	// (and, behind a snapshot, on disk) so that a client that was briefly
@@ -61,7 +62,7 @@ var DefaultLimits = Limits{
 	OpsPerSecond:     100,
 	CursorsPerSecond: 30,
 	MaxConnsPerBoard: 2000,
-	SendQueue:        1024,
+	SendQueue:        256,
 	ResumeWindow:     1000,
 	SnapshotEvery:    500,
 	SnapshotInterval: 30 * time.Second,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -41,6 +42,7 @@ type config struct {
 	dbPath         string
 	logLevel       string
 	allowedOrigins string
+	debugAddr      string
 	limits         boardsync.Limits
 	boardLimits    board.Limits
 }
@@ -75,6 +77,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.addr, "addr", envOr("CORKBOARD_ADDR", ":8080"), "address to listen on (env CORKBOARD_ADDR)")
 	fs.StringVar(&cfg.dbPath, "db", envOr("CORKBOARD_DB", "./data/corkboard.db"), "database file; its folder is created (env CORKBOARD_DB)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated origins (https://host) besides this server's own that may open board WebSockets")
 	fs.Int64Var(&cfg.limits.MaxMessageBytes, "max-message-bytes", l.MaxMessageBytes, "largest WebSocket message a client may send")
 	fs.Float64Var(&cfg.limits.OpsPerSecond, "ops-per-second", l.OpsPerSecond, "operations per second one connection may send (bursts to twice that)")
@@ -130,6 +133,14 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.debugAddr != "" {
+		// The profiler gets its own listener so it is never exposed on the
+		// public address by accident.
+		go func() {
+			err := http.ListenAndServe(cfg.debugAddr, debugHandler())
+			log.Error("debug listener stopped", "err", err)
+		}()
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	log.Info("corkboard is listening", "url", "http://"+displayAddr(ln.Addr()), "db", cfg.dbPath)
@@ -153,6 +164,14 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+func debugHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // displayAddr turns a listening address like [::]:8080 into one a person can

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"math/bits"
+	"time"
+)
+
+// hist is a log-linear latency histogram in microseconds: exact below 64 µs,
+// within 1/32 (about 3%) above. Each goroutine keeps its own and they are
+// merged at the end, so recording takes no lock.
+type hist struct {
+	counts [64 * 48]uint64
+	n      uint64
+	max    uint64
+}
+
+func (h *hist) record(d time.Duration) {
+	us := uint64(max(d.Microseconds(), 0))
+	h.counts[histIndex(us)]++
+	h.n++
+	h.max = max(h.max, us)
+}
+
+func histIndex(us uint64) int {
+	if us < 64 {
+		return int(us)
+	}
+	shift := bits.Len64(us) - 6 // keep the top 6 bits
+	return shift*32 + int(us>>shift)
+}
+
+// histValue is the upper bound of bucket i.
+func histValue(i int) uint64 {
+	if i < 64 {
+		return uint64(i)
+	}
+	// Above 64, bucket i holds values whose top six bits are m, shifted.
+	shift := i/32 - 1
+	m := uint64(i - shift*32)
+	return (m+1)<<shift - 1
+}
+
+func (h *hist) merge(o *hist) {
+	for i, c := range o.counts {
+		h.counts[i] += c
+	}
+	h.n += o.n
+	h.max = max(h.max, o.max)
+}
+
+// quantile returns the q-th quantile (0..1) as a duration.
+func (h *hist) quantile(q float64) time.Duration {
+	if h.n == 0 {
+		return 0
+	}
+	rank := uint64(q*float64(h.n-1)) + 1
+	var seen uint64
+	for i, c := range h.counts {
+		seen += c
+		if seen >= rank {
+			return time.Duration(min(histValue(i), h.max)) * time.Microsecond
+		}
+	}
+	return time.Duration(h.max) * time.Microsecond
+}
