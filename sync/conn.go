@@ -24,14 +24,23 @@ const maxFrameMessages = 512
 
 // conn is one client's WebSocket. It has exactly two goroutines: run reads
 // (and feeds the room), writeLoop writes (and pings). The room and the
-// reader hand messages to the writer through send, a bounded queue; a client
+// reader hand messages to the writer through a bounded queue; a client
 // whose queue is full is too slow and is disconnected rather than allowed to
 // hold anyone up.
+//
+// The queue is a slice under a mutex plus a one-slot wake-up channel, not a
+// buffered channel: a channel holds its full capacity from the start, and
+// thousands of mostly idle connections would keep megabytes of pointers for
+// the garbage collector to scan. The writer takes everything queued at once,
+// which is also what puts many messages in one frame.
 type conn struct {
 	hub    *Hub
 	ws     *websocket.Conn
-	send   chan outgoing
 	peerID string
+
+	mu      stdsync.Mutex // guards pending
+	pending []outgoing
+	wake    chan struct{} // one slot: there is something in pending
 
 	closeOnce stdsync.Once
 	quit      chan struct{} // closed by close: the writer sends a close frame and stops
@@ -53,7 +62,7 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 	return &conn{
 		hub:      h,
 		ws:       ws,
-		send:     make(chan outgoing, h.lim.SendQueue),
+		wake:     make(chan struct{}, 1),
 		quit:     make(chan struct{}),
 		readDone: make(chan struct{}),
 		peerID:   randomID(6),
@@ -64,16 +73,47 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 // full the client is disconnected with CloseTooSlow; it may reconnect and
 // resume from the last version it saw.
 func (c *conn) queue(msg []byte) {
-	select {
-	case c.send <- outgoing{data: msg, queued: monotonic()}:
-	default:
+	c.mu.Lock()
+	full := len(c.pending) >= c.hub.lim.SendQueue
+	if !full {
+		c.pending = append(c.pending, outgoing{data: msg, queued: monotonic()})
+	}
+	c.mu.Unlock()
+	if full {
 		select {
 		case <-c.quit:
 		default:
 			c.hub.metrics.SlowDisconnects.Add(1)
 			c.close(CloseTooSlow, "too many messages waiting; reconnect to catch up")
 		}
+		return
 	}
+	select {
+	case c.wake <- struct{}{}:
+	default: // the writer has been woken already
+	}
+}
+
+// takePending swaps the queue for the writer's spare slice and returns what
+// was queued, at most maxFrameMessages.
+func (c *conn) takePending(spare []outgoing) []outgoing {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pending) == 0 {
+		return nil // and keep spare: it must never be pending and a batch at once
+	}
+	if len(c.pending) <= maxFrameMessages {
+		out := c.pending
+		c.pending = spare[:0]
+		return out
+	}
+	out := append(spare[:0], c.pending[:maxFrameMessages]...)
+	c.pending = append(c.pending[:0], c.pending[maxFrameMessages:]...)
+	select {
+	case c.wake <- struct{}{}: // more is waiting
+	default:
+	}
+	return out
 }
 
 // close asks the writer to send a close frame with the code and stop.
@@ -263,21 +303,24 @@ func (c *conn) writeLoop() {
 		ping.Stop()
 		c.ws.Close()
 	}()
-	batch := make([]outgoing, 0, 64)
+	var spare []outgoing
 	for {
 		select {
-		case m := <-c.send:
-			batch = append(batch[:0], m)
-		collect:
-			for len(batch) < maxFrameMessages {
-				select {
-				case m := <-c.send:
-					batch = append(batch, m)
-				default:
-					break collect
-				}
+		case <-c.wake:
+			batch := c.takePending(spare)
+			if len(batch) == 0 {
+				continue
 			}
-			if err := c.writeFrame(batch); err != nil {
+			err := c.writeFrame(batch)
+			// Keep the slice for the next swap, without its messages, and
+			// give back a grown one so a burst does not pin memory forever.
+			clear(batch)
+			if cap(batch) <= 4*maxFrameMessages {
+				spare = batch[:0]
+			} else {
+				spare = nil
+			}
+			if err != nil {
 				c.close(websocket.CloseAbnormalClosure, "")
 				return
 			}
@@ -290,7 +333,7 @@ func (c *conn) writeLoop() {
 			if c.closeCode != CloseTooSlow && c.closeCode != websocket.CloseAbnormalClosure {
 				// Deliver what is already queued (a reject, the last
 				// operations) before saying goodbye.
-				c.flushQueued(batch[:0])
+				c.flushQueued()
 			}
 			if c.closeCode != websocket.CloseAbnormalClosure {
 				c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), time.Now().Add(lim.WriteWait))
@@ -305,23 +348,12 @@ func (c *conn) writeLoop() {
 	}
 }
 
-func (c *conn) flushQueued(batch []outgoing) {
+func (c *conn) flushQueued() {
 	for {
-		select {
-		case m := <-c.send:
-			batch = append(batch, m)
-			if len(batch) < maxFrameMessages {
-				continue
-			}
-		default:
-		}
-		if len(batch) == 0 {
+		batch := c.takePending(nil)
+		if len(batch) == 0 || c.writeFrame(batch) != nil {
 			return
 		}
-		if c.writeFrame(batch) != nil {
-			return
-		}
-		batch = batch[:0]
 	}
 }
 

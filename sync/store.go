@@ -3,7 +3,6 @@ package sync
 import (
 	"cmp"
 	"context"
-	"maps"
 	"slices"
 	stdsync "sync"
 
@@ -112,9 +111,8 @@ func (s *MemStore) Commit(ctx context.Context, changes []Change) error {
 			last = r.Version
 		}
 	}
-	updated := maps.Clone(s.boards)
 	for _, c := range changes {
-		b := *updated[c.BoardID]
+		b := s.boards[c.BoardID]
 		for _, r := range c.Records {
 			b.log = append(b.log, Record{Version: r.Version, Data: slices.Clone(r.Data)})
 		}
@@ -125,8 +123,6 @@ func (s *MemStore) Commit(ctx context.Context, changes []Change) error {
 			i, _ := slices.BinarySearchFunc(b.log, c.TrimBefore, func(r Record, v uint64) int { return cmp.Compare(r.Version, v) })
 			b.log = slices.Clone(b.log[i:])
 		}
-		updated[c.BoardID] = &b
 	}
-	s.boards = updated
 	return nil
 }
