@@ -9,12 +9,14 @@ import (
 // HomePage is what the home page shows.
 type HomePage struct {
 	Lang  Lang
+	Path  string // this page's path, for the language switcher
 	Error string // a message from a failed create, shown above the form
 }
 
 // BoardPage is what the board page shows before its script runs.
 type BoardPage struct {
 	Lang    Lang
+	Path    string // this page's path, for the language switcher
 	ID      string
 	Title   string
 	Version uint64
@@ -40,15 +42,17 @@ func (n NoteView) Style() templ.SafeCSS {
 
 // BoardScript is the page script's configuration.
 type BoardScript struct {
-	BoardID string   `json:"boardId"`
-	WSPath  string   `json:"wsPath"`
-	Palette []string `json:"palette"`
-	Lang    string   `json:"lang"`
+	BoardID string            `json:"boardId"`
+	WSPath  string            `json:"wsPath"`
+	Palette []string          `json:"palette"`
+	Lang    string            `json:"lang"`
+	Strings map[string]string `json:"strings"`
 }
 
 // ErrorPage is a page for a failed request.
 type ErrorPage struct {
 	Lang    Lang
+	Path    string
 	Status  int
 	Title   string
 	Message string

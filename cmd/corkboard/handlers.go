@@ -21,9 +21,26 @@ import (
 // maxAPIBody bounds JSON request bodies; a title is all they carry for now.
 const maxAPIBody = 64 << 10
 
+// pageLang picks the interface language: ?lang= (remembered in a cookie),
+// then the cookie, then the browser's Accept-Language.
+func pageLang(w http.ResponseWriter, r *http.Request) views.Lang {
+	if code := r.URL.Query().Get("lang"); code != "" {
+		if l, ok := views.LangByCode(code); ok {
+			http.SetCookie(w, &http.Cookie{Name: "lang", Value: l.Code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+			return l
+		}
+	}
+	if c, err := r.Cookie("lang"); err == nil {
+		if l, ok := views.LangByCode(c.Value); ok {
+			return l
+		}
+	}
+	return views.NegotiateLang(r.Header.Get("Accept-Language"))
+}
+
 func handleHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		renderPage(w, r, http.StatusOK, views.Home(views.HomePage{Lang: views.English()}))
+		renderPage(w, r, http.StatusOK, views.Home(views.HomePage{Lang: pageLang(w, r), Path: "/"}))
 	})
 }
 
@@ -32,9 +49,10 @@ func handleHome() http.Handler {
 func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+		lang := pageLang(w, r)
 		title := strings.TrimSpace(r.PostFormValue("title"))
 		if title == "" {
-			title = views.English().Text("home.titleDefault")
+			title = lang.Text("home.titleDefault")
 		}
 		b, err := hub.CreateBoard(r.Context(), title)
 		if err != nil {
@@ -42,7 +60,7 @@ func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 				writePageError(w, r, log, err)
 				return
 			}
-			renderPage(w, r, httpStatus(err), views.Home(views.HomePage{Lang: views.English(), Error: board.ErrorMessage(err)}))
+			renderPage(w, r, httpStatus(err), views.Home(views.HomePage{Lang: lang, Path: "/", Error: board.ErrorMessage(err)}))
 			return
 		}
 		http.Redirect(w, r, "/b/"+b.ID, http.StatusSeeOther)
@@ -57,9 +75,10 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writePageError(w, r, log, err)
 			return
 		}
+		lang := pageLang(w, r)
 		p := views.BoardPage{
-			Lang: views.English(), ID: b.ID, Title: b.Title, Version: b.Version,
-			Script: views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: "en"},
+			Lang: lang, Path: "/b/" + b.ID, ID: b.ID, Title: b.Title, Version: b.Version,
+			Script: views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings()},
 		}
 		for _, n := range b.SortedNotes() {
 			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
@@ -174,9 +193,10 @@ func handleNotFound() http.Handler {
 			writeJSONError(w, r, nil, board.Errorf(board.ENotFound, "there is nothing at %s", r.URL.Path))
 			return
 		}
+		lang := pageLang(w, r)
 		renderPage(w, r, http.StatusNotFound, views.Error(views.ErrorPage{
-			Lang: views.English(), Status: http.StatusNotFound, Title: "Page not found",
-			Message: "There is nothing at this address.",
+			Lang: lang, Status: http.StatusNotFound, Title: lang.Text("error.pageNotFound"),
+			Message: lang.Text("error.pageNotFoundText"),
 		}))
 	})
 }

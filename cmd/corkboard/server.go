@@ -89,13 +89,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writePageError answers a page request with an error page.
 func writePageError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status := httpStatus(err)
-	p := views.ErrorPage{Lang: views.English(), Status: status, Message: board.ErrorMessage(err)}
+	lang := pageLang(w, r)
+	p := views.ErrorPage{Lang: lang, Status: status, Message: board.ErrorMessage(err)}
 	switch status {
 	case http.StatusNotFound:
-		p.Title = "Board not found"
-		p.Message = "There is no board at this link. Check that the link was copied whole: board links are long on purpose, so nobody can guess them."
+		p.Title = lang.Text("error.boardNotFound")
+		p.Message = lang.Text("error.boardNotFoundText")
 	default:
-		p.Title = "Something went wrong"
+		p.Title = lang.Text("error.generic")
 		if status >= 500 {
 			log.Error("page failed", "path", r.URL.Path, "err", err)
 		}

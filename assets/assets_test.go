@@ -1,0 +1,23 @@
+package assets
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestClientLogic runs the browser's pure logic tests (state.test.mjs) in
+// node, when node is installed.
+func TestClientLogic(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("SKIPPED: node is not installed, so the client logic tests (assets/*.test.mjs) did not run")
+	}
+	out, err := exec.Command(node, "--test", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "# fail 0") {
+		t.Fatalf("unexpected node output:\n%s", out)
+	}
+}

@@ -1,0 +1,138 @@
+// render.js: draws the board model into the page. Notes are keyed by id and
+// their elements reused, so a change touches only what changed; note text
+// goes through textContent only.
+
+export class Renderer {
+  constructor({ boardEl, viewportEl, cursorsEl, strings }) {
+    this.boardEl = boardEl;
+    this.viewportEl = viewportEl;
+    this.cursorsEl = cursorsEl;
+    this.t = strings;
+    this.els = new Map(); // note id -> element
+    // Adopt the notes the server rendered, so the page does not flash.
+    for (const el of boardEl.querySelectorAll(".note[data-id]")) this.els.set(el.dataset.id, el);
+    this.cursorEls = new Map();
+  }
+
+  /** notes draws every note of view. ui says what is selected, being
+   * dragged or edited here, and who edits what elsewhere. */
+  notes(view, ui) {
+    const seen = new Set();
+    for (const n of view.notes.values()) {
+      seen.add(n.id);
+      let el = this.els.get(n.id);
+      if (!el) {
+        el = this.create(n.id);
+        this.els.set(n.id, el);
+        this.boardEl.append(el);
+      }
+      this.update(el, n, ui);
+    }
+    for (const [id, el] of this.els) {
+      if (!seen.has(id)) {
+        el.remove();
+        this.els.delete(id);
+      }
+    }
+  }
+
+  create(id) {
+    const el = document.createElement("article");
+    el.className = "note";
+    el.id = "note-" + id;
+    el.dataset.id = id;
+    const text = document.createElement("div");
+    text.className = "note-text";
+    const author = document.createElement("footer");
+    author.className = "note-author";
+    el.append(text, author);
+    return el;
+  }
+
+  update(el, n, ui) {
+    if (!el.querySelector(".resize-handle")) {
+      // Server-rendered notes get their interactive parts here.
+      el.tabIndex = 0;
+      el.setAttribute("role", "group");
+      const handle = document.createElement("div");
+      handle.className = "resize-handle";
+      handle.setAttribute("aria-hidden", "true");
+      el.append(handle);
+      if (!el.querySelector(".note-author")) {
+        const author = document.createElement("footer");
+        author.className = "note-author";
+        el.insertBefore(author, handle);
+      }
+    }
+    const s = el.style;
+    const px = (v) => v + "px";
+    if (s.left !== px(n.x)) s.left = px(n.x);
+    if (s.top !== px(n.y)) s.top = px(n.y);
+    if (s.width !== px(n.w)) s.width = px(n.w);
+    if (s.height !== px(n.h)) s.height = px(n.h);
+    if (s.zIndex !== String(n.z)) s.zIndex = String(n.z);
+    if (el.dataset.color !== n.color) el.dataset.color = n.color;
+    const text = el.querySelector(".note-text");
+    if (ui.editing !== n.id && text.textContent !== n.text) text.textContent = n.text;
+    const author = el.querySelector(".note-author");
+    if (author.textContent !== n.author) author.textContent = n.author;
+    const label = (n.text.split("\n")[0] || this.t["note.empty"]).slice(0, 80);
+    const aria = `${this.t["note.label"]}: ${label}` + (n.author ? ` (${n.author})` : "");
+    if (el.getAttribute("aria-label") !== aria) el.setAttribute("aria-label", aria);
+    el.classList.toggle("selected", ui.selected.has(n.id));
+    el.classList.toggle("dragging", ui.dragging.has(n.id));
+    const editor = ui.remoteEditors.get(n.id);
+    if (editor) {
+      el.dataset.editor = editor.name || "?";
+      el.style.setProperty("--editor-color", editor.color || "#888");
+    } else if (el.dataset.editor) {
+      delete el.dataset.editor;
+    }
+  }
+
+  /** camera applies pan and zoom. */
+  camera(cam) {
+    this.boardEl.style.transform = `translate(${cam.x}px, ${cam.y}px) scale(${cam.zoom})`;
+    this.cursorsEl.style.transform = this.boardEl.style.transform;
+  }
+
+  /** cursors draws the other people's pointers with their names. */
+  cursors(peers, you) {
+    const seen = new Set();
+    for (const p of peers.values()) {
+      if (p.id === you || p.x == null) continue;
+      seen.add(p.id);
+      let el = this.cursorEls.get(p.id);
+      if (!el) {
+        el = document.createElement("div");
+        el.className = "cursor";
+        const label = document.createElement("span");
+        el.append(label);
+        this.cursorsEl.append(el);
+        this.cursorEls.set(p.id, el);
+      }
+      el.style.transform = `translate(${p.x}px, ${p.y}px)`;
+      el.style.setProperty("--peer-color", p.color || "#888");
+      el.firstChild.textContent = p.name || "?";
+    }
+    for (const [id, el] of this.cursorEls) {
+      if (!seen.has(id)) {
+        el.remove();
+        this.cursorEls.delete(id);
+      }
+    }
+  }
+}
+
+/** people fills the list of who is here. */
+export function renderPeople(listEl, peers, you, myName, t) {
+  const items = [{ name: myName + " " + t["people.you"], color: null }, ...[...peers.values()].filter((p) => p.id !== you)];
+  listEl.replaceChildren(
+    ...items.map((p) => {
+      const li = document.createElement("li");
+      li.textContent = p.name || "?";
+      if (p.color) li.style.setProperty("--peer-color", p.color);
+      return li;
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+// Tests of the pure client logic; run with `node --test assets/`.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { applyOp, boardFromJSON, BoardState, inverse, UndoStack, cloneBoard } from "./state.js";
+
+const A = "00000000-0000-4000-8000-00000000000a";
+const B = "00000000-0000-4000-8000-00000000000b";
+
+function board() {
+  return boardFromJSON({ id: "b", title: "T", version: 0, notes: [] });
+}
+
+test("applyOp mirrors the server: per-field merge, tombstones, atomic batch", () => {
+  const b = board();
+  assert.equal(applyOp(b, { kind: "create", note: { id: A, x: 1, y: 2 } }), "");
+  assert.equal(b.notes.get(A).color, "yellow");
+  assert.equal(b.notes.get(A).z, 1);
+  applyOp(b, { kind: "update", id: A, set: { x: 5 } });
+  applyOp(b, { kind: "update", id: A, set: { text: "hi" } });
+  assert.deepEqual([b.notes.get(A).x, b.notes.get(A).y, b.notes.get(A).text], [5, 2, "hi"]);
+  // A batch with a failing op changes nothing.
+  assert.equal(applyOp(b, { kind: "batch", ops: [{ kind: "update", id: A, set: { x: 9 } }, { kind: "delete", id: B }] }), "not_found");
+  assert.equal(b.notes.get(A).x, 5);
+  applyOp(b, { kind: "delete", id: A });
+  assert.equal(applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }), "deleted");
+  assert.equal(applyOp(b, { kind: "update", id: A, set: { x: 1 } }), "not_found");
+});
+
+test("reconciliation: own edits show at once and settle in server order", () => {
+  const s = new BoardState(board());
+  s.local(1, { kind: "create", note: { id: A, x: 0, y: 0 } });
+  s.local(2, { kind: "update", id: A, set: { x: 100 } });
+  assert.equal(s.view().notes.get(A).x, 100);
+  // Someone else moved it first; our pending move still shows on top.
+  assert.ok(s.serverOp({ version: 1, client: "me", seq: 1, op: { kind: "create", note: { id: A, x: 0, y: 0 } } }, "me"));
+  assert.ok(s.serverOp({ version: 2, client: "other", seq: 7, op: { kind: "update", id: A, set: { x: 50, y: 50 } } }, "me"));
+  assert.deepEqual([s.view().notes.get(A).x, s.view().notes.get(A).y], [100, 50]);
+  // Our move lands after theirs: it wins for x, theirs stays for y.
+  assert.ok(s.serverOp({ version: 3, client: "me", seq: 2, op: { kind: "update", id: A, set: { x: 100 } } }, "me"));
+  assert.equal(s.pending.length, 0);
+  assert.deepEqual([s.view().notes.get(A).x, s.view().notes.get(A).y], [100, 50]);
+  // Out-of-order versions are refused.
+  assert.equal(s.serverOp({ version: 9, client: "x", seq: 1, op: { kind: "rename", title: "x" } }, "me"), false);
+});
+
+test("a rejected edit rolls back", () => {
+  const s = new BoardState(board());
+  s.serverOp({ version: 1, client: "o", seq: 1, op: { kind: "create", note: { id: A, x: 0, y: 0 } } }, "me");
+  s.local(1, { kind: "update", id: A, set: { color: "blue" } });
+  assert.equal(s.view().notes.get(A).color, "blue");
+  s.settle(1);
+  assert.equal(s.view().notes.get(A).color, "yellow");
+});
+
+test("a pending edit of a note deleted by someone else shows nothing and breaks nothing", () => {
+  const s = new BoardState(board());
+  s.serverOp({ version: 1, client: "o", seq: 1, op: { kind: "create", note: { id: A, x: 0, y: 0 } } }, "me");
+  s.local(1, { kind: "update", id: A, set: { x: 9 } });
+  s.serverOp({ version: 2, client: "o", seq: 2, op: { kind: "delete", id: A } }, "me");
+  assert.equal(s.view().notes.has(A), false);
+});
+
+test("undo and redo, with others editing in between", () => {
+  let n = 0;
+  const u = new UndoStack(() => `00000000-0000-4000-8000-0000000001${String(n++).padStart(2, "0")}`);
+  const b = board();
+  const create = { kind: "create", note: { id: A, x: 0, y: 0 } };
+  u.record(create, inverse(b, create));
+  applyOp(b, create);
+  const move = { kind: "update", id: A, set: { x: 10 } };
+  u.record(move, inverse(b, move));
+  applyOp(b, move);
+  applyOp(b, { kind: "update", id: A, set: { text: "theirs" } }); // someone else
+
+  const undoMove = u.undo(b);
+  assert.deepEqual(undoMove, { kind: "update", id: A, set: { x: 0 } });
+  applyOp(b, undoMove);
+  assert.equal(b.notes.get(A).text, "theirs", "undo touches only the fields it changed");
+
+  const undoCreate = u.undo(b);
+  assert.deepEqual(undoCreate, { kind: "delete", id: A });
+  applyOp(b, undoCreate);
+
+  // Redo of the create must use a new id: the old one is a tombstone.
+  const redoCreate = u.redo(b);
+  assert.equal(redoCreate.kind, "create");
+  assert.notEqual(redoCreate.note.id, A);
+  assert.equal(applyOp(b, redoCreate), "");
+  // Redo of the move follows the note to its new id.
+  const redoMove = u.redo(b);
+  assert.deepEqual(redoMove, { kind: "update", id: redoCreate.note.id, set: { x: 10 } });
+});
+
+test("undoing a move of a note someone else deleted does nothing", () => {
+  const u = new UndoStack(() => B);
+  const b = board();
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } });
+  const move = { kind: "update", id: A, set: { x: 10 } };
+  u.record(move, inverse(b, move));
+  applyOp(b, move);
+  applyOp(b, { kind: "delete", id: A }); // someone else
+  assert.equal(u.undo(b), null);
+  assert.equal(b.notes.size, 0);
+});
+
+test("undo of a batch delete recreates every note", () => {
+  const u = new UndoStack((() => { let i = 0; return () => `00000000-0000-4000-8000-0000000002${i++}0`; })());
+  const b = board();
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
+  applyOp(b, { kind: "create", note: { id: B, x: 5, y: 5, text: "b" } });
+  const del = { kind: "batch", ops: [{ kind: "delete", id: A }, { kind: "delete", id: B }] };
+  const before = cloneBoard(b);
+  u.record(del, inverse(before, del));
+  applyOp(b, del);
+  const undo = u.undo(b);
+  assert.equal(applyOp(b, undo), "");
+  assert.deepEqual([...b.notes.values()].map((n) => n.text).sort(), ["a", "b"]);
+});

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	stdsync "sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"corkboard/sync/boltstore"
+
+	boardsync "corkboard/sync"
+)
+
+// chromiumPath finds Chromium, or skips the test, saying so loudly, unless
+// CORKBOARD_REQUIRE_BROWSER is set (as it is in CI), where a missing
+// Chromium is a failure.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CORKBOARD_REQUIRE_BROWSER") != "" {
+		t.Fatal("Chromium is not installed and CORKBOARD_REQUIRE_BROWSER is set")
+	}
+	t.Skip("SKIPPED: Chromium is not installed, so this browser test did not run (apt-get install chromium)")
+	return ""
+}
+
+// liveServer is the whole server on a real bbolt file, behind a proxy for
+// each browser that can cut its WebSockets.
+type liveServer struct {
+	url   string
+	hub   *boardsync.Hub
+	store *boltstore.Store
+}
+
+func mustLiveServer(t *testing.T) *liveServer {
+	t.Helper()
+	store, err := boltstore.Open(filepath.Join(t.TempDir(), "corkboard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := boardsync.NewHub(boardsync.Config{Store: store})
+	srv := httptest.NewServer(NewServer(nil, hub))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hub.Shutdown(ctx)
+		srv.Close()
+		store.Close()
+	})
+	return &liveServer{url: srv.URL, hub: hub, store: store}
+}
+
+// proxy forwards TCP to the server. Cut closes its WebSocket connections
+// and refuses new ones, as a dropped Wi-Fi would, while pages still load,
+// so a test can reload a page that is offline for live editing.
+type proxy struct {
+	target string
+	ln     net.Listener
+
+	mu    stdsync.Mutex // guards the fields below
+	cut   bool
+	conns map[net.Conn]bool // open connections; true for WebSockets
+}
+
+func mustProxy(t *testing.T, targetURL string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{target: strings.TrimPrefix(targetURL, "http://"), ln: ln, conns: map[net.Conn]bool{}}
+	t.Cleanup(func() { ln.Close(); p.Cut() })
+	go p.serve()
+	return p
+}
+
+func (p *proxy) URL() string { return "http://" + p.ln.Addr().String() }
+
+func (p *proxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		go p.handle(c)
+	}
+}
+
+func (p *proxy) handle(c net.Conn) {
+	br := bufio.NewReader(c)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	head, err := br.Peek(16)
+	if err != nil && len(head) == 0 {
+		c.Close()
+		return
+	}
+	c.SetReadDeadline(time.Time{})
+	isWS := bytes.HasPrefix(head, []byte("GET /ws/"))
+	p.mu.Lock()
+	if isWS && p.cut {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	p.conns[c] = isWS
+	p.mu.Unlock()
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		c.Close()
+		return
+	}
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(up, br); up.Close(); done <- struct{}{} }()
+	go func() { io.Copy(c, up); c.Close(); done <- struct{}{} }()
+	<-done
+	<-done
+	p.mu.Lock()
+	delete(p.conns, c)
+	p.mu.Unlock()
+}
+
+// Cut drops every WebSocket and refuses new ones until Restore.
+func (p *proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = true
+	for c, ws := range p.conns {
+		if ws {
+			c.Close()
+		}
+	}
+}
+
+func (p *proxy) Restore() {
+	p.mu.Lock()
+	p.cut = false
+	p.mu.Unlock()
+}
+
+// browser is one person: a Chromium of its own, with its own profile.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func mustBrowser(t *testing.T, width, height int64) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(int(width), int(height)),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// The first action starts the browser and binds it to the context it
+	// runs on, so it runs on ctx itself, not on a child with a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	b := &browser{t: t, ctx: ctx}
+	b.do(chromedp.EmulateViewport(width, height))
+	return b
+}
+
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](b *browser, js string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
+}
+
+// waitFor waits until a JavaScript condition holds in the page. The limit
+// is generous: it catches a hang, it does not time anything.
+func (b *browser) waitFor(what, js string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		status, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("status")?.textContent ?? ""`))
+		b.t.Fatalf("waiting for %s (%s): %v; status: %q", what, js, err, status)
+	}
+}
+
+// setColorScheme makes the page see prefers-color-scheme: dark or light.
+func (b *browser) setColorScheme(scheme string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// open loads a board page as a person with the given name (already chosen
+// in an earlier visit) and waits until it is live.
+func (b *browser) open(base, id, name string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(base + "/healthz"))
+	if name != "" {
+		eval[chromedp.Void](b, fmt.Sprintf(`localStorage.setItem("corkboard:name", %q)`, name))
+	}
+	b.do(chromedp.Navigate(base + "/b/" + id))
+	if name != "" {
+		b.waitLive()
+	}
+}
+
+func (b *browser) waitLive() {
+	b.t.Helper()
+	b.waitFor("the board to be live", `document.getElementById("status").dataset.state === "connected"`)
+}
+
+// noteRect returns a note's box on screen.
+func (b *browser) noteRect(id string) (x, y, w, h float64) {
+	b.t.Helper()
+	r := eval[[]float64](b, fmt.Sprintf(`(() => { const r = document.getElementById("note-%s").getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })()`, id))
+	return r[0], r[1], r[2], r[3]
+}
+
+// drag presses the left button at (x0, y0), moves in steps to (x1, y1) and
+// releases, as a person with a mouse does.
+func (b *browser) drag(x0, y0, x1, y1 float64, opts ...chromedp.MouseOption) {
+	b.t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(chromedp.MouseMoved, x0, y0)}
+	down := append([]chromedp.MouseOption{chromedp.ButtonLeft, chromedp.ClickCount(1)}, opts...)
+	steps = append(steps, chromedp.MouseEvent(chromedp.MousePressed, x0, y0, down...))
+	for i := 1; i <= 8; i++ {
+		f := float64(i) / 8
+		steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, x0+(x1-x0)*f, y0+(y1-y0)*f, chromedp.ButtonLeft), chromedp.Sleep(20*time.Millisecond))
+	}
+	steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, x1, y1, down...))
+	b.do(steps...)
+}
+
+// screenshot saves a PNG of the page into dir.
+func (b *browser) screenshot(dir, name string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func mustCreate(t *testing.T, base, title string) string {
+	t.Helper()
+	return mustCreateBoard(t, base, title).ID
+}
+
+var _ = http.StatusOK
