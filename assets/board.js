@@ -13,8 +13,8 @@ const $ = (sel) => document.querySelector(sel);
 const app = {
   cfg,
   t,
-  state: new BoardState(boardFromJSON({ id: cfg.boardId, title: $("#board-title").textContent, version: -1, notes: [] })),
-  ready: false, // the first welcome has arrived
+  state: new BoardState(boardFromJSON(cfg.board)),
+  ready: true, // there is a board to draw (the server's, until the welcome brings news)
   epoch: "",
   you: "",
   peers: new Map(),
@@ -51,8 +51,13 @@ let renderQueued = false;
 app.render = () => {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
+  requestAnimationFrame(() => app.renderNow());
+};
+
+/** renderNow draws at once, for code that needs the elements right away. */
+app.renderNow = () => {
+  renderQueued = false;
+  {
     if (!app.ready) return;
     const v = app.view();
     renderer.notes(v, app.ui);
@@ -64,7 +69,7 @@ app.render = () => {
     renderer.cursors(app.peers, app.you);
     renderPeople($("#people"), app.peers, app.you, app.name, t);
     updateToolbar();
-  });
+  }
 };
 
 /** edit applies an edit of this person: at once on screen, then through the
@@ -94,7 +99,7 @@ const conn = new Connection({
   outbox,
   hello: () => {
     const h = { name: app.name, color: app.color };
-    if (app.ready && app.epoch) {
+    if (app.epoch) {
       h.since = app.state.confirmed.version;
       h.epoch = app.epoch;
     }

@@ -34,7 +34,8 @@ export function attachInput(app) {
     let top = 0;
     for (const n of v.notes.values()) top = Math.max(top, n.z);
     app.edit({ kind: "create", note: { id, x: Math.round(x), y: Math.round(y), text: "", z: top + 1 } });
-    select([id]);
+    ui.selected = new Set([id]);
+    app.renderNow(); // the editor goes into the note's element, so draw it now
     startEditing(id);
     return id;
   };
@@ -352,7 +353,9 @@ export function attachInput(app) {
   });
 
   viewport.addEventListener("dblclick", (e) => {
-    const noteEl = noteOf(e.target);
+    // The pointer is captured by the viewport during a press, which makes
+    // the viewport the target of the click; ask what is under the pointer.
+    const noteEl = noteOf(document.elementFromPoint(e.clientX, e.clientY) || e.target);
     if (noteEl) {
       startEditing(noteEl.dataset.id);
       return;

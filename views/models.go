@@ -47,6 +47,9 @@ type BoardScript struct {
 	Palette []string          `json:"palette"`
 	Lang    string            `json:"lang"`
 	Strings map[string]string `json:"strings"`
+	// Board is the board as the server drew it, so the script has the
+	// model at once, even if the connection is down when the page loads.
+	Board any `json:"board"`
 }
 
 // ErrorPage is a page for a failed request.

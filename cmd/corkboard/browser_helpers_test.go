@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"corkboard/sync/boltstore"
@@ -250,6 +251,28 @@ func (b *browser) open(base, id, name string) {
 func (b *browser) waitLive() {
 	b.t.Helper()
 	b.waitFor("the board to be live", `document.getElementById("status").dataset.state === "connected"`)
+}
+
+// press presses and releases one key without the separate "char" event
+// that chromedp.KeyEvent sends. A real browser types no character when the
+// page handles the keydown (preventDefault); a synthesized char event would
+// type it anyway, into whatever the keydown focused.
+func (b *browser) press(key, code string, keyCode int64, mods ...chromedp.Modifier) {
+	b.t.Helper()
+	var m int64
+	for _, x := range mods {
+		m |= int64(x)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		_, err := chromedp.Call(ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode, Modifiers: m,
+		})
+		if err != nil {
+			b.t.Fatal(err)
+		}
+	}
 }
 
 // noteRect returns a note's box on screen.

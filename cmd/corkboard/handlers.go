@@ -78,7 +78,7 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		lang := pageLang(w, r)
 		p := views.BoardPage{
 			Lang: lang, Path: "/b/" + b.ID, ID: b.ID, Title: b.Title, Version: b.Version,
-			Script: views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings()},
+			Script: views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings(), Board: b},
 		}
 		for _, n := range b.SortedNotes() {
 			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
