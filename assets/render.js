@@ -12,6 +12,7 @@ export class Renderer {
     // Adopt the notes the server rendered, so the page does not flash.
     for (const el of boardEl.querySelectorAll(".note[data-id]")) this.els.set(el.dataset.id, el);
     this.cursorEls = new Map();
+    this.drawn = new Map(); // note id -> what was drawn last, to skip unchanged notes
   }
 
   /** notes draws every note of view. ui says what is selected, being
@@ -26,12 +27,20 @@ export class Renderer {
         this.els.set(n.id, el);
         this.boardEl.append(el);
       }
+      // Notes are replaced, never changed in place, so an unchanged note
+      // with unchanged marks needs no work: a drag on a board of 1,000
+      // notes touches one element a frame, not a thousand.
+      const sel = ui.selected.has(n.id), drag = ui.dragging.has(n.id), editor = ui.remoteEditors.get(n.id), editing = ui.editing === n.id;
+      const d = this.drawn.get(n.id);
+      if (d && d.n === n && d.sel === sel && d.drag === drag && d.editor === editor && d.editing === editing) continue;
+      this.drawn.set(n.id, { n, sel, drag, editor, editing });
       this.update(el, n, ui);
     }
     for (const [id, el] of this.els) {
       if (!seen.has(id)) {
         el.remove();
         this.els.delete(id);
+        this.drawn.delete(id);
       }
     }
   }
@@ -72,9 +81,11 @@ export class Renderer {
     if (s.height !== px(n.h)) s.height = px(n.h);
     if (s.zIndex !== String(n.z)) s.zIndex = String(n.z);
     if (el.dataset.color !== n.color) el.dataset.color = n.color;
-    const text = el.querySelector(".note-text");
+    el._text ??= el.querySelector(".note-text");
+    el._author ??= el.querySelector(".note-author");
+    const text = el._text;
     if (ui.editing !== n.id && text.textContent !== n.text) text.textContent = n.text;
-    const author = el.querySelector(".note-author");
+    const author = el._author;
     if (author.textContent !== n.author) author.textContent = n.author;
     const label = (n.text.split("\n")[0] || this.t["note.empty"]).slice(0, 80);
     const aria = `${this.t["note.label"]}: ${label}` + (n.author ? ` (${n.author})` : "");

@@ -29,7 +29,7 @@ import (
 // chromiumPath finds Chromium, or skips the test, saying so loudly, unless
 // CORKBOARD_REQUIRE_BROWSER is set (as it is in CI), where a missing
 // Chromium is a failure.
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -51,7 +51,7 @@ type liveServer struct {
 	store *boltstore.Store
 }
 
-func mustLiveServer(t *testing.T) *liveServer {
+func mustLiveServer(t testing.TB) *liveServer {
 	t.Helper()
 	store, err := boltstore.Open(filepath.Join(t.TempDir(), "corkboard.db"))
 	if err != nil {
@@ -81,7 +81,7 @@ type proxy struct {
 	conns map[net.Conn]bool // open connections; true for WebSockets
 }
 
-func mustProxy(t *testing.T, targetURL string) *proxy {
+func mustProxy(t testing.TB, targetURL string) *proxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -158,11 +158,11 @@ func (p *proxy) Restore() {
 
 // browser is one person: a Chromium of its own, with its own profile.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 }
 
-func mustBrowser(t *testing.T, width, height int64) *browser {
+func mustBrowser(t testing.TB, width, height int64) *browser {
 	t.Helper()
 	path := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -311,7 +311,7 @@ func (b *browser) screenshot(dir, name string) {
 	}
 }
 
-func mustCreate(t *testing.T, base, title string) string {
+func mustCreate(t testing.TB, base, title string) string {
 	t.Helper()
 	return mustCreateBoard(t, base, title).ID
 }

@@ -96,7 +96,7 @@ func (p *process) wsURL(id string) string {
 	return "ws" + strings.TrimPrefix(p.url, "http") + "/ws/" + id
 }
 
-func mustCreateBoard(t *testing.T, base, title string) boardCreated {
+func mustCreateBoard(t testing.TB, base, title string) boardCreated {
 	t.Helper()
 	resp, err := http.Post(base+"/api/boards", "application/json", strings.NewReader(`{"title":`+jsonString(title)+`}`))
 	if err != nil {
