@@ -32,9 +32,11 @@ check:
 generate:
 	go tool templ generate
 
-# The load scenarios of the README (S1 classroom, S2 lecture, S3 school).
+# The load scenarios of the README (S1 classroom, S2 lecture, S3 school),
+# then the board page in headless Chromium (1,000 notes: load time, drag fps).
 bench: build
 	./cmd/boardload/bench.sh
+	go test -run XXX -bench BoardPage -benchtime 5x ./cmd/corkboard
 
 # A short run of every fuzz target; the seed corpora also run in `make test`.
 fuzz:

@@ -76,6 +76,15 @@ export function attachInput(app) {
     if (ops.length) app.edit(many(ops));
   };
 
+  app.resizeSelected = (dw, dh) => {
+    const L = lim();
+    const ops = selectedNotes().map((n) => ({
+      kind: "update", id: n.id,
+      set: { w: clamp(n.w + dw, L.minSize, L.maxSize), h: clamp(n.h + dh, L.minSize, L.maxSize) },
+    }));
+    if (ops.length) app.edit(many(ops));
+  };
+
   // --- Camera --------------------------------------------------------------
 
   const zoomAt = (factor, clientX, clientY) => {
@@ -427,7 +436,8 @@ export function attachInput(app) {
         if (!ui.selected.size) return;
         e.preventDefault();
         const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
-        app.moveSelected(...d);
+        if (e.altKey) app.resizeSelected(...d); // Alt+arrows resize, for those who cannot drag
+        else app.moveSelected(...d);
         return;
       }
       case "+":
