@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -188,6 +187,18 @@ func mustBrowser(t testing.TB, width, height int64) *browser {
 	return b
 }
 
+// newTab opens another tab in the same browser: same profile, same storage.
+func (b *browser) newTab() (*browser, context.CancelFunc) {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	// As with the browser, the tab belongs to the context of its first
+	// action, so that action runs on ctx itself.
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatal(err)
+	}
+	return &browser{t: b.t, ctx: ctx}, cancel
+}
+
 func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
@@ -215,8 +226,12 @@ func (b *browser) waitFor(what, js string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-		status, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("status")?.textContent ?? ""`))
+	// Poll on an interval, not on animation frames: a tab in the background
+	// gets no frames.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+		dctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		status, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.getElementById("status")?.textContent ?? ""`))
 		b.t.Fatalf("waiting for %s (%s): %v; status: %q", what, js, err, status)
 	}
 }
@@ -315,5 +330,3 @@ func mustCreate(t testing.TB, base, title string) string {
 	t.Helper()
 	return mustCreateBoard(t, base, title).ID
 }
-
-var _ = http.StatusOK

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -227,4 +228,35 @@ func TestBrowserXSS(t *testing.T) {
 	if got := eval[string](b, `document.querySelector(".note-author").textContent`); got != payloads[1] {
 		t.Errorf("author shown as %q", got)
 	}
+}
+
+// TestBrowserClosedTab: an edit made offline in a tab that is then closed
+// is not lost: the next tab that opens the board in the same browser
+// adopts it and sends it.
+func TestBrowserClosedTab(t *testing.T) {
+	srv := mustLiveServer(t)
+	id := mustCreate(t, srv.url, "Closed tab")
+	p := mustProxy(t, srv.url)
+	a := mustBrowser(t, 1024, 700)
+	a.open(p.URL(), id, "Ada")
+
+	// A second tab in the same browser (same profile and storage).
+	tab, closeTab := a.newTab()
+	tab.do(chromedp.Navigate(p.URL() + "/b/" + id))
+	tab.waitLive()
+	p.Cut()
+	tab.waitFor("offline", `document.getElementById("status").dataset.state !== "connected"`)
+	eval[chromedp.Void](tab, `corkboard.edit({kind:"create", note:{id:"00000000-0000-4000-8000-00000000000c", x:10, y:10, text:"from a closed tab"}})`)
+	tab.waitFor("kept in storage", `Object.keys(localStorage).some(k => k.startsWith("corkboard:outbox:") && localStorage.getItem(k).includes("from a closed tab"))`)
+	closeTab()
+
+	// Some seconds later the board is opened again in a new tab.
+	p.Restore()
+	a.do(chromedp.Sleep(7 * time.Second)) // the closed tab's outbox counts as orphaned after 6 s
+	tab2, closeTab2 := a.newTab()
+	defer closeTab2()
+	tab2.do(chromedp.Navigate(p.URL() + "/b/" + id))
+	tab2.waitLive()
+	a.waitFor("the edit from the closed tab", `corkboard.view().notes.get("00000000-0000-4000-8000-00000000000c")?.text === "from a closed tab"`)
+	tab2.waitFor("outbox empty", `corkboard.conn.outbox.ops.length === 0`)
 }

@@ -42,6 +42,7 @@ func TestScreenshots(t *testing.T) {
 		lang, scheme  string
 	}{
 		{"projector-en-light", 1920, 1080, "en", "light"},
+		{"4k-en-light", 3840, 2160, "en", "light"},
 		{"projector-sv-dark", 1920, 1080, "sv", "dark"},
 		{"laptop-en-dark", 1280, 800, "en", "dark"},
 		{"phone-sv-light", 360, 740, "sv", "light"},
