@@ -110,10 +110,13 @@ export function attachInput(app) {
     const x0 = Math.min(...notes.map((n) => n.x)), y0 = Math.min(...notes.map((n) => n.y));
     const x1 = Math.max(...notes.map((n) => n.x + n.w)), y1 = Math.max(...notes.map((n) => n.y + n.h));
     const margin = 40;
-    const z = clamp(Math.min((r.width - 2 * margin) / (x1 - x0), (r.height - 2 * margin) / (y1 - y0)), minZoom, 1.5);
+    // The board starts below the top bar; fit into what is left.
+    const height = r.height - boardEl.offsetTop;
+    // Up to 3x: a projector showing a handful of notes should fill the wall.
+    const z = clamp(Math.min((r.width - 2 * margin) / (x1 - x0), (height - 2 * margin) / (y1 - y0)), minZoom, 3);
     cam.zoom = z;
     cam.x = (r.width - (x1 - x0) * z) / 2 - x0 * z;
-    cam.y = (r.height - (y1 - y0) * z) / 2 - y0 * z;
+    cam.y = (height - (y1 - y0) * z) / 2 - y0 * z;
     app.render();
   };
   document.getElementById("zoom-in").addEventListener("click", () => zoomCenter(1.25));
