@@ -129,3 +129,46 @@ func TestPages(t *testing.T) {
 		t.Errorf("form: %d %q", resp.StatusCode, loc)
 	}
 }
+
+func TestLanguage(t *testing.T) {
+	srv := mustTestServer(t)
+	get := func(path string, header map[string]string) (string, []*http.Cookie) {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body), resp.Cookies()
+	}
+	for _, tt := range []struct {
+		name   string
+		path   string
+		header map[string]string
+		want   string
+	}{
+		{"default", "/", nil, `lang="en"`},
+		{"Swedish browser", "/", map[string]string{"Accept-Language": "sv-SE,sv;q=0.9,en;q=0.8"}, `lang="sv"`},
+		{"Finland Swedish", "/", map[string]string{"Accept-Language": "sv-FI"}, `lang="sv"`},
+		{"first known wins", "/", map[string]string{"Accept-Language": "de-DE, sv;q=0.5"}, `lang="sv"`},
+		{"unknown", "/", map[string]string{"Accept-Language": "fr"}, `lang="en"`},
+		{"switch", "/?lang=sv", nil, `lang="sv"`},
+		{"cookie wins over browser", "/", map[string]string{"Accept-Language": "sv", "Cookie": "lang=en"}, `lang="en"`},
+		{"bad switch ignored", "/?lang=xx", map[string]string{"Accept-Language": "sv"}, `lang="sv"`},
+		{"404 in Swedish", "/b/" + board.NewID(), map[string]string{"Accept-Language": "sv"}, "Tavlan finns inte"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := get(tt.path, tt.header)
+			if !strings.Contains(body, tt.want) {
+				t.Errorf("page does not contain %q", tt.want)
+			}
+		})
+	}
+	if _, cookies := get("/?lang=sv", nil); len(cookies) != 1 || cookies[0].Name != "lang" || cookies[0].Value != "sv" {
+		t.Errorf("switching language set cookies %v, want lang=sv", cookies)
+	}
+}

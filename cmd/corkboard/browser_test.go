@@ -45,6 +45,25 @@ func TestBrowserTwoPeople(t *testing.T) {
 		t.Errorf("author %q, want Ada", got)
 	}
 
+	// Bo sees Ada's cursor with her name, and which note she is editing.
+	a.do(chromedp.MouseEvent(chromedp.MouseMoved, 600, 500), chromedp.MouseEvent(chromedp.MouseMoved, 610, 505))
+	b.waitFor("Ada's cursor", `[...document.querySelectorAll("#cursors .cursor")].some(c => c.textContent === "Ada")`)
+	a.do(chromedp.DoubleClick(chromedp.CSS("#note-" + note + " .note-text")))
+	a.waitFor("an editor", `document.activeElement?.classList.contains("note-editor")`)
+	b.waitFor("Ada shown editing the note", `document.getElementById("note-`+note+`").dataset.editor === "Ada"`)
+	a.do(chromedp.KeyEvent(kb.Escape))
+	b.waitFor("Ada done editing", `document.getElementById("note-`+note+`").dataset.editor === undefined`)
+
+	// Zoom with the keyboard, and fit all notes.
+	a.do(chromedp.Click(chromedp.CSS("#viewport")), chromedp.KeyEvent("+"))
+	if z := eval[float64](a, `corkboard.cam.zoom`); z <= 1 {
+		t.Errorf("zoom %v after +, want more than 1", z)
+	}
+	a.do(chromedp.KeyEvent("0"))
+	a.do(chromedp.KeyEvent(kb.Escape))
+	// Back to 100 %, so screen distances below are board distances.
+	eval[chromedp.Void](a, `Object.assign(corkboard.cam, {x: 0, y: 0, zoom: 1}); corkboard.renderNow()`)
+
 	// Move by dragging.
 	x, y, w, h := a.noteRect(note)
 	before := eval[[]float64](b, `(() => { const n = corkboard.view().notes.get("`+note+`"); return [n.x, n.y]; })()`)
@@ -225,8 +244,18 @@ func TestBrowserXSS(t *testing.T) {
 	check(b, "after reload")
 	b.waitLive()
 	check(b, "after reload, live")
+
 	if got := eval[string](b, `document.querySelector(".note-author").textContent`); got != payloads[1] {
 		t.Errorf("author shown as %q", got)
+	}
+	// The home page lists the board among the recent ones, as text.
+	b.do(chromedp.Navigate(srv.url + "/"))
+	b.waitFor("the recent list", `document.querySelector("#recent-boards a") !== null`)
+	if got := eval[string](b, `document.querySelector("#recent-boards a").textContent`); got != payloads[2] {
+		t.Errorf("recent board listed as %q, want the title as text", got)
+	}
+	if eval[bool](b, `window.pwned !== undefined || document.querySelectorAll("#recent-boards img, #recent-boards svg, #recent-boards script").length > 0`) {
+		t.Error("the recent list ran or built markup from a title")
 	}
 }
 
