@@ -1,6 +1,3 @@
-// Package wsclient is a Go client for Corkboard's WebSocket protocol (see
-// package sync). The tests and the load generator use it; it is also a
-// worked example of the protocol for anyone writing a client.
 package wsclient
 
 import (
