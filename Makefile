@@ -20,6 +20,9 @@ build:
 # Every test, with the race detector. Browser tests run when Chromium is
 # installed and say that they were skipped when it is not.
 test:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
+		echo "NOTE: Chromium is not installed, so the browser tests are SKIPPED (Debian: apt-get install chromium)."
+	@command -v node >/dev/null 2>&1 || echo "NOTE: node is not installed, so the client logic tests (assets/*.test.mjs) are SKIPPED."
 	go test -race -count=1 -timeout 20m ./...
 
 # Static checks: vet, formatting, and generated templ files being fresh.
