@@ -194,14 +194,12 @@ export function attachInput(app) {
     if (!editor) return;
     const { id, ta } = editor;
     editor.send();
-    const e = editor;
     editor = null;
     ui.editing = null;
     ta.remove();
     const el = document.getElementById("note-" + id);
     if (el) el.querySelector(".note-text").hidden = false;
     app.cursor(null, null);
-    void e;
     app.render();
   }
   app.startEditing = startEditing;
