@@ -14,7 +14,6 @@ const app = {
   cfg,
   t,
   state: new BoardState(boardFromJSON(cfg.board)),
-  ready: true, // there is a board to draw (the server's, until the welcome brings news)
   epoch: "",
   you: "",
   peers: new Map(),
@@ -57,19 +56,16 @@ app.render = () => {
 /** renderNow draws at once, for code that needs the elements right away. */
 app.renderNow = () => {
   renderQueued = false;
-  {
-    if (!app.ready) return;
-    const v = app.view();
-    renderer.notes(v, app.ui);
-    if ($("#board-title").textContent !== v.title && !$("#board-title").isContentEditable) {
-      $("#board-title").textContent = v.title;
-      document.title = v.title + " · Corkboard";
-    }
-    renderer.camera(app.cam);
-    renderer.cursors(app.peers, app.you);
-    renderPeople($("#people"), app.peers, app.you, app.name, t);
-    updateToolbar();
+  const v = app.view();
+  renderer.notes(v, app.ui);
+  if ($("#board-title").textContent !== v.title && !$("#board-title").isContentEditable) {
+    $("#board-title").textContent = v.title;
+    document.title = v.title + " · Corkboard";
   }
+  renderer.camera(app.cam);
+  renderer.cursors(app.peers, app.you);
+  renderPeople($("#people"), app.peers, app.you, app.name, t);
+  updateToolbar();
 };
 
 /** edit applies an edit of this person: at once on screen, then through the
@@ -122,7 +118,6 @@ function handle(m) {
       app.limits = m.limits;
       app.peers = new Map(m.peers.map((p) => [p.id, p]));
       if (m.board) app.state.replace(boardFromJSON(m.board));
-      app.ready = true;
       rememberBoard();
       break;
     case "op":

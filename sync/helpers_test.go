@@ -162,12 +162,10 @@ func (cl *client) readClose() int {
 	for {
 		msgs, err := cl.c.Read()
 		if err != nil {
-			var ce interface{ Error() string }
-			ce = err
 			if code := closeCode(err); code != 0 {
 				return code
 			}
-			cl.t.Fatalf("expected a close frame, got %v", ce)
+			cl.t.Fatalf("expected a close frame, got %v", err)
 		}
 		cl.handle(msgs)
 	}

@@ -185,14 +185,14 @@ func opMessage(entry []byte) []byte {
 }
 
 type welcomeMsg struct {
-	Type    string       `json:"type"`
-	Epoch   string       `json:"epoch"`
-	Version uint64       `json:"version"`
-	You     string       `json:"you"`
-	Resumed bool         `json:"resumed"`
-	Board   *board.Board `json:"board,omitempty"`
-	Peers   []peerInfo   `json:"peers"`
-	Limits  wireLimits   `json:"limits"`
+	Type    string `json:"type"`
+	Epoch   string `json:"epoch"`
+	Version uint64 `json:"version"`
+	You     string `json:"you"`
+	Resumed bool   `json:"resumed"`
+	// board is spliced in by room.welcomeWithBoard, from a cached encoding
+	Peers  []peerInfo `json:"peers"`
+	Limits wireLimits `json:"limits"`
 }
 
 // wireLimits tells clients the limits, so they can refuse bad edits before

@@ -177,7 +177,7 @@ func handleAssets() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := path.Clean(strings.TrimPrefix(r.URL.Path, "/assets"))
 		etag, ok := etags[name]
-		if !ok || strings.HasSuffix(name, ".go") {
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"corkboard/board"
 	boardsync "corkboard/sync"
@@ -63,7 +64,7 @@ func Open(path string) (s *Store, err error) {
 		FreelistType:   bolt.FreelistMapType,
 	})
 	switch {
-	case errors.Is(err, bolt.ErrTimeout):
+	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%s is in use by another process (is another Corkboard running?)", path)
 	case err != nil:
 		return nil, fmt.Errorf("%s is damaged or not a Corkboard database: %w", path, err)
