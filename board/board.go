@@ -152,7 +152,7 @@ func (b *Board) Public() *Board {
 // a board that breaks later.
 func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 	var j boardJSON
-	if err := decodeStrict(data, &j); err != nil {
+	if err := DecodeJSON(data, &j); err != nil {
 		return nil, err
 	}
 	if !ValidID(j.ID) {

@@ -73,7 +73,7 @@ func (p *Patch) empty() bool {
 // Limits.Validate and Apply.
 func DecodeOp(data []byte) (Op, error) {
 	var op Op
-	if err := decodeStrict(data, &op); err != nil {
+	if err := DecodeJSON(data, &op); err != nil {
 		return Op{}, err
 	}
 	if err := op.checkShape(true); err != nil {
@@ -141,10 +141,10 @@ func (op *Op) checkShape(top bool) error {
 	return nil
 }
 
-// decodeStrict decodes exactly one JSON value into v, rejecting unknown
+// DecodeJSON decodes exactly one JSON value into v, rejecting unknown
 // fields and trailing data, and turns encoding/json's errors into *Error
-// messages a person can act on.
-func decodeStrict(data []byte, v any) error {
+// messages a person can act on. Every decoder of outside input uses it.
+func DecodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

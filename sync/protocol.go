@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"regexp"
@@ -70,16 +69,8 @@ type hello struct {
 // with the right type, and only the fields its type allows.
 func decodeClientMsg(data []byte) (clientMsg, error) {
 	var m clientMsg
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		return m, board.JSONError(err)
-	}
-	if dec.More() {
-		return m, board.Errorf(board.EInvalid, "malformed JSON: unexpected data after the message")
-	}
-	if _, err := dec.Token(); err == nil {
-		return m, board.Errorf(board.EInvalid, "malformed JSON: unexpected data after the message")
+	if err := board.DecodeJSON(data, &m); err != nil {
+		return m, err
 	}
 	allowed := func(fields ...bool) error {
 		for _, set := range fields {

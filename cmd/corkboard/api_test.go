@@ -58,6 +58,7 @@ func TestAPI(t *testing.T) {
 		{"unknown board", "GET", "/api/boards/" + board.NewID(), "", 404, board.ENotFound},
 		{"malformed id", "GET", "/api/boards/..%2f..%2fetc", "", 404, board.ENotFound},
 		{"malformed JSON", "POST", "/api/boards", `{"title":`, 400, board.EInvalid},
+		{"trailing data", "POST", "/api/boards", `{"title":"x"} {"title":"y"}`, 400, board.EInvalid},
 		{"unknown field", "POST", "/api/boards", `{"title":"x","admin":true}`, 400, board.EInvalid},
 		{"wrong type", "POST", "/api/boards", `{"title":7}`, 400, board.EInvalid},
 		{"title too long", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 201) + `"}`, 413, board.ETooLarge},

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -112,10 +110,8 @@ func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			return
 		}
 		var req request
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			writeJSONError(w, r, log, board.JSONError(err))
+		if err := board.DecodeJSON(body, &req); err != nil {
+			writeJSONError(w, r, log, err)
 			return
 		}
 		title := "Untitled board"
