@@ -74,44 +74,30 @@ var DefaultLimits = Limits{
 	PresenceInterval: 50 * time.Millisecond,
 }
 
-// WithDefaults returns l with every zero field set to its default.
+// WithDefaults returns l with every zero (or negative) field set to its default.
 func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits
-	def := func(v, dv any) {
-		switch p := v.(type) {
-		case *int64:
-			if *p <= 0 {
-				*p = dv.(int64)
-			}
-		case *int:
-			if *p <= 0 {
-				*p = dv.(int)
-			}
-		case *float64:
-			if *p <= 0 {
-				*p = dv.(float64)
-			}
-		case *time.Duration:
-			if *p <= 0 {
-				*p = dv.(time.Duration)
-			}
-		}
-	}
-	def(&l.MaxMessageBytes, d.MaxMessageBytes)
-	def(&l.OpsPerSecond, d.OpsPerSecond)
-	def(&l.CursorsPerSecond, d.CursorsPerSecond)
-	def(&l.MaxConnsPerBoard, d.MaxConnsPerBoard)
-	def(&l.SendQueue, d.SendQueue)
-	def(&l.ResumeWindow, d.ResumeWindow)
-	def(&l.SnapshotEvery, d.SnapshotEvery)
-	def(&l.SnapshotInterval, d.SnapshotInterval)
-	def(&l.IdleTimeout, d.IdleTimeout)
-	def(&l.PingPeriod, d.PingPeriod)
-	def(&l.PongWait, d.PongWait)
-	def(&l.WriteWait, d.WriteWait)
-	def(&l.HelloTimeout, d.HelloTimeout)
-	def(&l.PresenceInterval, d.PresenceInterval)
+	orDefault(&l.MaxMessageBytes, d.MaxMessageBytes)
+	orDefault(&l.OpsPerSecond, d.OpsPerSecond)
+	orDefault(&l.CursorsPerSecond, d.CursorsPerSecond)
+	orDefault(&l.MaxConnsPerBoard, d.MaxConnsPerBoard)
+	orDefault(&l.SendQueue, d.SendQueue)
+	orDefault(&l.ResumeWindow, d.ResumeWindow)
+	orDefault(&l.SnapshotEvery, d.SnapshotEvery)
+	orDefault(&l.SnapshotInterval, d.SnapshotInterval)
+	orDefault(&l.IdleTimeout, d.IdleTimeout)
+	orDefault(&l.PingPeriod, d.PingPeriod)
+	orDefault(&l.PongWait, d.PongWait)
+	orDefault(&l.WriteWait, d.WriteWait)
+	orDefault(&l.HelloTimeout, d.HelloTimeout)
+	orDefault(&l.PresenceInterval, d.PresenceInterval)
 	return l
+}
+
+func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // rateLimiter is a token bucket. It is owned by one goroutine (a
