@@ -233,6 +233,48 @@ function askName() {
   });
 }
 
+// Rename the board: double-click the title (or focus it and press Enter),
+// type, Enter saves, Escape cancels.
+function renameBoard() {
+  const h1 = $("#board-title");
+  if (h1.isContentEditable) return;
+  const before = app.view().title;
+  h1.contentEditable = "plaintext-only";
+  h1.focus();
+  getSelection().selectAllChildren(h1);
+  const done = (save) => {
+    h1.removeEventListener("keydown", onKey);
+    h1.contentEditable = "false";
+    const title = h1.textContent.replace(/\s+/g, " ").trim();
+    if (save && title && title !== before) app.edit({ kind: "rename", title: title.slice(0, app.limits?.maxTitleRunes ?? 200) });
+    else h1.textContent = before;
+    app.render();
+  };
+  const onKey = (e) => {
+    e.stopPropagation();
+    if (e.key === "Enter") {
+      e.preventDefault();
+      h1.blur();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      h1.removeEventListener("blur", onBlur);
+      done(false);
+    }
+  };
+  const onBlur = () => done(true);
+  h1.addEventListener("keydown", onKey);
+  h1.addEventListener("blur", onBlur, { once: true });
+}
+$("#board-title").addEventListener("dblclick", renameBoard);
+$("#board-title").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !$("#board-title").isContentEditable) {
+    e.preventDefault();
+    renameBoard();
+  }
+});
+$("#board-title").tabIndex = 0;
+$("#board-title").title = t["board.rename"];
+
 $("#change-name").addEventListener("click", async () => {
   await askName();
   conn.ws?.close(); // say hello again with the new name

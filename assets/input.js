@@ -387,7 +387,7 @@ export function attachInput(app) {
     if (e.key === " ") spaceHeld = false;
   });
   document.addEventListener("keydown", (e) => {
-    if (e.target.closest("input, textarea, dialog, [contenteditable=true]")) return;
+    if (e.target.closest("input, textarea, dialog, [contenteditable]:not([contenteditable=false])")) return;
     const mod = e.ctrlKey || e.metaKey;
     const step = e.shiftKey ? 50 : 10;
     if (mod && (e.key === "z" || e.key === "Z")) {

@@ -54,6 +54,13 @@ func TestBrowserTwoPeople(t *testing.T) {
 	a.do(chromedp.KeyEvent(kb.Escape))
 	b.waitFor("Ada done editing", `document.getElementById("note-`+note+`").dataset.editor === undefined`)
 
+	// Rename the board by its title.
+	a.do(chromedp.DoubleClick(chromedp.ID("board-title")))
+	a.waitFor("the title editable", `document.getElementById("board-title").isContentEditable`)
+	a.do(chromedp.KeyEvent("Week 48 retro"))
+	a.press("Enter", "Enter", 13)
+	b.waitFor("the new title", `document.getElementById("board-title").textContent === "Week 48 retro"`)
+
 	// Zoom with the keyboard, and fit all notes.
 	a.do(chromedp.Click(chromedp.CSS("#viewport")), chromedp.KeyEvent("+"))
 	if z := eval[float64](a, `corkboard.cam.zoom`); z <= 1 {
