@@ -25,9 +25,9 @@ type Limits struct {
 	// the room. Default 256: in a large room one message holds a batch of
 	// operations, so 256 is seconds of backlog.
 	SendQueue int
-	// ResumeWindow is how many recent operations a board keeps in memory
-	// (and, behind a snapshot, on disk) so that a client that was briefly
-	// away gets just what it missed. Default 1,000.
+	// ResumeWindow is how many recent operations a live board keeps in
+	// memory so that a client that was briefly away gets just what it
+	// missed. Default 1,000.
 	ResumeWindow int
 	// SnapshotEvery and SnapshotInterval say when a board writes a snapshot:
 	// after this many operations, or this long after the last one if any

@@ -225,7 +225,6 @@ func (r *room) load(ctx context.Context) error {
 			}
 			b.Clients[e.Client] = max(b.Clients[e.Client], e.Seq)
 		}
-		r.remember(rec.Version, opMessage(rec.Data))
 	}
 	r.board = b
 	r.durable = b.Version
@@ -422,9 +421,10 @@ func (r *room) commit(final bool) {
 	r.sinceSnapshot += len(r.unsent)
 	if final || r.sinceSnapshot >= lim.SnapshotEvery || now.Sub(r.lastSnapshot) >= lim.SnapshotInterval {
 		ch.Snapshot = mustJSON(r.board)
-		if keep := uint64(lim.ResumeWindow); r.board.Version > keep {
-			ch.TrimBefore = r.board.Version - keep
-		}
+		// The snapshot holds every record so far, and no client can resume
+		// from the stored log (a reloaded room starts a new epoch), so the
+		// store may drop all of it.
+		ch.TrimBefore = r.board.Version + 1
 		r.sinceSnapshot = 0
 		r.lastSnapshot = now
 	}

@@ -22,7 +22,7 @@ type Store interface {
 
 	// LoadBoard returns the board's latest snapshot and the log records the
 	// store still holds, in version order. Records at or below the
-	// snapshot's version may be among them (they serve resuming clients).
+	// snapshot's version may be among them; the caller skips them.
 	// It fails with an *board.Error ENotFound if there is no such board.
 	LoadBoard(ctx context.Context, id string) (snapshot []byte, log []Record, err error)
 
@@ -59,6 +59,7 @@ type MemStore struct {
 type memBoard struct {
 	snapshot []byte
 	log      []Record
+	last     uint64 // the highest version ever stored, trimmed or not
 }
 
 // NewMemStore returns an empty MemStore.
@@ -100,10 +101,7 @@ func (s *MemStore) Commit(ctx context.Context, changes []Change) error {
 		if !ok {
 			return board.Errorf(board.ENotFound, "there is no board %s", c.BoardID)
 		}
-		last := uint64(0)
-		if n := len(b.log); n > 0 {
-			last = b.log[n-1].Version
-		}
+		last := b.last
 		for _, r := range c.Records {
 			if r.Version <= last {
 				return board.Errorf(board.EConflict, "board %s: record %d is not after %d", c.BoardID, r.Version, last)
@@ -115,6 +113,7 @@ func (s *MemStore) Commit(ctx context.Context, changes []Change) error {
 		b := s.boards[c.BoardID]
 		for _, r := range c.Records {
 			b.log = append(b.log, Record{Version: r.Version, Data: slices.Clone(r.Data)})
+			b.last = r.Version
 		}
 		if c.Snapshot != nil {
 			b.snapshot = slices.Clone(c.Snapshot)

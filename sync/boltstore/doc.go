@@ -3,12 +3,24 @@
 //
 // # Layout
 //
-//	meta                  format -> "1"
-//	boards/<board id>/    snapshot -> the board as JSON, as of some version
-//	boards/<board id>/log <version as 8 bytes, big-endian> -> an encoded entry
+//	meta            format -> "2"
+//	boards/<id>     last version (8 bytes) | trim point (8 bytes) | snapshot (the board as JSON)
+//	wal/<seq>       one group commit's records, of any number of boards (8-byte big-endian key)
 //
-// Log keys sort by version, so a board's log reads in order and trimming
-// drops a prefix. Every Commit is one read-write transaction: bbolt writes it
-// with fsync before Update returns, so a nil error means it is on disk. The
-// database is never opened with NoSync.
+// Every Commit is one read-write transaction that appends one entry to the
+// write-ahead log (wal): keys only grow, so a commit dirties the log's last
+// page or two however many boards it carries. (The first layout gave each
+// board its own log bucket, and a commit rewrote several pages per board in
+// it; databases in that layout move to this one when opened.) A board's own
+// value is written only when it is created, snapshotted or trimmed.
+//
+// The store keeps an index in memory, built by reading the WAL when the file
+// is opened: for each board, which WAL entries still hold records it keeps.
+// Loading a board reads its snapshot and just those entries. When a snapshot
+// lets every board in an entry drop its records, the entry is deleted, so
+// the WAL holds about one snapshot interval of operations.
+//
+// bbolt writes each transaction with fsync before Update returns, so a nil
+// error from Commit means the records are on disk. The database is never
+// opened with NoSync.
 package boltstore

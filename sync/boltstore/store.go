@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	stdsync "sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,10 +21,10 @@ import (
 var (
 	bucketMeta   = []byte("meta")
 	bucketBoards = []byte("boards")
-	bucketLog    = []byte("log")
-	keySnapshot  = []byte("snapshot")
+	bucketWAL    = []byte("wal")
 	keyFormat    = []byte("format")
-	formatV1     = []byte("1")
+	formatV1     = []byte("1") // boards/<id>/{snapshot, log/<version>}; migrated on open
+	formatV2     = []byte("2") // the layout in doc.go
 )
 
 // openTimeout is how long Open waits for a file another process holds.
@@ -34,6 +35,27 @@ const openTimeout = time.Second
 // Store is a bbolt-backed boardsync.Store.
 type Store struct {
 	db *bolt.DB
+
+	// mu guards the index below. Commit holds it for writing for its whole
+	// transaction, LoadBoard for reading, so the index always describes
+	// the data a transaction sees.
+	mu      stdsync.RWMutex
+	boards  map[string]*boardLog // boards with a known state; others are read on demand
+	walRefs map[uint64]int       // WAL entry -> boards that still keep records in it
+	nextSeq uint64               // the key of the next WAL entry
+	scratch []byte               // the WAL entry being built; bbolt has written it when Commit returns
+}
+
+// boardLog is what the store knows about one board's records.
+type boardLog struct {
+	head boardHead
+	refs []walRef // WAL entries holding its kept records, oldest first
+}
+
+// walRef says that WAL entry seq holds a board's records first..last.
+type walRef struct {
+	seq         uint64
+	first, last uint64
 }
 
 var _ boardsync.Store = (*Store)(nil)
@@ -69,30 +91,88 @@ func Open(path string) (s *Store, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("%s is damaged or not a Corkboard database: %w", path, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
-			return err
-		}
-		switch f := meta.Get(keyFormat); {
-		case f == nil:
-			if tx.Bucket(bucketBoards) != nil {
-				return errors.New("it has boards but no format marker")
-			}
-			if err := meta.Put(keyFormat, formatV1); err != nil {
-				return err
-			}
-		case !bytes.Equal(f, formatV1):
-			return fmt.Errorf("its format %q is not one this version reads", f)
-		}
-		_, err = tx.CreateBucketIfNotExists(bucketBoards)
-		return err
-	})
-	if err != nil {
+	s = &Store{db: db, boards: map[string]*boardLog{}, walRefs: map[uint64]int{}, nextSeq: 1}
+	if err := s.update(s.prepare); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s is not a usable Corkboard database: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return s, nil
+}
+
+// prepare checks the format marker (migrating an older layout), then reads
+// the whole WAL to build the index, dropping entries nothing keeps.
+func (s *Store) prepare(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	switch f := meta.Get(keyFormat); {
+	case f == nil:
+		if tx.Bucket(bucketBoards) != nil {
+			return errors.New("it has boards but no format marker")
+		}
+		if err := meta.Put(keyFormat, formatV2); err != nil {
+			return err
+		}
+	case bytes.Equal(f, formatV1):
+		if err := migrateV1(tx); err != nil {
+			return fmt.Errorf("moving to the new layout: %w", err)
+		}
+		if err := meta.Put(keyFormat, formatV2); err != nil {
+			return err
+		}
+	case !bytes.Equal(f, formatV2):
+		return fmt.Errorf("its format %q is not one this version reads", f)
+	}
+	boards, err := tx.CreateBucketIfNotExists(bucketBoards)
+	if err != nil {
+		return err
+	}
+	wal, err := tx.CreateBucketIfNotExists(bucketWAL)
+	if err != nil {
+		return err
+	}
+	var unused [][]byte
+	err = wal.ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return fmt.Errorf("damaged WAL key %x", k)
+		}
+		seq := binary.BigEndian.Uint64(k)
+		s.nextSeq = seq + 1
+		return forEachPart(v, func(id string, recs []boardsync.Record) error {
+			b, err := s.boardLog(boards, id)
+			if err != nil {
+				return fmt.Errorf("WAL entry %d: %w", seq, err)
+			}
+			last := recs[len(recs)-1].Version
+			b.head.last = max(b.head.last, last)
+			if last >= b.head.trimBefore {
+				b.refs = append(b.refs, walRef{seq: seq, first: recs[0].Version, last: last})
+				s.walRefs[seq]++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	// Entries whose records are all behind snapshots (a crash came between
+	// the snapshot and the next commit's clean-up) go now.
+	err = wal.ForEach(func(k, _ []byte) error {
+		if s.walRefs[binary.BigEndian.Uint64(k)] == 0 {
+			unused = append(unused, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range unused {
+		if err := wal.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the database file.
@@ -103,43 +183,58 @@ func (s *Store) Path() string { return s.db.Path() }
 
 // CreateBoard implements boardsync.Store.
 func (s *Store) CreateBoard(ctx context.Context, id string, snapshot []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.update(func(tx *bolt.Tx) error {
 		boards := tx.Bucket(bucketBoards)
-		if boards.Bucket([]byte(id)) != nil {
+		if boards.Get([]byte(id)) != nil {
 			return board.Errorf(board.EConflict, "board %s already exists", id)
 		}
-		b, err := boards.CreateBucket([]byte(id))
-		if err != nil {
-			return err
-		}
-		if _, err := b.CreateBucket(bucketLog); err != nil {
-			return err
-		}
-		return b.Put(keySnapshot, snapshot)
+		return boards.Put([]byte(id), encodeBoardValue(boardHead{}, snapshot))
 	})
 }
 
 // LoadBoard implements boardsync.Store.
 func (s *Store) LoadBoard(ctx context.Context, id string) (snapshot []byte, log []boardsync.Record, err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	err = s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketBoards).Bucket([]byte(id))
-		if b == nil {
+		v := tx.Bucket(bucketBoards).Get([]byte(id))
+		if v == nil {
 			return board.Errorf(board.ENotFound, "there is no board %s", id)
 		}
-		snap := b.Get(keySnapshot)
-		logBucket := b.Bucket(bucketLog)
-		if snap == nil || logBucket == nil {
-			return fmt.Errorf("board %s is damaged: no snapshot or log", id)
+		head, snap, err := decodeBoardValue(v)
+		if err != nil {
+			return fmt.Errorf("board %s is damaged: %w", id, err)
 		}
 		// Byte slices from bbolt are only valid inside the transaction.
 		snapshot = bytes.Clone(snap)
-		return logBucket.ForEach(func(k, v []byte) error {
-			if len(k) != 8 {
-				return fmt.Errorf("board %s is damaged: log key %x", id, k)
+		b := s.boards[id]
+		if b == nil {
+			return nil // in no WAL entry: the snapshot is all there is
+		}
+		wal := tx.Bucket(bucketWAL)
+		for _, ref := range b.refs {
+			entry := wal.Get(seqKey(ref.seq))
+			if entry == nil {
+				return fmt.Errorf("board %s is damaged: WAL entry %d is missing", id, ref.seq)
 			}
-			log = append(log, boardsync.Record{Version: binary.BigEndian.Uint64(k), Data: bytes.Clone(v)})
-			return nil
-		})
+			err := forEachPart(entry, func(part string, recs []boardsync.Record) error {
+				if part != id {
+					return nil
+				}
+				for _, r := range recs {
+					if r.Version >= head.trimBefore {
+						log = append(log, boardsync.Record{Version: r.Version, Data: bytes.Clone(r.Data)})
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("board %s: WAL entry %d: %w", id, ref.seq, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -147,57 +242,131 @@ func (s *Store) LoadBoard(ctx context.Context, id string) (snapshot []byte, log 
 	return snapshot, log, nil
 }
 
-// Commit implements boardsync.Store: all changes in one transaction.
+// Commit implements boardsync.Store: all changes in one transaction, whose
+// records go to one new WAL entry. Boards' own values are written only when
+// a change brings a snapshot or a trim.
 func (s *Store) Commit(ctx context.Context, changes []boardsync.Change) error {
-	return s.update(func(tx *bolt.Tx) error {
-		boards := tx.Bucket(bucketBoards)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The index changes only once the transaction is on disk: next holds
+	// the boards' new states until then.
+	next := make(map[string]*boardLog, len(changes))
+	seq := s.nextSeq
+	refDelta := map[uint64]int{}
+	err := s.update(func(tx *bolt.Tx) error {
+		clear(next)
+		clear(refDelta)
+		boards, wal := tx.Bucket(bucketBoards), tx.Bucket(bucketWAL)
+		entry := s.scratch[:0]
 		for _, c := range changes {
-			b := boards.Bucket([]byte(c.BoardID))
+			b := next[c.BoardID]
 			if b == nil {
-				return board.Errorf(board.ENotFound, "there is no board %s", c.BoardID)
+				cur, err := s.boardLog(boards, c.BoardID)
+				if err != nil {
+					return err
+				}
+				b = &boardLog{head: cur.head, refs: cur.refs}
+				next[c.BoardID] = b
 			}
-			log := b.Bucket(bucketLog)
-			// Keys only ever grow, so full pages are best: half-empty pages
-			// would double the file for nothing.
-			log.FillPercent = 1.0
-			var last uint64
-			if k, _ := log.Cursor().Last(); k != nil {
-				last = binary.BigEndian.Uint64(k)
-			}
+			last := b.head.last
 			for _, r := range c.Records {
 				if r.Version <= last {
 					return board.Errorf(board.EConflict, "board %s: record %d is not after %d", c.BoardID, r.Version, last)
 				}
-				if err := log.Put(versionKey(r.Version), r.Data); err != nil {
-					return err
-				}
 				last = r.Version
 			}
-			if c.Snapshot != nil {
-				if err := b.Put(keySnapshot, c.Snapshot); err != nil {
-					return err
+			if len(c.Records) > 0 {
+				entry = appendPart(entry, c.BoardID, c.Records)
+				if n := len(b.refs); n > 0 && b.refs[n-1].seq == seq {
+					b.refs[n-1].last = last // a second change of this board in this commit
+				} else {
+					// A new array: the old one is still the index's until the commit is done.
+					b.refs = append(b.refs[:n:n], walRef{seq: seq, first: c.Records[0].Version, last: last})
+					refDelta[seq]++
 				}
 			}
-			if c.TrimBefore > 0 {
-				// Collect first: deleting under a cursor skips the next key.
-				var old [][]byte
-				cur := log.Cursor()
-				for k, _ := cur.First(); k != nil && binary.BigEndian.Uint64(k) < c.TrimBefore; k, _ = cur.Next() {
-					old = append(old, bytes.Clone(k))
+			b.head.last = last
+			if c.Snapshot == nil && c.TrimBefore == 0 {
+				continue
+			}
+			snapshot := c.Snapshot
+			if snapshot == nil {
+				_, old, err := decodeBoardValue(boards.Get([]byte(c.BoardID)))
+				if err != nil {
+					return fmt.Errorf("board %s is damaged: %w", c.BoardID, err)
 				}
-				for _, k := range old {
-					if err := log.Delete(k); err != nil {
-						return err
+				snapshot = old
+			}
+			if c.TrimBefore > b.head.trimBefore {
+				b.head.trimBefore = c.TrimBefore
+				kept := b.refs[:0:0]
+				for _, ref := range b.refs {
+					if ref.last >= c.TrimBefore {
+						kept = append(kept, ref)
+					} else {
+						refDelta[ref.seq]--
 					}
+				}
+				b.refs = kept
+			}
+			if err := boards.Put([]byte(c.BoardID), encodeBoardValue(b.head, snapshot)); err != nil {
+				return err
+			}
+		}
+		s.scratch = entry
+		if len(entry) > 0 {
+			// Keys only ever grow, so full pages are best: half-empty pages
+			// would double the file for nothing.
+			wal.FillPercent = 1.0
+			if err := wal.Put(seqKey(seq), entry); err != nil {
+				return err
+			}
+		}
+		for ref, d := range refDelta {
+			if d < 0 && s.walRefs[ref]+d == 0 {
+				if err := wal.Delete(seqKey(ref)); err != nil {
+					return err
 				}
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for id, b := range next {
+		s.boards[id] = b
+	}
+	for ref, d := range refDelta {
+		if n := s.walRefs[ref] + d; n > 0 {
+			s.walRefs[ref] = n
+		} else {
+			delete(s.walRefs, ref)
+		}
+	}
+	if refDelta[seq] > 0 {
+		s.nextSeq = seq + 1
+	}
+	return nil
 }
 
-func versionKey(v uint64) []byte {
-	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), v)
+// boardLog returns the index entry of a board, reading its head from the
+// boards bucket the first time. The caller holds mu for writing.
+func (s *Store) boardLog(boards *bolt.Bucket, id string) (*boardLog, error) {
+	if b := s.boards[id]; b != nil {
+		return b, nil
+	}
+	v := boards.Get([]byte(id))
+	if v == nil {
+		return nil, board.Errorf(board.ENotFound, "there is no board %s", id)
+	}
+	head, _, err := decodeBoardValue(v)
+	if err != nil {
+		return nil, fmt.Errorf("board %s is damaged: %w", id, err)
+	}
+	b := &boardLog{head: head}
+	s.boards[id] = b
+	return b, nil
 }
 
 // update and view run a transaction, turning a bbolt panic (a damaged page)

@@ -1,10 +1,15 @@
 package boltstore_test
 
 import (
+	"context"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	boardsync "corkboard/sync"
 	"corkboard/sync/boltstore"
@@ -74,4 +79,142 @@ func TestOpenErrors(t *testing.T) {
 			t.Error("opened a database below a file")
 		}
 	})
+}
+
+// The first layout (format 1) had a bucket per board; opening such a file
+// moves it to the WAL layout and keeps every snapshot and record.
+func TestMigrateFromV1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, _ := tx.CreateBucket([]byte("meta"))
+		meta.Put([]byte("format"), []byte("1"))
+		boards, _ := tx.CreateBucket([]byte("boards"))
+		for _, id := range []string{"a", "b"} {
+			b, _ := boards.CreateBucket([]byte(id))
+			b.Put([]byte("snapshot"), []byte("snap-"+id))
+			log, _ := b.CreateBucket([]byte("log"))
+			if id == "a" {
+				for v := uint64(5); v <= 7; v++ {
+					log.Put(binary.BigEndian.AppendUint64(nil, v), fmt.Appendf(nil, "rec%d", v))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	for round := range 2 { // the second open finds format 2 and changes nothing
+		s := mustOpen(t, path)
+		ctx := context.Background()
+		snap, log, err := s.LoadBoard(ctx, "a")
+		if err != nil || string(snap) != "snap-a" || len(log) != 3 || string(log[0].Data) != "rec5" || log[2].Version != 7 {
+			t.Fatalf("round %d: board a: %q %v %v", round, snap, log, err)
+		}
+		if snap, log, err := s.LoadBoard(ctx, "b"); err != nil || string(snap) != "snap-b" || len(log) != 0 {
+			t.Fatalf("round %d: board b: %q %v %v", round, snap, log, err)
+		}
+		if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: []boardsync.Record{{Version: 7, Data: []byte("again")}}}}); err == nil {
+			t.Errorf("round %d: a migrated version could be written again", round)
+		}
+		s.Close()
+	}
+}
+
+// Entries whose records every board has trimmed leave the file: the WAL
+// holds only what loading a board still needs.
+func TestWALShrinks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wal.db")
+	s := mustOpen(t, path)
+	ctx := context.Background()
+	ids := []string{"a", "b", "c"}
+	for _, id := range ids {
+		if err := s.CreateBoard(ctx, id, []byte("s0")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for v := uint64(1); v <= 100; v++ {
+		var changes []boardsync.Change
+		for i, id := range ids {
+			c := boardsync.Change{BoardID: id, Records: []boardsync.Record{{Version: v, Data: []byte("x")}}}
+			if (v+uint64(i))%10 == 0 { // each board snapshots every 10 versions, at its own time
+				c.Snapshot, c.TrimBefore = fmt.Appendf(nil, "s%d", v), v+1
+			}
+			changes = append(changes, c)
+		}
+		if err := s.Commit(ctx, changes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	// Board a's last snapshot is at 100, b's at 99 and c's at 98, so only
+	// the entries of versions 99 and 100 are still needed.
+	if n := walEntries(t, path); n != 2 {
+		t.Errorf("WAL holds %d entries, want 2", n)
+	}
+	s = mustOpen(t, path)
+	for id, want := range map[string]string{"a": "s100 []", "b": "s99 [100]", "c": "s98 [99 100]"} {
+		snap, log, err := s.LoadBoard(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vs []uint64
+		for _, r := range log {
+			vs = append(vs, r.Version)
+		}
+		if got := fmt.Sprintf("%s %v", snap, vs); got != want {
+			t.Errorf("board %s: %s, want %s", id, got, want)
+		}
+	}
+}
+
+func walEntries(t *testing.T, path string) int {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := 0
+	db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket([]byte("wal")).Stats().KeyN
+		return nil
+	})
+	return n
+}
+
+// A damaged WAL entry is an error at open, not a panic or a silent loss.
+func TestDamagedWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.db")
+	s := mustOpen(t, path)
+	ctx := context.Background()
+	s.CreateBoard(ctx, "a", []byte("s0"))
+	if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: []boardsync.Record{{Version: 1, Data: []byte("x")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for name, entry := range map[string][]byte{
+		"truncated":     {1, 'a', 1, 1, 5, 'x'},
+		"unknown board": {1, 'z', 1, 1, 1, 'x'},
+		"no records":    {1, 'a', 0},
+		"out of order":  {1, 'a', 2, 2, 1, 'x', 1, 1, 'y'},
+	} {
+		db, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("wal")).Put(binary.BigEndian.AppendUint64(nil, 1), entry)
+		})
+		db.Close()
+		if _, err := boltstore.Open(path); err == nil || !strings.Contains(err.Error(), "not a usable") {
+			t.Errorf("%s: got %v, want a clear error", name, err)
+		}
+	}
 }

@@ -117,6 +117,46 @@ func Run(t *testing.T, open func(t *testing.T) boardsync.Store, reopen func(t *t
 		}
 	})
 
+	t.Run("trim everything", func(t *testing.T) {
+		s := open(t)
+		mustCreate(t, s, a)
+		mustCreate(t, s, b)
+		// Two boards in each commit, so that the second trim is what frees
+		// the first commit's records for good.
+		commit := func(changes ...boardsync.Change) {
+			t.Helper()
+			if err := s.Commit(ctx, changes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		commit(boardsync.Change{BoardID: a, Records: []boardsync.Record{rec(1), rec(2)}}, boardsync.Change{BoardID: b, Records: []boardsync.Record{rec(1)}})
+		commit(boardsync.Change{BoardID: a, Records: []boardsync.Record{rec(3)}, Snapshot: []byte("a3"), TrimBefore: 4})
+		if snap, log := mustLoad(t, s, a); snap != "a3" || len(log) != 0 {
+			t.Errorf("board a: %q %v", snap, log)
+		}
+		if snap, log := mustLoad(t, s, b); snap != "snap-"+b || fmt.Sprint(log) != "[1]" {
+			t.Errorf("board b: %q %v", snap, log)
+		}
+		commit(boardsync.Change{BoardID: b, Snapshot: []byte("b1"), TrimBefore: 2})
+		if snap, log := mustLoad(t, s, b); snap != "b1" || len(log) != 0 {
+			t.Errorf("board b: %q %v", snap, log)
+		}
+		// Every record is gone, but the versions they had stay taken.
+		if err := s.Commit(ctx, []boardsync.Change{{BoardID: a, Records: []boardsync.Record{rec(3)}}}); board.ErrorCode(err) != board.EConflict {
+			t.Errorf("a record at a trimmed version: %v, want conflict", err)
+		}
+		commit(boardsync.Change{BoardID: a, Records: []boardsync.Record{rec(4)}})
+		if reopen != nil {
+			s = reopen(t, s)
+			if err := s.Commit(ctx, []boardsync.Change{{BoardID: a, Records: []boardsync.Record{rec(4)}}}); board.ErrorCode(err) != board.EConflict {
+				t.Errorf("after reopening, a record at a stored version: %v, want conflict", err)
+			}
+		}
+		if snap, log := mustLoad(t, s, a); snap != "a3" || fmt.Sprint(log) != "[4]" {
+			t.Errorf("board a at the end: %q %v", snap, log)
+		}
+	})
+
 	t.Run("loaded bytes are copies", func(t *testing.T) {
 		s := open(t)
 		mustCreate(t, s, a)
@@ -137,9 +177,25 @@ func Run(t *testing.T, open func(t *testing.T) boardsync.Store, reopen func(t *t
 			if err := s.Commit(ctx, []boardsync.Change{{BoardID: a, Records: []boardsync.Record{rec(1), rec(2)}, Snapshot: []byte("s2")}}); err != nil {
 				t.Fatal(err)
 			}
+			mustCreate(t, s, b)
+			if err := s.Commit(ctx, []boardsync.Change{{BoardID: b, Records: []boardsync.Record{rec(1)}}, {BoardID: a, Records: []boardsync.Record{rec(3)}}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Commit(ctx, []boardsync.Change{{BoardID: b, Records: []boardsync.Record{rec(2)}, Snapshot: []byte("b2"), TrimBefore: 3}}); err != nil {
+				t.Fatal(err)
+			}
 			s = reopen(t, s)
-			if snap, log := mustLoad(t, s, a); snap != "s2" || fmt.Sprint(log) != "[1 2]" {
+			if snap, log := mustLoad(t, s, a); snap != "s2" || fmt.Sprint(log) != "[1 2 3]" {
 				t.Errorf("after reopening: %q %v", snap, log)
+			}
+			if snap, log := mustLoad(t, s, b); snap != "b2" || len(log) != 0 {
+				t.Errorf("after reopening: %q %v", snap, log)
+			}
+			if err := s.Commit(ctx, []boardsync.Change{{BoardID: a, Records: []boardsync.Record{rec(4)}}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, log := mustLoad(t, s, a); fmt.Sprint(log) != "[1 2 3 4]" {
+				t.Errorf("a commit after reopening: %v", log)
 			}
 		})
 	}
