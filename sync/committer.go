@@ -11,11 +11,12 @@ import (
 // every board and writes them in a single store transaction, so the number
 // of fsyncs a second stays the disk's, whatever the number of operations.
 type committer struct {
-	store   Store
-	metrics *Metrics
-	log     *slog.Logger
-	in      chan commitRequest
-	stopped chan struct{}
+	store    Store
+	interval time.Duration // see Limits.CommitInterval
+	metrics  *Metrics
+	log      *slog.Logger
+	in       chan commitRequest
+	stopped  chan struct{}
 }
 
 type commitRequest struct {
@@ -27,8 +28,11 @@ type commitRequest struct {
 // written in steps instead of one huge transaction.
 const maxCommitBatch = 1024
 
-func newCommitter(store Store, m *Metrics, log *slog.Logger) *committer {
-	return &committer{store: store, metrics: m, log: log, in: make(chan commitRequest, maxCommitBatch), stopped: make(chan struct{})}
+func newCommitter(store Store, interval time.Duration, m *Metrics, log *slog.Logger) *committer {
+	return &committer{
+		store: store, interval: interval, metrics: m, log: log,
+		in: make(chan commitRequest, maxCommitBatch), stopped: make(chan struct{}),
+	}
 }
 
 func (c *committer) submit(req commitRequest) { c.in <- req }
@@ -44,7 +48,14 @@ func (c *committer) run() {
 	defer close(c.stopped)
 	batch := make([]commitRequest, 0, 64)
 	changes := make([]Change, 0, 64)
+	var last time.Time
 	for req := range c.in {
+		// A quiet server commits at once; a busy one waits out the
+		// interval, gathering what arrives meanwhile.
+		if wait := c.interval - time.Since(last); wait > 0 {
+			time.Sleep(wait)
+		}
+		last = time.Now()
 		batch = append(batch[:0], req)
 	collect:
 		for len(batch) < maxCommitBatch {
@@ -62,9 +73,8 @@ func (c *committer) run() {
 		for _, r := range batch {
 			changes = append(changes, r.change)
 		}
-		start := time.Now()
 		err := c.commit(changes)
-		c.metrics.Commit.Observe(time.Since(start))
+		c.metrics.Commit.Observe(time.Since(last))
 		if err != nil {
 			c.metrics.CommitErrors.Add(1)
 			c.log.Error("group commit failed", "boards", len(changes), "err", err)

@@ -31,6 +31,11 @@ func mustServer(t *testing.T, store boardsync.Store, lim boardsync.Limits) *test
 	if store == nil {
 		store = boardsync.NewMemStore()
 	}
+	if lim.CommitInterval == 0 {
+		// Tests that wait for each acknowledgement in turn would wait out
+		// the default interval every time.
+		lim.CommitInterval = time.Microsecond
+	}
 	hub := boardsync.NewHub(boardsync.Config{Store: store, Limits: lim, AllowedOrigins: []string{"https://school.example"}})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws/{id}", func(w http.ResponseWriter, r *http.Request) { hub.ServeBoard(w, r, r.PathValue("id")) })

@@ -87,7 +87,7 @@ func NewHub(cfg Config) *Hub {
 		},
 	}
 	h.roomsCtx, h.cancelRooms = context.WithCancel(context.Background())
-	h.committer = newCommitter(h.store, h.metrics, h.log)
+	h.committer = newCommitter(h.store, h.lim.CommitInterval, h.metrics, h.log)
 	go h.committer.run()
 	return h
 }

@@ -86,6 +86,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.limits.PingPeriod, "ping-period", l.PingPeriod, "how often the server pings each client")
 	fs.DurationVar(&cfg.limits.PongWait, "pong-wait", l.PongWait, "how long a silent client is kept")
 	fs.DurationVar(&cfg.limits.WriteWait, "write-wait", l.WriteWait, "how long one write to a client may take")
+	fs.DurationVar(&cfg.limits.CommitInterval, "commit-interval", l.CommitInterval, "least time between two group commits to disk (adds at most this to an acknowledgement)")
 	fs.IntVar(&cfg.boardLimits.MaxNotes, "max-notes", bl.MaxNotes, "notes one board holds")
 	fs.IntVar(&cfg.boardLimits.MaxTextRunes, "max-text", bl.MaxTextRunes, "characters in one note")
 	if err := fs.Parse(args); err != nil {
