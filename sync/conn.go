@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	stdsync "sync"
@@ -51,6 +52,8 @@ type conn struct {
 	// Set from the hello before the connection joins its room; read-only after.
 	client string
 	name   string
+
+	readBuf []byte // owned by the reader: the last message's bytes, reused
 }
 
 type outgoing struct {
@@ -262,10 +265,21 @@ func (e *closeError) Error() string { return e.text }
 // connection (1003 and 1007, as RFC 6455 says); a frame over the read limit
 // has already been answered with 1009 by the websocket package.
 func (c *conn) read() ([]byte, error) {
-	typ, data, err := c.ws.ReadMessage()
+	typ, r, err := c.ws.NextReader()
 	if err != nil {
 		return nil, err
 	}
+	// One buffer for the connection's messages, unless one was unusually
+	// large: decoding copies what it keeps, so the next read may reuse it.
+	if cap(c.readBuf) > 16<<10 {
+		c.readBuf = nil
+	}
+	buf := bytes.NewBuffer(c.readBuf[:0])
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	data := buf.Bytes()
+	c.readBuf = data
 	if typ != websocket.TextMessage {
 		return nil, &closeError{websocket.CloseUnsupportedData, "binary frames are not part of the protocol; send JSON text"}
 	}

@@ -185,9 +185,15 @@ func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, id string) {
 		c.closeNow(websocket.CloseGoingAway, "the server is shutting down")
 		return
 	}
+	// The connection gets goroutines of its own and the handler returns,
+	// as in gorilla's chat example: net/http then lets go of the request,
+	// its context and buffers, which would otherwise live (and be scanned by
+	// every garbage collection) as long as the connection.
 	go c.writeLoop()
-	c.run(rm) // releases rm when it returns
-	h.removeConn(c)
+	go func() {
+		c.run(rm) // releases rm when it returns
+		h.removeConn(c)
+	}()
 }
 
 // Shutdown stops every room, closing their connections with "going away",
