@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -147,7 +148,10 @@ func (r *room) run(ctx context.Context) {
 	idle := time.NewTicker(lim.IdleTimeout / 2)
 	defer idle.Stop()
 	r.lastActive = r.hub.now()
-	r.lastSnapshot = r.lastActive
+	// Start each room's snapshot clock at a random point of the interval:
+	// after a restart a school's boards all load within a second, and
+	// would otherwise all write their snapshots in the same commit.
+	r.lastSnapshot = r.lastActive.Add(-rand.N(lim.SnapshotInterval))
 	r.flushTimer = time.NewTimer(time.Hour)
 	r.flushTimer.Stop()
 	defer r.flushTimer.Stop()
