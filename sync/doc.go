@@ -22,8 +22,9 @@
 // client of the board at once, the sender included. It is acknowledged to
 // its sender only after the committer has written it to disk. The committer
 // is a single goroutine that writes the pending operations of all boards in
-// one transaction (group commit), so the disk's fsync rate limits commits,
-// not operations. A crash can lose operations that clients saw but that were
+// one transaction (group commit), at most one every Limits.CommitInterval,
+// so the number of commits (each with its fsyncs) stays small whatever the
+// number of operations. A crash can lose operations that clients saw but that were
 // never acknowledged; every room load starts a new epoch, so clients that
 // saw such versions take the whole board afresh, and senders resend what was
 // not acknowledged (client id and sequence number make resends idempotent).
