@@ -52,10 +52,9 @@ type boardLog struct {
 	refs []walRef // WAL entries holding its kept records, oldest first
 }
 
-// walRef says that WAL entry seq holds a board's records first..last.
+// walRef says that WAL entry seq holds a board's records up to last.
 type walRef struct {
-	seq         uint64
-	first, last uint64
+	seq, last uint64
 }
 
 var _ boardsync.Store = (*Store)(nil)
@@ -147,7 +146,7 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 			last := recs[len(recs)-1].Version
 			b.head.last = max(b.head.last, last)
 			if last >= b.head.trimBefore {
-				b.refs = append(b.refs, walRef{seq: seq, first: recs[0].Version, last: last})
+				b.refs = append(b.refs, walRef{seq: seq, last: last})
 				s.walRefs[seq]++
 			}
 			return nil
@@ -281,7 +280,7 @@ func (s *Store) Commit(ctx context.Context, changes []boardsync.Change) error {
 					b.refs[n-1].last = last // a second change of this board in this commit
 				} else {
 					// A new array: the old one is still the index's until the commit is done.
-					b.refs = append(b.refs[:n:n], walRef{seq: seq, first: c.Records[0].Version, last: last})
+					b.refs = append(b.refs[:n:n], walRef{seq: seq, last: last})
 					refDelta[seq]++
 				}
 			}
