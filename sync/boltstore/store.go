@@ -313,7 +313,9 @@ func (s *Store) Commit(ctx context.Context, changes []boardsync.Change) error {
 			}
 		}
 		s.scratch = entry
-		if len(entry) > 0 {
+		// A room's snapshot commit trims the records it carries, so often
+		// no board keeps anything of this entry: then it is not written.
+		if refDelta[seq] > 0 {
 			// Keys only ever grow, so full pages are best: half-empty pages
 			// would double the file for nothing.
 			wal.FillPercent = 1.0

@@ -218,3 +218,29 @@ func TestDamagedWAL(t *testing.T) {
 		}
 	}
 }
+
+// A commit whose records its own snapshot covers (what a room sends when it
+// snapshots) leaves nothing in the WAL.
+func TestSnapshotCommitWritesNoWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "snap.db")
+	s := mustOpen(t, path)
+	ctx := context.Background()
+	if err := s.CreateBoard(ctx, "a", []byte("s0")); err != nil {
+		t.Fatal(err)
+	}
+	recs := []boardsync.Record{{Version: 1, Data: []byte("x")}, {Version: 2, Data: []byte("y")}}
+	if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: recs, Snapshot: []byte("s2"), TrimBefore: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if n := walEntries(t, path); n != 0 {
+		t.Errorf("WAL holds %d entries, want 0", n)
+	}
+	s = mustOpen(t, path)
+	if snap, log, err := s.LoadBoard(ctx, "a"); err != nil || string(snap) != "s2" || len(log) != 0 {
+		t.Errorf("got %q %v %v", snap, log, err)
+	}
+	if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: recs[1:]}}); err == nil {
+		t.Error("version 2 could be written again")
+	}
+}
