@@ -95,6 +95,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
+	if ci := cfg.limits.CommitInterval; ci <= 0 || ci > time.Second {
+		// Zero would silently mean the default; over a second, every
+		// acknowledgement (and the "saving" a person sees) would crawl.
+		return cfg, fmt.Errorf("-commit-interval (%v) must be above 0 and at most 1s", ci)
+	}
 	if cfg.limits.PingPeriod >= cfg.limits.PongWait {
 		return cfg, fmt.Errorf("-ping-period (%v) must be shorter than -pong-wait (%v)", cfg.limits.PingPeriod, cfg.limits.PongWait)
 	}

@@ -133,6 +133,8 @@ func TestRunErrors(t *testing.T) {
 		{"bad flag", []string{"serve", "-nope"}, "flag provided but not defined"},
 		{"corrupt database", []string{"serve", "-addr", "127.0.0.1:0", "-db", garbage}, "damaged or not a Corkboard database"},
 		{"ping longer than pong", []string{"-ping-period", "2m"}, "must be shorter"},
+		{"no commit interval", []string{"-commit-interval", "0s"}, "must be above 0"},
+		{"commit interval too long", []string{"-commit-interval", "5s"}, "at most 1s"},
 		{"bad address", []string{"-addr", "nowhere:99999", "-db", filepath.Join(dir, "x.db")}, "99999"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
