@@ -279,8 +279,9 @@ func (s *Store) Commit(ctx context.Context, changes []boardsync.Change) error {
 				if n := len(b.refs); n > 0 && b.refs[n-1].seq == seq {
 					b.refs[n-1].last = last // a second change of this board in this commit
 				} else {
-					// A new array: the old one is still the index's until the commit is done.
-					b.refs = append(b.refs[:n:n], walRef{seq: seq, last: last})
+					// Appending past the index's length leaves the index's
+					// view alone, so a failed commit needs no undoing.
+					b.refs = append(b.refs, walRef{seq: seq, last: last})
 					refDelta[seq]++
 				}
 			}

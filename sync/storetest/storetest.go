@@ -97,6 +97,16 @@ func Run(t *testing.T, open func(t *testing.T) boardsync.Store, reopen func(t *t
 		if _, log := mustLoad(t, s, b); len(log) != 0 {
 			t.Errorf("board b got records from a failed commit: %v", log)
 		}
+		// And the failed commits leave nothing behind for the next ones.
+		if err := s.Commit(ctx, []boardsync.Change{{BoardID: b, Records: []boardsync.Record{rec(1)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit(ctx, []boardsync.Change{{BoardID: b, Records: []boardsync.Record{rec(2)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, log := mustLoad(t, s, b); fmt.Sprint(log) != "[1 2]" {
+			t.Errorf("board b after the failed commits: %v", log)
+		}
 	})
 
 	t.Run("trim", func(t *testing.T) {
