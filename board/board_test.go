@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"corkboard/board"
 )
 
@@ -309,6 +311,28 @@ func TestIDs(t *testing.T) {
 	for _, bad := range []string{"", "abc", "../../etc/passwd", strings.Repeat("A", 22) + "=", "AAAAAAAAAAAAAAAAAAAAA/"} {
 		if board.ValidID(bad) {
 			t.Errorf("ValidID(%q) = true", bad)
+		}
+	}
+}
+
+// ValidNoteID checks by hand what uuid.Parse and String would say: that s
+// is a UUID in its one canonical spelling.
+func TestValidNoteID(t *testing.T) {
+	canonical := func(s string) bool {
+		u, err := uuid.Parse(s)
+		return err == nil && u.String() == s
+	}
+	id := uuid.NewString()
+	cases := []string{id, strings.ToUpper(id), "", "x", "{" + id + "}", "urn:uuid:" + id, strings.ReplaceAll(id, "-", ""), id + " "}
+	// Every single-byte change of a valid id, with bytes that matter.
+	for i := range len(id) {
+		for _, c := range "-0aAfFgG9 \x00é" {
+			cases = append(cases, id[:i]+string(c)+id[i+1:])
+		}
+	}
+	for _, s := range cases {
+		if got, want := board.ValidNoteID(s), canonical(s); got != want {
+			t.Errorf("ValidNoteID(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
