@@ -372,20 +372,24 @@ func (c *conn) flushQueued() {
 }
 
 // writeFrame writes messages as one frame holding a JSON array.
+// A frame is a JSON array of messages. Package-level slices, because a
+// slice literal passed to an io.Writer is allocated on every call.
+var frameOpen, frameComma, frameClose = []byte{'['}, []byte{','}, []byte{']'}
+
 func (c *conn) writeFrame(batch []outgoing) error {
 	c.ws.SetWriteDeadline(time.Now().Add(c.hub.lim.WriteWait))
 	w, err := c.ws.NextWriter(websocket.TextMessage)
 	if err != nil {
 		return err
 	}
-	w.Write([]byte{'['})
+	w.Write(frameOpen)
 	for i, m := range batch {
 		if i > 0 {
-			w.Write([]byte{','})
+			w.Write(frameComma)
 		}
 		w.Write(m.data)
 	}
-	w.Write([]byte{']'})
+	w.Write(frameClose)
 	if err := w.Close(); err != nil {
 		return err
 	}
