@@ -1,11 +1,10 @@
 package board
 
 import (
-	"bytes"
 	"encoding/json"
+	jsonv2 "encoding/json/v2"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -145,34 +144,37 @@ func (op *Op) checkShape(top bool) error {
 // fields and trailing data, and turns encoding/json's errors into *Error
 // messages a person can act on. Every decoder of outside input uses it.
 func DecodeJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return JSONError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Errorf(EInvalid, "malformed JSON: unexpected data after the value")
+	// encoding/json's v1 semantics and error types, through v2's Unmarshal:
+	// unlike a v1 Decoder it takes the bytes as they are and allocates no
+	// decoder for each message, and it refuses trailing data itself.
+	if err := jsonv2.Unmarshal(data, v, json.DefaultOptionsV1(), jsonv2.RejectUnknownMembers(true)); err != nil {
+		return jsonError(err)
 	}
 	return nil
 }
 
-// JSONError turns an error from encoding/json into an *Error whose message
+// jsonError turns an error from encoding/json into an *Error whose message
 // says what was wrong in terms of the input, without Go type names.
-func JSONError(err error) error {
+func jsonError(err error) error {
 	var (
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
 	)
 	switch {
 	case errors.As(err, &syntax):
-		return Errorf(EInvalid, "malformed JSON at byte %d: %s", syntax.Offset, strings.TrimPrefix(syntax.Error(), "json: "))
+		msg := strings.TrimPrefix(syntax.Error(), "json: ")
+		switch {
+		case msg == "unexpected end of JSON input":
+			return Errorf(EInvalid, "malformed JSON: the input ends early")
+		case strings.HasSuffix(msg, "after top-level value"):
+			return Errorf(EInvalid, "malformed JSON: unexpected data after the value")
+		}
+		return Errorf(EInvalid, "malformed JSON at byte %d: %s", syntax.Offset, msg)
 	case errors.As(err, &typ):
 		if strings.HasPrefix(typ.Value, "number ") && (typ.Type.Kind().String() == "float64" || typ.Type.Kind().String() == "int64") {
 			return Errorf(EInvalid, "field %q: %s is out of range", typ.Field, typ.Value)
 		}
 		return Errorf(EInvalid, "field %q: expected %s, got %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return Errorf(EInvalid, "malformed JSON: the input ends early")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return Errorf(EInvalid, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	default:
