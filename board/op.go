@@ -94,34 +94,48 @@ func (op *Op) checkShape(top bool) error {
 		}
 		return nil
 	}
-	var errs []error
-	switch op.Kind {
-	case KindCreate:
-		errs = append(errs, need("note", op.Note != nil), has("id", op.ID != ""), has("set", op.Set != nil),
-			has("title", op.Title != nil), has("ops", op.Ops != nil))
-		if op.Note != nil {
-			if op.Note.X == nil || op.Note.Y == nil {
-				errs = append(errs, Errorf(EInvalid, "a new note needs \"x\" and \"y\""))
+	// first returns the first error of its arguments: the checks of a kind
+	// are written in one line each, and an operation is checked three times
+	// on its way to the board, so this allocates nothing.
+	first := func(errs ...error) error {
+		for _, err := range errs {
+			if err != nil {
+				return err
 			}
 		}
+		return nil
+	}
+	switch op.Kind {
+	case KindCreate:
+		if err := first(need("note", op.Note != nil), has("id", op.ID != ""), has("set", op.Set != nil),
+			has("title", op.Title != nil), has("ops", op.Ops != nil)); err != nil {
+			return err
+		}
+		if op.Note.X == nil || op.Note.Y == nil {
+			return Errorf(EInvalid, "a new note needs \"x\" and \"y\"")
+		}
 	case KindUpdate:
-		errs = append(errs, need("id", op.ID != ""), need("set", op.Set != nil), has("note", op.Note != nil),
-			has("title", op.Title != nil), has("ops", op.Ops != nil))
-		if op.Set != nil && op.Set.empty() {
-			errs = append(errs, Errorf(EInvalid, "an update must set at least one field"))
+		if err := first(need("id", op.ID != ""), need("set", op.Set != nil), has("note", op.Note != nil),
+			has("title", op.Title != nil), has("ops", op.Ops != nil)); err != nil {
+			return err
+		}
+		if op.Set.empty() {
+			return Errorf(EInvalid, "an update must set at least one field")
 		}
 	case KindDelete:
-		errs = append(errs, need("id", op.ID != ""), has("note", op.Note != nil), has("set", op.Set != nil),
+		return first(need("id", op.ID != ""), has("note", op.Note != nil), has("set", op.Set != nil),
 			has("title", op.Title != nil), has("ops", op.Ops != nil))
 	case KindRename:
-		errs = append(errs, need("title", op.Title != nil), has("id", op.ID != ""), has("note", op.Note != nil),
+		return first(need("title", op.Title != nil), has("id", op.ID != ""), has("note", op.Note != nil),
 			has("set", op.Set != nil), has("ops", op.Ops != nil))
 	case KindBatch:
 		if !top {
 			return Errorf(EInvalid, "a batch cannot contain another batch")
 		}
-		errs = append(errs, need("ops", len(op.Ops) > 0), has("id", op.ID != ""), has("note", op.Note != nil),
-			has("set", op.Set != nil), has("title", op.Title != nil))
+		if err := first(need("ops", len(op.Ops) > 0), has("id", op.ID != ""), has("note", op.Note != nil),
+			has("set", op.Set != nil), has("title", op.Title != nil)); err != nil {
+			return err
+		}
 		for i := range op.Ops {
 			if err := op.Ops[i].checkShape(false); err != nil {
 				return Errorf(ErrorCode(err), "operation %d of the batch: %s", i+1, ErrorMessage(err))
@@ -131,11 +145,6 @@ func (op *Op) checkShape(top bool) error {
 		return Errorf(EInvalid, "the operation has no \"kind\"")
 	default:
 		return Errorf(EInvalid, "unknown operation kind %q", op.Kind)
-	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
 	}
 	return nil
 }
