@@ -53,7 +53,8 @@ type conn struct {
 	client string
 	name   string
 
-	readBuf []byte // owned by the reader: the last message's bytes, reused
+	readBuf  []byte // owned by the reader: the last message's bytes, reused
+	frameBuf []byte // owned by the writer: the last frame's bytes, reused
 }
 
 type outgoing struct {
@@ -372,25 +373,25 @@ func (c *conn) flushQueued() {
 }
 
 // writeFrame writes messages as one frame holding a JSON array.
-// A frame is a JSON array of messages. Package-level slices, because a
-// slice literal passed to an io.Writer is allocated on every call.
-var frameOpen, frameComma, frameClose = []byte{'['}, []byte{','}, []byte{']'}
-
+// writeFrame sends a batch of queued messages as one frame: a JSON array.
+// It assembles the frame in the connection's buffer and hands it to
+// WriteMessage, which, unlike NextWriter, allocates nothing (see the
+// upgrader in NewHub for why that matters).
 func (c *conn) writeFrame(batch []outgoing) error {
-	c.ws.SetWriteDeadline(time.Now().Add(c.hub.lim.WriteWait))
-	w, err := c.ws.NextWriter(websocket.TextMessage)
-	if err != nil {
-		return err
+	if cap(c.frameBuf) > 16<<10 {
+		c.frameBuf = nil // after a large welcome, do not keep its size
 	}
-	w.Write(frameOpen)
+	frame := append(c.frameBuf[:0], '[')
 	for i, m := range batch {
 		if i > 0 {
-			w.Write(frameComma)
+			frame = append(frame, ',')
 		}
-		w.Write(m.data)
+		frame = append(frame, m.data...)
 	}
-	w.Write(frameClose)
-	if err := w.Close(); err != nil {
+	frame = append(frame, ']')
+	c.frameBuf = frame
+	c.ws.SetWriteDeadline(time.Now().Add(c.hub.lim.WriteWait))
+	if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
 		return err
 	}
 	now := monotonic()

@@ -74,13 +74,14 @@ func NewHub(cfg Config) *Hub {
 		h.now = time.Now
 	}
 	h.upgrader = websocket.Upgrader{
-		// Zero sizes reuse the HTTP server's 4 KiB buffers, and the pool
-		// lends a write buffer only while a frame is being written: most
-		// connections are idle most of the time, and a thousand idle
-		// connections should not hold megabytes for the collector to scan.
+		// Zero sizes reuse the HTTP server's 4 KiB buffers. No write
+		// buffer pool: with one, every frame allocates (the pool's box),
+		// and any allocation during a garbage collection may make the
+		// writer stop to help mark, which delays the frame by up to the
+		// rest of the mark phase. Plain byte buffers cost the collector
+		// nothing to scan.
 		ReadBufferSize:  0,
 		WriteBufferSize: 0,
-		WriteBufferPool: &stdsync.Pool{},
 		CheckOrigin:     originChecker(cfg.AllowedOrigins),
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			http.Error(w, reason.Error(), status)
