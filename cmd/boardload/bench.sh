@@ -1,24 +1,65 @@
 #!/usr/bin/env bash
 # Runs the load scenarios S1, S2 and S3 of the README, each against a fresh
-# server with a fresh database, and prints boardload's report for each.
+# server with a fresh database, prints boardload's report for each run and
+# then a summary, one line per run.
+#
 # Usage: cmd/boardload/bench.sh [S1 S2 S3] (after `make build`)
+#   DURATION=20s  how long each run measures
+#   ROUNDS=1      how many times to run each scenario
+#   RELAY=1       before each Corkboard run, run the same scenario against
+#                 boardload's bare relay: a floor measured at the same moment
+#                 on the same machine (this machine's tail latency drifts by
+#                 several times over an hour, so only runs made one after the
+#                 other compare)
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3
 cd "$(dirname "$0")/../.."
-scenarios=("${@:-S1 S2 S3}")
+scenarios=("$@")
 [ $# -eq 0 ] && scenarios=(S1 S2 S3)
 DURATION=${DURATION:-20s}
+ROUNDS=${ROUNDS:-1}
+RELAY=${RELAY:-0}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 status=0
-for sc in "${scenarios[@]}"; do
-  port=$((18000 + RANDOM % 1000))
-  ./bin/corkboard serve -addr "127.0.0.1:$port" -db "$work/$sc.db" -log-level warn &
-  pid=$!
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "== $sc ($(nproc) cores, $(go version | cut -d' ' -f3), $(date -u +%Y-%m-%d))"
-  ./bin/boardload -url "http://127.0.0.1:$port" -scenario "$sc" -pid "$pid" -duration "$DURATION" || status=1
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+summary=()
+
+waitready() {
+  for _ in $(seq 100); do curl -fs -o /dev/null "$1" 2>/dev/null && return; sleep 0.1; done
+}
+
+# field LABEL REPORT: the p99 on the report's line starting with LABEL.
+field() { sed -nE "s/^$1 .* p99 ([0-9.]+ ms) .*/\1/p" <<<"$2"; }
+
+# measure SCENARIO ROUND WHAT: one run against a fresh server of kind WHAT.
+measure() {
+  local sc=$1 round=$2 what=$3 port=$((18000 + RANDOM % 1000)) pid report
+  if [ "$what" = relay ]; then
+    ./bin/boardload -relay "127.0.0.1:$port" 2>/dev/null &
+    pid=$!
+    waitready "http://127.0.0.1:$port/api/boards/none" || true
+  else
+    ./bin/corkboard serve -addr "127.0.0.1:$port" -db "$work/$sc-$round.db" -log-level warn &
+    pid=$!
+    waitready "http://127.0.0.1:$port/healthz"
+  fi
+  echo "== $sc round $round, $what ($(nproc) cores, $(go version | cut -d' ' -f3), $(date -u '+%Y-%m-%d %H:%M'))"
+  report=$(./bin/boardload -url "http://127.0.0.1:$port" -scenario "$sc" -pid "$pid" -duration "$DURATION" 2>&1) ||
+    { [ "$what" = corkboard ] && status=1; }
+  echo "$report"
   echo
+  summary+=("$(printf '%-3s %-2s %-9s delivery p99 %-9s ack p99 %-9s server %s' "$sc" "$round" "$what" \
+    "$(field delivery "$report")" "$(field ack "$report")" \
+    "$(sed -nE 's/^server CPU +([0-9.]+ cores).*/\1/p' <<<"$report")")")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+for sc in "${scenarios[@]}"; do
+  for round in $(seq "$ROUNDS"); do
+    [ "$RELAY" = 1 ] && measure "$sc" "$round" relay
+    measure "$sc" "$round" corkboard
+  done
 done
+echo "== summary (the relay acknowledges without storing anything)"
+printf '%s\n' "${summary[@]}"
 exit $status

@@ -17,4 +17,12 @@
 //
 // The scenarios S1 (classroom), S2 (lecture) and S3 (school) are the ones in
 // the README, with their targets; a run that misses a target exits 1.
+//
+//	boardload -relay 127.0.0.1:9000
+//
+// serves a bare relay instead: just enough of the protocol for boardload,
+// with no validation, no storage and no room goroutine. Load against it
+// gives the floor this machine allows at that moment; bench.sh with RELAY=1
+// runs it before every Corkboard run. -cpuprofile writes boardload's own
+// profile, since what it spends is taken from the server beside it.
 package main

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	stdsync "sync"
 	"sync/atomic"
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("boardload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	var name string
+	var name, cpuProfile, relayAddr string
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server base URL")
 	fs.StringVar(&name, "scenario", "", "S1, S2 or S3 (sets the shape below and the targets)")
 	fs.IntVar(&o.pid, "pid", 0, "server process id, to measure its CPU and peak RSS")
@@ -79,8 +81,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.sc.Writers, "writers", 2, "writing clients per board")
 	fs.Float64Var(&o.sc.Rate, "rate", 5, "operations per second per writer")
 	fs.Float64Var(&o.sc.CursorHz, "cursor-hz", 0, "cursor messages per second per client (0: none)")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write boardload's own CPU profile to this file")
+	fs.StringVar(&relayAddr, "relay", "", "serve a bare relay on this address instead of generating load (a yardstick; see relay.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if relayAddr != "" {
+		ln, err := net.Listen("tcp", relayAddr)
+		if err != nil {
+			return err
+		}
+		return serveRelay(ctx, ln, stderr)
+	}
+	if cpuProfile != "" {
+		// The load generator shares the machine with the server: what it
+		// spends is taken from the server, so it is worth knowing.
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if name != "" {
 		sc, ok := scenarios[strings.ToUpper(name)]
