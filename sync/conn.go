@@ -76,7 +76,18 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 // queue hands a message to the writer without ever blocking. If the queue is
 // full the client is disconnected with CloseTooSlow; it may reconnect and
 // resume from the last version it saw.
-func (c *conn) queue(msg []byte) {
+func (c *conn) queue(msg []byte) { c.enqueue(msg, true) }
+
+// queueLazily queues a message without waking the writer: it goes out with
+// whatever is queued next, in order. The room queues an operation's echo to
+// its own sender this way. The sender applied the operation when it sent
+// it and needs the echo only to see it take its place; the ack that always
+// follows, or the next operation of someone else, wakes the writer. So the
+// echo and the ack usually share a frame, and every operation costs the
+// server, and its sender, one frame fewer: a sixth of all frames in S3.
+func (c *conn) queueLazily(msg []byte) { c.enqueue(msg, false) }
+
+func (c *conn) enqueue(msg []byte, wake bool) {
 	c.mu.Lock()
 	full := len(c.pending) >= c.hub.lim.SendQueue
 	if !full {
@@ -90,6 +101,9 @@ func (c *conn) queue(msg []byte) {
 			c.hub.metrics.SlowDisconnects.Add(1)
 			c.close(CloseTooSlow, "too many messages waiting; reconnect to catch up")
 		}
+		return
+	}
+	if !wake {
 		return
 	}
 	select {
@@ -372,7 +386,6 @@ func (c *conn) flushQueued() {
 	}
 }
 
-// writeFrame writes messages as one frame holding a JSON array.
 // writeFrame sends a batch of queued messages as one frame: a JSON array.
 // It assembles the frame in the connection's buffer and hands it to
 // WriteMessage, which, unlike NextWriter, allocates nothing (see the

@@ -76,13 +76,14 @@ func (s *testServer) boardJSON(t *testing.T, id string) string {
 // client is a test client: a connection, the replica built from what it
 // received, and everything it was told.
 type client struct {
-	t       *testing.T
-	c       *wsclient.Client
-	replica wsclient.Replica
-	acks    map[uint64]wsclient.Message
-	rejects map[uint64]wsclient.Message
-	errors  []wsclient.Message
-	ops     []wsclient.Message
+	t        *testing.T
+	c        *wsclient.Client
+	replica  wsclient.Replica
+	acks     map[uint64]wsclient.Message
+	rejects  map[uint64]wsclient.Message
+	errors   []wsclient.Message
+	ops      []wsclient.Message
+	presence []wsclient.Message
 }
 
 func mustDial(t *testing.T, url string, h wsclient.Hello) *client {
@@ -112,6 +113,8 @@ func (cl *client) handle(msgs []wsclient.Message) {
 			cl.errors = append(cl.errors, m)
 		case "op":
 			cl.ops = append(cl.ops, m)
+		case "presence":
+			cl.presence = append(cl.presence, m)
 		}
 		if err := cl.replica.Apply(m); err != nil {
 			cl.t.Fatalf("client %s: %v", cl.c.Hello.Client, err)

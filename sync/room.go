@@ -340,7 +340,7 @@ func (r *room) apply(req opRequest) {
 	r.unsent = append(r.unsent, Record{Version: st.Version, Data: entry})
 	msg := opMessage(entry)
 	r.remember(st.Version, msg)
-	r.broadcast(msg)
+	r.broadcast(msg, c)
 	r.acks = append(r.acks, pendingAck{conn: c, seq: req.seq, version: st.Version, received: req.received})
 }
 
@@ -366,12 +366,16 @@ func (r *room) broadcastDelay() time.Duration {
 }
 
 // broadcast sends an op message to every client of the room, at once or
-// with the next batch.
-func (r *room) broadcast(msg []byte) {
+// with the next batch. The sender's copy goes lazily: its ack follows.
+func (r *room) broadcast(msg []byte, sender *conn) {
 	d := r.broadcastDelay()
 	if d == 0 && len(r.outbox) == 0 {
 		for c := range r.conns {
-			c.queue(msg)
+			if c == sender {
+				c.queueLazily(msg)
+			} else {
+				c.queue(msg)
+			}
 		}
 		return
 	}

@@ -1,7 +1,9 @@
 package sync_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -38,4 +40,81 @@ func TestTwoClientsConverge(t *testing.T) {
 	if got := a.replica.Board.Notes[n1].Author; got != "Ada" {
 		t.Errorf("author %q, want Ada", got)
 	}
+}
+
+// gatedStore holds every commit until the test lets one through.
+type gatedStore struct {
+	boardsync.Store
+	waiting chan struct{} // a commit has arrived and waits
+	gate    chan struct{} // one value lets one commit through
+}
+
+func newGatedStore() *gatedStore {
+	return &gatedStore{Store: boardsync.NewMemStore(), waiting: make(chan struct{}, 100), gate: make(chan struct{}, 100)}
+}
+
+// mustServer runs a server on a gated store that opens for good when the
+// test ends, before the server shuts down, so the shutdown can flush.
+func (s *gatedStore) mustServer(t *testing.T) *testServer {
+	srv := mustServer(t, s, boardsync.Limits{})
+	t.Cleanup(func() { close(s.gate) })
+	return srv
+}
+
+func (s *gatedStore) Commit(ctx context.Context, changes []boardsync.Change) error {
+	s.waiting <- struct{}{}
+	select {
+	case <-s.gate:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Store.Commit(ctx, changes)
+}
+
+// TestEchoComesWithAck: an operation's echo to its own sender waits for its
+// ack, so both go in one frame, echo first.
+func TestEchoComesWithAck(t *testing.T) {
+	store := newGatedStore()
+	srv := store.mustServer(t)
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	a.readUntil("own presence", func() bool { return len(a.presence) > 0 })
+
+	seq := a.send(createOp(uuid.NewString(), 1, 2))
+	<-store.waiting // applied, broadcast, and its commit is held
+	store.gate <- struct{}{}
+	a.c.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
+	frame, err := a.c.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frame) != 2 || frame[0].Type != "op" || frame[0].Seq != seq || frame[1].Type != "ack" || frame[1].Seq != seq {
+		t.Fatalf("frame after the commit: %+v, want the op's echo and its ack", frame)
+	}
+}
+
+// TestEchoDoesNotHoldOthersBack: while a's operation waits for its commit,
+// b's operation reaches a at once, after a's own echo (versions stay in
+// order).
+func TestEchoDoesNotHoldOthersBack(t *testing.T) {
+	store := newGatedStore()
+	srv := store.mustServer(t)
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	b := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "b"})
+
+	a.send(createOp(uuid.NewString(), 1, 2))
+	<-store.waiting
+	b.send(createOp(uuid.NewString(), 3, 4))
+	// No commit is let through: a sees both versions, in order (its replica
+	// refuses gaps), before anything is durable.
+	a.readUntil("version 2", func() bool { return a.version() == 2 })
+	if len(a.acks) != 0 {
+		t.Errorf("acks before any commit: %v", a.acks)
+	}
+	for range 2 {
+		store.gate <- struct{}{}
+	}
+	a.readUntil("ack 1", func() bool { _, ok := a.acks[1]; return ok })
+	b.readUntil("ack 1", func() bool { _, ok := b.acks[1]; return ok })
 }
