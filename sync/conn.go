@@ -23,11 +23,12 @@ const closeGrace = time.Second
 // frame, so one frame stays a reasonable size for a phone to parse.
 const maxFrameMessages = 512
 
-// conn is one client's WebSocket. It has exactly two goroutines: run reads
-// (and feeds the room), writeLoop writes (and pings). The room and the
-// reader hand messages to the writer through a bounded queue; a client
-// whose queue is full is too slow and is disconnected rather than allowed to
-// hold anyone up.
+// conn is one client's WebSocket. It has two goroutines: run reads (and
+// feeds the room), writeLoop writes (and pings). The room and the reader
+// hand messages to the writer through a bounded queue; a client whose queue
+// is full is too slow and is disconnected rather than allowed to hold anyone
+// up. A small room may also write a broadcast itself, when the writer is
+// idle and the socket takes it at once (writeNow).
 //
 // The queue is a slice under a mutex plus a one-slot wake-up channel, not a
 // buffered channel: a channel holds its full capacity from the start, and
@@ -37,6 +38,7 @@ const maxFrameMessages = 512
 type conn struct {
 	hub    *Hub
 	ws     *websocket.Conn
+	sock   *socket // ws's connection; its lock is held for every write
 	peerID string
 
 	mu      stdsync.Mutex // guards pending
@@ -62,10 +64,11 @@ type outgoing struct {
 	queued int64 // monotonic nanoseconds (see monotonic); 8 bytes, not time.Time's 24, as queues are long
 }
 
-func newConn(h *Hub, ws *websocket.Conn) *conn {
+func newConn(h *Hub, ws *websocket.Conn, sock *socket) *conn {
 	return &conn{
 		hub:      h,
 		ws:       ws,
+		sock:     sock,
 		wake:     make(chan struct{}, 1),
 		quit:     make(chan struct{}),
 		readDone: make(chan struct{}),
@@ -336,18 +339,25 @@ func (c *conn) writeLoop() {
 	for {
 		select {
 		case <-c.wake:
+			// Take the queue under the socket's lock: a room writing
+			// directly (writeNow) finds it empty only when nothing of it
+			// is still to be written.
+			c.sock.mu.Lock()
+			err := c.sock.flushRest()
 			batch := c.takePending(spare)
-			if len(batch) == 0 {
-				continue
+			if err == nil && len(batch) > 0 {
+				err = c.writeFrame(batch)
 			}
-			err := c.writeFrame(batch)
+			c.sock.mu.Unlock()
 			// Keep the slice for the next swap, without its messages, and
 			// give back a grown one so a burst does not pin memory forever.
-			clear(batch)
-			if cap(batch) <= 4*maxFrameMessages {
-				spare = batch[:0]
-			} else {
-				spare = nil
+			if batch != nil {
+				clear(batch)
+				if cap(batch) <= 4*maxFrameMessages {
+					spare = batch[:0]
+				} else {
+					spare = nil
+				}
 			}
 			if err != nil {
 				c.close(websocket.CloseAbnormalClosure, "")
@@ -378,6 +388,11 @@ func (c *conn) writeLoop() {
 }
 
 func (c *conn) flushQueued() {
+	c.sock.mu.Lock()
+	defer c.sock.mu.Unlock()
+	if c.sock.flushRest() != nil {
+		return
+	}
 	for {
 		batch := c.takePending(nil)
 		if len(batch) == 0 || c.writeFrame(batch) != nil {
@@ -387,14 +402,15 @@ func (c *conn) flushQueued() {
 }
 
 // writeFrame sends a batch of queued messages as one frame: a JSON array.
-// It assembles the frame in the connection's buffer and hands it to
-// WriteMessage, which, unlike NextWriter, allocates nothing (see the
-// upgrader in NewHub for why that matters).
+// It assembles the frame, header included, in the connection's buffer and
+// writes it whole, allocating nothing (see the upgrader in NewHub for why
+// that matters). The caller holds the socket's lock.
 func (c *conn) writeFrame(batch []outgoing) error {
 	if cap(c.frameBuf) > 16<<10 {
 		c.frameBuf = nil // after a large welcome, do not keep its size
 	}
-	frame := append(c.frameBuf[:0], '[')
+	frame := append(c.frameBuf[:0], make([]byte, maxHeader)...)
+	frame = append(frame, '[')
 	for i, m := range batch {
 		if i > 0 {
 			frame = append(frame, ',')
@@ -403,8 +419,8 @@ func (c *conn) writeFrame(batch []outgoing) error {
 	}
 	frame = append(frame, ']')
 	c.frameBuf = frame
-	c.ws.SetWriteDeadline(time.Now().Add(c.hub.lim.WriteWait))
-	if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+	c.sock.SetWriteDeadline(time.Now().Add(c.hub.lim.WriteWait))
+	if _, err := c.sock.Conn.Write(textFrame(frame)); err != nil {
 		return err
 	}
 	now := monotonic()
@@ -418,3 +434,43 @@ var processStart = time.Now()
 
 // monotonic returns nanoseconds on the monotonic clock.
 func monotonic() int64 { return int64(time.Since(processStart)) }
+
+// writeNow writes msg as a frame of its own from the calling goroutine if
+// that can be done at once: nobody is writing, nothing is queued for this
+// client, and the socket takes the frame without waiting. It reports false
+// when msg must be queued instead. Rooms call it for their broadcasts (see
+// socket for why); buf is the caller's scratch space.
+func (c *conn) writeNow(msg []byte, buf *[]byte) bool {
+	if !c.sock.mu.TryLock() {
+		return false
+	}
+	defer c.sock.mu.Unlock()
+	c.mu.Lock()
+	idle := len(c.pending) == 0
+	c.mu.Unlock()
+	if !idle {
+		return false // after what is queued, or the order breaks
+	}
+	select {
+	case <-c.quit:
+		return false
+	default:
+	}
+	frame := append((*buf)[:0], make([]byte, maxHeader)...)
+	frame = append(frame, '[')
+	frame = append(frame, msg...)
+	frame = append(frame, ']')
+	*buf = frame
+	start := monotonic()
+	if !c.sock.tryWrite(textFrame(frame)) {
+		return false
+	}
+	if c.sock.needsFlush() {
+		select {
+		case c.wake <- struct{}{}: // the writer sends the rest
+		default:
+		}
+	}
+	c.hub.metrics.Delivery.Observe(time.Duration(monotonic() - start))
+	return true
+}

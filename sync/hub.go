@@ -74,14 +74,13 @@ func NewHub(cfg Config) *Hub {
 		h.now = time.Now
 	}
 	h.upgrader = websocket.Upgrader{
-		// Zero sizes reuse the HTTP server's 4 KiB buffers. No write
-		// buffer pool: with one, every frame allocates (the pool's box),
-		// and any allocation during a garbage collection may make the
-		// writer stop to help mark, which delays the frame by up to the
-		// rest of the mark phase. Plain byte buffers cost the collector
-		// nothing to scan.
+		// A zero read size reuses the HTTP server's 4 KiB read buffer.
+		// Data frames are framed and written by conn and socket, never by
+		// the websocket package, so it needs no write buffer of its own:
+		// with a pool it takes one only for NextWriter and WriteMessage,
+		// which are not used, instead of keeping 4 KiB per connection.
 		ReadBufferSize:  0,
-		WriteBufferSize: 0,
+		WriteBufferPool: &stdsync.Pool{},
 		CheckOrigin:     originChecker(cfg.AllowedOrigins),
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			http.Error(w, reason.Error(), status)
@@ -175,12 +174,13 @@ func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, id string) {
 		http.Error(w, board.ErrorMessage(err), status)
 		return
 	}
-	ws, err := h.upgrader.Upgrade(w, r, nil)
+	hj := &hijacker{ResponseWriter: w}
+	ws, err := h.upgrader.Upgrade(hj, r, nil)
 	if err != nil {
 		h.release(rm) // the upgrader has answered the request
 		return
 	}
-	c := newConn(h, ws)
+	c := newConn(h, ws, hj.sock)
 	if !h.addConn(c) {
 		h.release(rm)
 		c.closeNow(websocket.CloseGoingAway, "the server is shutting down")

@@ -57,6 +57,7 @@ type room struct {
 	outbox     [][]byte
 	flushArmed bool
 	flushTimer *time.Timer
+	frameBuf   []byte // scratch for frames the room writes itself
 
 	presenceJoined []peerInfo
 	presenceLeft   []string
@@ -355,6 +356,11 @@ const (
 	batchFromConns        = 100
 	broadcastDelayPerConn = 25 * time.Microsecond
 	maxBroadcastDelay     = 40 * time.Millisecond
+
+	// Rooms up to this size write broadcasts to idle sockets themselves
+	// (see conn.writeNow); larger rooms leave it to the writers, which
+	// run on every core.
+	directWriteMaxConns = 32
 )
 
 func (r *room) broadcastDelay() time.Duration {
@@ -370,10 +376,13 @@ func (r *room) broadcastDelay() time.Duration {
 func (r *room) broadcast(msg []byte, sender *conn) {
 	d := r.broadcastDelay()
 	if d == 0 && len(r.outbox) == 0 {
+		direct := len(r.conns) <= directWriteMaxConns
 		for c := range r.conns {
-			if c == sender {
+			switch {
+			case c == sender:
 				c.queueLazily(msg)
-			} else {
+			case direct && c.writeNow(msg, &r.frameBuf):
+			default:
 				c.queue(msg)
 			}
 		}

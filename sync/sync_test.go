@@ -2,6 +2,8 @@ package sync_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +119,33 @@ func TestEchoDoesNotHoldOthersBack(t *testing.T) {
 	}
 	a.readUntil("ack 1", func() bool { _, ok := a.acks[1]; return ok })
 	b.readUntil("ack 1", func() bool { _, ok := b.acks[1]; return ok })
+}
+
+// TestPausedClientCatchesUp: a client that stops reading while a lot is
+// broadcast fills its socket, so the room's writes to it stop short and the
+// writer finishes them (see socket.tryWrite); when it reads again it gets
+// every version, in order, in well-formed frames, and ends with the
+// server's board.
+func TestPausedClientCatchesUp(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{SendQueue: 100000, OpsPerSecond: 1e6})
+	id := srv.mustBoard(t)
+	w := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "w"})
+
+	p := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "p"})
+
+	n := uuid.NewString()
+	w.mustApply(createOp(n, 0, 0))
+	const ops = 3000 // 12 MB, more than loopback's socket buffers hold
+	for i := range ops {
+		w.mustApply(textOp(n, strings.Repeat(string(rune('a'+i%26)), 4000)))
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the paused client got to version %d", p.version())
+		}
+	})
+	p.readUntil(fmt.Sprintf("version %d", ops+1), func() bool { return p.version() == ops+1 })
+	if got, want := mustJSON(t, p.replica.Board.Public()), srv.boardJSON(t, id); got != want {
+		t.Errorf("paused client:\n got %.300s\nwant %.300s", got, want)
+	}
 }

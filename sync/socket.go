@@ -1,0 +1,135 @@
+package sync
+
+import (
+	"bufio"
+	"encoding/binary"
+	"net"
+	"net/http"
+	stdsync "sync"
+	"syscall"
+)
+
+// socket is a client's connection as the websocket package sees it, with
+// one thing added: a frame can be written without waiting (tryWrite), so
+// that a room can send a broadcast to an idle client itself instead of
+// waking the client's writer goroutine. On two busy cores, waking a
+// goroutine per client and operation costs more than the write.
+//
+// Every write, the websocket package's (handshake, pong, close) and ours,
+// goes through mu, and the rest of a frame that tryWrite could only begin
+// goes out before anything else, so frames never interleave.
+type socket struct {
+	net.Conn
+	raw syscall.RawConn // nil when the connection has no file descriptor
+
+	mu   stdsync.Mutex // held for every write
+	rest []byte        // the end of a frame tryWrite began; guarded by mu
+}
+
+func newSocket(c net.Conn) *socket {
+	s := &socket{Conn: c}
+	if sc, ok := c.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			s.raw = raw
+		}
+	}
+	return s
+}
+
+// Write writes b after the rest of any frame begun. The websocket package
+// writes through it.
+func (s *socket) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.flushRest(); err != nil {
+		return 0, err
+	}
+	return s.Conn.Write(b)
+}
+
+// flushRest writes the rest of a frame tryWrite began, waiting as long as
+// the write deadline allows. The caller holds mu.
+func (s *socket) flushRest() error {
+	if s.rest == nil {
+		return nil
+	}
+	_, err := s.Conn.Write(s.rest)
+	s.rest = nil
+	return err
+}
+
+// tryWrite writes frame if the socket takes at least part of it at once,
+// without waiting, and reports whether it did. The part the socket would not
+// take is kept for flushRest, which the caller must see to (by waking the
+// writer) when needsFlush says so. It reports false, having written nothing,
+// when a rest is already pending, when the socket's buffer is full, when
+// the write deadline has passed (the writer sets it before its writes and
+// does not clear it: after a long quiet spell the first broadcast goes
+// through the writer) and on any error (the writer meets it too). The
+// caller holds mu.
+func (s *socket) tryWrite(frame []byte) bool {
+	if s.raw == nil || s.rest != nil {
+		return false
+	}
+	var n int
+	var werr error
+	if err := s.raw.Write(func(fd uintptr) bool {
+		n, werr = syscall.Write(int(fd), frame)
+		return true // never wait
+	}); err != nil || werr != nil || n <= 0 {
+		return false
+	}
+	if n < len(frame) {
+		s.rest = append([]byte(nil), frame[n:]...)
+	}
+	return true
+}
+
+// needsFlush reports whether a rest is pending. The caller holds mu.
+func (s *socket) needsFlush() bool { return s.rest != nil }
+
+// maxHeader is the longest header of a frame from the server, which is
+// never masked.
+const maxHeader = 10
+
+// textFrame fills in the header of a final text frame whose payload
+// follows maxHeader reserved bytes at the start of b, and returns the frame
+// from its first byte. Data frames are framed here, and written whole in
+// one write, rather than by the websocket package, which splits messages
+// bigger than its buffer into several frames: a frame written by a room
+// could then land between two of them.
+func textFrame(b []byte) []byte {
+	n := len(b) - maxHeader
+	var h []byte
+	switch {
+	case n < 126:
+		h = b[maxHeader-2 : maxHeader]
+		h[1] = byte(n)
+	case n < 1<<16:
+		h = b[maxHeader-4 : maxHeader]
+		h[1] = 126
+		binary.BigEndian.PutUint16(h[2:], uint16(n))
+	default:
+		h = b[:maxHeader]
+		h[1] = 127
+		binary.BigEndian.PutUint64(h[2:], uint64(n))
+	}
+	h[0] = 0x81 // final, text
+	return b[maxHeader-len(h):]
+}
+
+// hijacker hands the websocket package a socket instead of the bare
+// connection when it takes the connection over from net/http.
+type hijacker struct {
+	http.ResponseWriter
+	sock *socket
+}
+
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	h.sock = newSocket(c)
+	return h.sock, rw, nil
+}
