@@ -14,18 +14,22 @@
 //
 // Each connection (conn) has a reader goroutine, which decodes and validates
 // what the client sends before handing it to the room, and a writer
-// goroutine, which drains a bounded queue into frames. The room never waits
+// goroutine, which drains a bounded queue into frames. A room of up to 32
+// connections writes a broadcast to a client itself when the writer is idle
+// and the socket takes the frame at once (conn.writeNow, socket.go), which
+// spares a goroutine wake-up per client and operation. The room never waits
 // for a client: a client whose queue is full is disconnected (CloseTooSlow)
 // and may reconnect and resume.
 //
-// An accepted operation is applied to the board in memory and sent to every
-// client of the board at once, the sender included. It is acknowledged to
-// its sender only after the committer has written it to disk. The committer
+// An accepted operation is applied to the board in memory and sent at once
+// to every other client of the board; the sender's copy goes with the next
+// message for it, usually its ack. It is acknowledged to its sender only
+// after the committer has written it to disk. The committer
 // is a single goroutine that writes the pending operations of all boards in
 // one transaction (group commit), at most one every Limits.CommitInterval,
 // so the number of commits (each with its fsyncs) stays small whatever the
-// number of operations. A crash can lose operations that clients saw but that were
-// never acknowledged; every room load starts a new epoch, so clients that
+// number of operations. A crash can lose operations that clients saw but
+// that were never acknowledged; every room load starts a new epoch, so clients that
 // saw such versions take the whole board afresh, and senders resend what was
 // not acknowledged (client id and sequence number make resends idempotent).
 //
