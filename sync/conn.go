@@ -82,12 +82,13 @@ func newConn(h *Hub, ws *websocket.Conn, sock *socket) *conn {
 func (c *conn) queue(msg []byte) { c.enqueue(msg, true) }
 
 // queueLazily queues a message without waking the writer: it goes out with
-// whatever is queued next, in order. The room queues an operation's echo to
-// its own sender this way. The sender applied the operation when it sent
-// it and needs the echo only to see it take its place; the ack that always
-// follows, or the next operation of someone else, wakes the writer. So the
-// echo and the ack usually share a frame, and every operation costs the
-// server, and its sender, one frame fewer: a sixth of all frames in S3.
+// whatever is sent to this client next, in order. The room queues an
+// operation's echo to its own sender this way. The sender applied the
+// operation when it sent it and needs the echo only to see it take its
+// place; the ack that always follows, or the next operation of someone
+// else, takes it along. So the echo and the ack usually share a frame, and
+// every operation costs the server, and its sender, one frame fewer: a
+// sixth of all frames in S3.
 func (c *conn) queueLazily(msg []byte) { c.enqueue(msg, false) }
 
 func (c *conn) enqueue(msg []byte, wake bool) {
@@ -435,22 +436,18 @@ var processStart = time.Now()
 // monotonic returns nanoseconds on the monotonic clock.
 func monotonic() int64 { return int64(time.Since(processStart)) }
 
-// writeNow writes msg as a frame of its own from the calling goroutine if
-// that can be done at once: nobody is writing, nothing is queued for this
-// client, and the socket takes the frame without waiting. It reports false
-// when msg must be queued instead. Rooms call it for their broadcasts (see
-// socket for why); buf is the caller's scratch space.
+// writeNow writes whatever is queued for this client and then msg, as one
+// frame, from the calling goroutine, if that can be done at once: nobody
+// is writing, little is queued, and the socket takes the frame without
+// waiting. What is queued is typically the client's own last operation,
+// waiting for its ack (see queueLazily). It reports false when msg must be
+// queued instead. Rooms call it for broadcasts and acks (see socket for
+// why); buf is the caller's scratch space.
 func (c *conn) writeNow(msg []byte, buf *[]byte) bool {
 	if !c.sock.mu.TryLock() {
 		return false
 	}
 	defer c.sock.mu.Unlock()
-	c.mu.Lock()
-	idle := len(c.pending) == 0
-	c.mu.Unlock()
-	if !idle {
-		return false // after what is queued, or the order breaks
-	}
 	select {
 	case <-c.quit:
 		return false
@@ -458,9 +455,22 @@ func (c *conn) writeNow(msg []byte, buf *[]byte) bool {
 	}
 	frame := append((*buf)[:0], make([]byte, maxHeader)...)
 	frame = append(frame, '[')
+	// The writer takes the queue only under the socket's lock, so what is
+	// queued now stays at the queue's head until this is done; others may
+	// only add to its tail.
+	c.mu.Lock()
+	queued := len(c.pending)
+	for _, m := range c.pending {
+		frame = append(frame, m.data...)
+		frame = append(frame, ',')
+	}
+	c.mu.Unlock()
 	frame = append(frame, msg...)
 	frame = append(frame, ']')
 	*buf = frame
+	if len(frame) > maxDirectFrame {
+		return false // a backlog: the writer's business
+	}
 	start := monotonic()
 	if !c.sock.tryWrite(textFrame(frame)) {
 		return false
@@ -471,6 +481,22 @@ func (c *conn) writeNow(msg []byte, buf *[]byte) bool {
 		default:
 		}
 	}
-	c.hub.metrics.Delivery.Observe(time.Duration(monotonic() - start))
+	now := monotonic()
+	if queued > 0 {
+		c.mu.Lock()
+		for _, m := range c.pending[:queued] {
+			c.hub.metrics.Delivery.Observe(time.Duration(now - m.queued))
+		}
+		n := copy(c.pending, c.pending[queued:])
+		clear(c.pending[n:])
+		c.pending = c.pending[:n]
+		c.mu.Unlock()
+	}
+	c.hub.metrics.Delivery.Observe(time.Duration(now - start))
 	return true
 }
+
+// maxDirectFrame bounds the frames writeNow writes: bigger ones (a welcome
+// with a large board, a backlog) are left to the writer, so that a room
+// never copies much when a socket takes only part of a frame.
+const maxDirectFrame = 16 << 10

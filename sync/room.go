@@ -463,7 +463,9 @@ func (r *room) sendAcks() {
 	i := 0
 	for ; i < len(r.acks) && r.acks[i].version <= r.durable; i++ {
 		a := r.acks[i]
-		a.conn.queue(mustJSON(ackMsg{Type: typeAck, Seq: a.seq, Version: a.version, Duplicate: a.duplicate}))
+		if msg := mustJSON(ackMsg{Type: typeAck, Seq: a.seq, Version: a.version, Duplicate: a.duplicate}); !a.conn.writeNow(msg, &r.frameBuf) {
+			a.conn.queue(msg)
+		}
 		r.hub.metrics.Ack.Observe(now.Sub(a.received))
 	}
 	r.acks = r.acks[i:]
