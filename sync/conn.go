@@ -461,6 +461,10 @@ func (c *conn) writeNow(msg []byte, buf *[]byte) bool {
 	c.mu.Lock()
 	queued := len(c.pending)
 	for _, m := range c.pending {
+		if len(frame)+len(m.data) > maxDirectFrame {
+			c.mu.Unlock()
+			return false // a backlog: the writer's business
+		}
 		frame = append(frame, m.data...)
 		frame = append(frame, ',')
 	}
@@ -469,7 +473,7 @@ func (c *conn) writeNow(msg []byte, buf *[]byte) bool {
 	frame = append(frame, ']')
 	*buf = frame
 	if len(frame) > maxDirectFrame {
-		return false // a backlog: the writer's business
+		return false
 	}
 	start := monotonic()
 	if !c.sock.tryWrite(textFrame(frame)) {
