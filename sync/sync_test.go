@@ -149,3 +149,42 @@ func TestPausedClientCatchesUp(t *testing.T) {
 		t.Errorf("paused client:\n got %.300s\nwant %.300s", got, want)
 	}
 }
+
+// TestLargeRoomConverges: in a room past the sizes where rooms write
+// broadcasts themselves (32) and start batching them (100), every client
+// still gets every version once, in order, and ends with the server's
+// board.
+func TestLargeRoomConverges(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{})
+	id := srv.mustBoard(t)
+	clients := make([]*client, 120)
+	for i := range clients {
+		clients[i] = mustDial(t, srv.wsURL(id), wsclient.Hello{Client: fmt.Sprintf("c%d", i)})
+	}
+	writers := clients[:3]
+	notes := make([]string, len(writers))
+	for i, w := range writers {
+		notes[i] = uuid.NewString()
+		w.send(createOp(notes[i], float64(i), 0))
+	}
+	const moves = 30
+	for m := range moves {
+		for i, w := range writers {
+			w.send(moveOp(notes[i], float64(m), float64(i)))
+		}
+	}
+	final := uint64(len(writers) * (moves + 1))
+	want := ""
+	for _, c := range clients {
+		c.readUntil(fmt.Sprintf("version %d", final), func() bool { return c.version() == final })
+		if want == "" {
+			want = srv.boardJSON(t, id)
+		}
+		if got := mustJSON(t, c.replica.Board.Public()); got != want {
+			t.Fatalf("client %s:\n got %s\nwant %s", c.c.Hello.Client, got, want)
+		}
+	}
+	for _, w := range writers {
+		w.readUntil("every ack", func() bool { return len(w.acks) == moves+1 })
+	}
+}
