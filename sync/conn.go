@@ -344,7 +344,7 @@ func (c *conn) writeLoop() {
 			// directly (writeNow) finds it empty only when nothing of it
 			// is still to be written.
 			c.sock.mu.Lock()
-			err := c.sock.flushRest()
+			err := c.sock.finishFrame(time.Now().Add(lim.WriteWait))
 			batch := c.takePending(spare)
 			if err == nil && len(batch) > 0 {
 				err = c.writeFrame(batch)
@@ -391,7 +391,7 @@ func (c *conn) writeLoop() {
 func (c *conn) flushQueued() {
 	c.sock.mu.Lock()
 	defer c.sock.mu.Unlock()
-	if c.sock.flushRest() != nil {
+	if c.sock.finishFrame(time.Now().Add(c.hub.lim.WriteWait)) != nil {
 		return
 	}
 	for {

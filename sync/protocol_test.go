@@ -170,9 +170,17 @@ func TestSlowClient(t *testing.T) {
 	// after its backlog. (The server waits WriteWait to get the close frame
 	// into a full socket.)
 	slowCode := make(chan int, 1)
+	writerDone := make(chan struct{})
 	go func() {
 		for srv.hub.Metrics().SlowDisconnects.Load() == 0 {
-			time.Sleep(5 * time.Millisecond)
+			select {
+			case <-writerDone:
+				if srv.hub.Metrics().SlowDisconnects.Load() == 0 {
+					slowCode <- -1 // never disconnected as too slow
+					return
+				}
+			case <-time.After(5 * time.Millisecond):
+			}
 		}
 		for {
 			if _, err := slow.c.Read(); err != nil {
@@ -184,6 +192,7 @@ func TestSlowClient(t *testing.T) {
 	for i := range ops {
 		writer.mustApply(textOp(n, text[:len(text)-i%50]))
 	}
+	close(writerDone)
 	if err := <-fastDone; err != nil {
 		t.Fatalf("the fast client missed operations: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	stdsync "sync"
 	"syscall"
+	"time"
 )
 
 // socket is a client's connection as the websocket package sees it, with
@@ -56,6 +57,17 @@ func (s *socket) Write(b []byte) (int, error) {
 	return s.Conn.Write(b)
 }
 
+// finishFrame writes the rest of a frame tryWrite began, if there is one,
+// waiting until deadline at most. The writer calls it: its last deadline
+// may be long past, as rooms write most frames. The caller holds mu.
+func (s *socket) finishFrame(deadline time.Time) error {
+	if s.rest == nil {
+		return nil
+	}
+	s.Conn.SetWriteDeadline(deadline)
+	return s.flushRest()
+}
+
 // flushRest writes the rest of a frame tryWrite began, waiting as long as
 // the write deadline allows. The caller holds mu.
 func (s *socket) flushRest() error {
@@ -69,7 +81,7 @@ func (s *socket) flushRest() error {
 
 // tryWrite writes frame if the socket takes at least part of it at once,
 // without waiting, and reports whether it did. The part the socket would not
-// take is kept for flushRest, which the caller must see to (by waking the
+// take is kept for finishFrame, which the caller must see to (by waking the
 // writer) when needsFlush says so. It reports false, having written nothing,
 // when a rest is already pending, when the socket's buffer is full, when
 // the write deadline has passed (the writer sets it before its writes and

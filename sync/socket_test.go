@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 )
 
 func TestTextFrameHeader(t *testing.T) {
@@ -63,5 +64,56 @@ func TestTryWriteAllocatesNothing(t *testing.T) {
 	}
 	if written == 0 {
 		t.Error("no frame was written whole")
+	}
+}
+
+// TestFinishFrameAfterIdle: the writer finishes a frame a room began long
+// after the writer's own last write, whose deadline has passed; the rest
+// must go out under a fresh deadline, not fail at once (which dropped
+// clients whose socket was full for a moment).
+func TestFinishFrameAfterIdle(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			accepted <- c
+		}
+	}()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	server := <-accepted
+	defer server.Close()
+	s := newSocket(server)
+
+	// The writer's last deadline, soon past; then a room's frame the
+	// socket takes only part of, as nobody reads.
+	s.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	frame := make([]byte, 64<<20) // more than loopback's socket buffers hold
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.tryWrite(frame) || !s.needsFlush() {
+		t.Fatal("a 64 MiB frame went out whole")
+	}
+	time.Sleep(100 * time.Millisecond) // the old deadline passes
+
+	got := make(chan int64, 1)
+	go func() {
+		n, _ := io.Copy(io.Discard, client)
+		got <- n
+	}()
+	if err := s.finishFrame(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatalf("finishing the frame: %v", err)
+	}
+	server.Close()
+	if n := <-got; n != int64(len(frame)) {
+		t.Errorf("the client got %d bytes, want %d", n, len(frame))
 	}
 }
