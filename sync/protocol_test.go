@@ -542,3 +542,31 @@ func TestCommitFailureResets(t *testing.T) {
 		t.Errorf("ack %+v", b.acks[2])
 	}
 }
+
+// TestResumeAfterManyOps: a client away while more operations happened than
+// its send queue holds (256) resumes with all of them, in the welcome's
+// frame, and is not taken for a slow client.
+func TestResumeAfterManyOps(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{OpsPerSecond: 100000})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	const missed = 400
+	for i := range missed {
+		a.send(moveOp(n, float64(i), 0))
+	}
+	a.readUntil("every ack", func() bool { return len(a.acks) == missed+1 })
+
+	b, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "b", Since: 1, Epoch: a.replica.Epoch}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !b.Welcome.Resumed || len(rest) != missed {
+		t.Fatalf("resumed %v with %d operations in the welcome's frame, want %d", b.Welcome.Resumed, len(rest), missed)
+	}
+	if got := srv.hub.Metrics().SlowDisconnects.Load(); got != 0 {
+		t.Errorf("%d slow-client disconnects", got)
+	}
+}

@@ -268,10 +268,16 @@ func (r *room) join(j joinRequest) {
 	}
 	if h.epoch == r.epoch && h.since <= r.board.Version && h.since+1 >= first {
 		w.Resumed = true
-		c.queue(mustJSON(w))
+		// The welcome and the missed operations go as one queued message
+		// (the writer puts queued messages in a JSON array, so joining
+		// them with commas keeps the frame valid): one frame, and a queue
+		// entry, however many operations were missed, up to the resume
+		// window, which is larger than the send queue.
+		msg := mustJSON(w)
 		for _, l := range r.recent[len(r.recent)-int(r.board.Version-h.since):] {
-			c.queue(l.msg)
+			msg = append(append(msg, ','), l.msg...)
 		}
+		c.queue(msg)
 		return
 	}
 	c.queue(r.welcomeWithBoard(w))
