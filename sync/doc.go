@@ -14,10 +14,11 @@
 //
 // Each connection (conn) has a reader goroutine, which decodes and validates
 // what the client sends before handing it to the room, and a writer
-// goroutine, which drains a bounded queue into frames. A room of up to 32
-// connections writes a broadcast to a client itself when the writer is idle
-// and the socket takes the frame at once (conn.writeNow, socket.go), which
-// spares a goroutine wake-up per client and operation. The room never waits
+// goroutine, which drains a bounded queue into frames. A room writes acks,
+// and in rooms of up to 32 connections broadcasts too, to a client itself
+// when the writer is idle and the socket takes the frame at once
+// (conn.writeNow, socket.go), which spares a goroutine wake-up per client
+// and operation. The room never waits
 // for a client: a client whose queue is full is disconnected (CloseTooSlow)
 // and may reconnect and resume.
 //
