@@ -27,8 +27,8 @@ const maxFrameMessages = 512
 // feeds the room), writeLoop writes (and pings). The room and the reader
 // hand messages to the writer through a bounded queue; a client whose queue
 // is full is too slow and is disconnected rather than allowed to hold anyone
-// up. A small room may also write a broadcast itself, when the writer is
-// idle and the socket takes it at once (writeNow).
+// up. The room may also write an ack, or in a small room a broadcast,
+// itself, when the writer is idle and the socket takes it at once (send).
 //
 // The queue is a slice under a mutex plus a one-slot wake-up channel, not a
 // buffered channel: a channel holds its full capacity from the start, and
@@ -435,6 +435,14 @@ var processStart = time.Now()
 
 // monotonic returns nanoseconds on the monotonic clock.
 func monotonic() int64 { return int64(time.Since(processStart)) }
+
+// send writes msg at once if it can (writeNow) and queues it otherwise.
+// buf is the caller's scratch space.
+func (c *conn) send(msg []byte, buf *[]byte) {
+	if !c.writeNow(msg, buf) {
+		c.queue(msg)
+	}
+}
 
 // writeNow writes whatever is queued for this client and then msg, as one
 // frame, from the calling goroutine, if that can be done at once: nobody

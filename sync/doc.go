@@ -17,7 +17,7 @@
 // goroutine, which drains a bounded queue into frames. A room writes acks,
 // and in rooms of up to 32 connections broadcasts too, to a client itself
 // when the writer is idle and the socket takes the frame at once
-// (conn.writeNow, socket.go), which spares a goroutine wake-up per client
+// (conn.send, socket.go), which spares a goroutine wake-up per client
 // and operation. The room never waits
 // for a client: a client whose queue is full is disconnected (CloseTooSlow)
 // and may reconnect and resume.

@@ -364,7 +364,7 @@ const (
 	maxBroadcastDelay     = 40 * time.Millisecond
 
 	// Rooms up to this size write broadcasts to idle sockets themselves
-	// (see conn.writeNow); larger rooms leave it to the writers, which
+	// (see conn.send); larger rooms leave it to the writers, which
 	// run on every core.
 	directWriteMaxConns = 32
 )
@@ -387,7 +387,8 @@ func (r *room) broadcast(msg []byte, sender *conn) {
 			switch {
 			case c == sender:
 				c.queueLazily(msg)
-			case direct && c.writeNow(msg, &r.frameBuf):
+			case direct:
+				c.send(msg, &r.frameBuf)
 			default:
 				c.queue(msg)
 			}
@@ -469,9 +470,7 @@ func (r *room) sendAcks() {
 	i := 0
 	for ; i < len(r.acks) && r.acks[i].version <= r.durable; i++ {
 		a := r.acks[i]
-		if msg := mustJSON(ackMsg{Type: typeAck, Seq: a.seq, Version: a.version, Duplicate: a.duplicate}); !a.conn.writeNow(msg, &r.frameBuf) {
-			a.conn.queue(msg)
-		}
+		a.conn.send(mustJSON(ackMsg{Type: typeAck, Seq: a.seq, Version: a.version, Duplicate: a.duplicate}), &r.frameBuf)
 		r.hub.metrics.Ack.Observe(now.Sub(a.received))
 	}
 	r.acks = r.acks[i:]
