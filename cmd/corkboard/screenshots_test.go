@@ -35,6 +35,8 @@ func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("CORKBOARD_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range []struct {
 		name          string
