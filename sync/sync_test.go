@@ -127,7 +127,10 @@ func TestEchoDoesNotHoldOthersBack(t *testing.T) {
 // every version, in order, in well-formed frames, and ends with the
 // server's board.
 func TestPausedClientCatchesUp(t *testing.T) {
-	srv := mustServer(t, nil, boardsync.Limits{SendQueue: 100000, OpsPerSecond: 1e6})
+	// The pause lasts as long as the 3,000 operations take, which under
+	// -race on a busy machine is over the default WriteWait (10 s): the
+	// server would rightly drop the paused client.
+	srv := mustServer(t, nil, boardsync.Limits{SendQueue: 100000, OpsPerSecond: 1e6, WriteWait: time.Minute})
 	id := srv.mustBoard(t)
 	w := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "w"})
 
