@@ -34,10 +34,6 @@ func decodeBoardValue(v []byte) (boardHead, []byte, error) {
 	return h, v[boardHeadSize:], nil
 }
 
-func seqKey(seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), seq)
-}
-
 // A WAL entry is one commit's records: for each board, its id, the number
 // of records, then each record's version and data, all lengths and
 // numbers as unsigned varints:

@@ -65,7 +65,7 @@ func migrateV1(tx *bolt.Tx) error {
 		var head boardHead
 		if n := len(ob.records); n > 0 {
 			head = boardHead{last: ob.records[n-1].Version, trimBefore: ob.records[0].Version}
-			if err := wal.Put(seqKey(seq), appendPart(nil, ob.id, ob.records)); err != nil {
+			if err := putEntry(wal, seq, appendPart(nil, ob.id, ob.records)); err != nil {
 				return err
 			}
 			seq++

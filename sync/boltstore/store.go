@@ -3,7 +3,6 @@ package boltstore
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -24,7 +23,8 @@ var (
 	bucketWAL    = []byte("wal")
 	keyFormat    = []byte("format")
 	formatV1     = []byte("1") // boards/<id>/{snapshot, log/<version>}; migrated on open
-	formatV2     = []byte("2") // the layout in doc.go
+	formatV2     = []byte("2") // WAL entries in one value each: a format 3 file whose entries have one chunk
+	formatV3     = []byte("3") // the layout in doc.go
 )
 
 // openTimeout is how long Open waits for a file another process holds.
@@ -110,17 +110,23 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 		if tx.Bucket(bucketBoards) != nil {
 			return errors.New("it has boards but no format marker")
 		}
-		if err := meta.Put(keyFormat, formatV2); err != nil {
+		if err := meta.Put(keyFormat, formatV3); err != nil {
 			return err
 		}
 	case bytes.Equal(f, formatV1):
 		if err := migrateV1(tx); err != nil {
 			return fmt.Errorf("moving to the new layout: %w", err)
 		}
-		if err := meta.Put(keyFormat, formatV2); err != nil {
+		if err := meta.Put(keyFormat, formatV3); err != nil {
 			return err
 		}
-	case !bytes.Equal(f, formatV2):
+	case bytes.Equal(f, formatV2):
+		// Readable as it is; the new marker keeps older versions, which
+		// would not read the chunks written from now on, from opening it.
+		if err := meta.Put(keyFormat, formatV3); err != nil {
+			return err
+		}
+	case !bytes.Equal(f, formatV3):
 		return fmt.Errorf("its format %q is not one this version reads", f)
 	}
 	boards, err := tx.CreateBucketIfNotExists(bucketBoards)
@@ -131,14 +137,10 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	var unused [][]byte
-	err = wal.ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			return fmt.Errorf("damaged WAL key %x", k)
-		}
-		seq := binary.BigEndian.Uint64(k)
+	var unused []uint64
+	err = forEachEntry(wal, func(seq uint64, entry []byte) error {
 		s.nextSeq = seq + 1
-		return forEachPart(v, func(id string, recs []boardsync.Record) error {
+		return forEachPart(entry, func(id string, recs []boardsync.Record) error {
 			b, err := s.boardLog(boards, id)
 			if err != nil {
 				return fmt.Errorf("WAL entry %d: %w", seq, err)
@@ -157,17 +159,17 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 	}
 	// Entries whose records are all behind snapshots (a crash came between
 	// the snapshot and the next commit's clean-up) go now.
-	err = wal.ForEach(func(k, _ []byte) error {
-		if s.walRefs[binary.BigEndian.Uint64(k)] == 0 {
-			unused = append(unused, bytes.Clone(k))
+	err = forEachEntry(wal, func(seq uint64, _ []byte) error {
+		if s.walRefs[seq] == 0 {
+			unused = append(unused, seq)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, k := range unused {
-		if err := wal.Delete(k); err != nil {
+	for _, seq := range unused {
+		if err := deleteEntry(wal, seq); err != nil {
 			return err
 		}
 	}
@@ -213,12 +215,16 @@ func (s *Store) LoadBoard(ctx context.Context, id string) (snapshot []byte, log 
 			return nil // in no WAL entry: the snapshot is all there is
 		}
 		wal := tx.Bucket(bucketWAL)
+		var buf []byte
 		for _, ref := range b.refs {
-			entry := wal.Get(seqKey(ref.seq))
+			entry, err := getEntry(wal, ref.seq, &buf)
+			if err != nil {
+				return fmt.Errorf("board %s is damaged: %w", id, err)
+			}
 			if entry == nil {
 				return fmt.Errorf("board %s is damaged: WAL entry %d is missing", id, ref.seq)
 			}
-			err := forEachPart(entry, func(part string, recs []boardsync.Record) error {
+			err = forEachPart(entry, func(part string, recs []boardsync.Record) error {
 				if part != id {
 					return nil
 				}
@@ -317,16 +323,13 @@ func (s *Store) Commit(ctx context.Context, changes []boardsync.Change) error {
 		// A room's snapshot commit trims the records it carries, so often
 		// no board keeps anything of this entry: then it is not written.
 		if refDelta[seq] > 0 {
-			// Keys only ever grow, so full pages are best: half-empty pages
-			// would double the file for nothing.
-			wal.FillPercent = 1.0
-			if err := wal.Put(seqKey(seq), entry); err != nil {
+			if err := putEntry(wal, seq, entry); err != nil {
 				return err
 			}
 		}
 		for ref, d := range refDelta {
 			if d < 0 && s.walRefs[ref]+d == 0 {
-				if err := wal.Delete(seqKey(ref)); err != nil {
+				if err := deleteEntry(wal, ref); err != nil {
 					return err
 				}
 			}

@@ -110,7 +110,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	db.Close()
 
-	for round := range 2 { // the second open finds format 2 and changes nothing
+	for round := range 2 { // the second open finds format 3 and changes nothing
 		s := mustOpen(t, path)
 		ctx := context.Background()
 		snap, log, err := s.LoadBoard(ctx, "a")
@@ -191,32 +191,164 @@ func walEntries(t *testing.T, path string) int {
 
 // A damaged WAL entry is an error at open, not a panic or a silent loss.
 func TestDamagedWAL(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bad.db")
-	s := mustOpen(t, path)
-	ctx := context.Background()
-	s.CreateBoard(ctx, "a", []byte("s0"))
-	if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: []boardsync.Record{{Version: 1, Data: []byte("x")}}}}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	for name, entry := range map[string][]byte{
-		"truncated":     {1, 'a', 1, 1, 5, 'x'},
-		"unknown board": {1, 'z', 1, 1, 1, 'x'},
-		"no records":    {1, 'a', 0},
-		"out of order":  {1, 'a', 2, 2, 1, 'x', 1, 1, 'y'},
+	entry1 := binary.BigEndian.AppendUint64(nil, 1)
+	for name, damage := range map[string]func(wal *bolt.Bucket) error{
+		"truncated":     func(wal *bolt.Bucket) error { return wal.Put(entry1, []byte{1, 'a', 1, 1, 5, 'x'}) },
+		"unknown board": func(wal *bolt.Bucket) error { return wal.Put(entry1, []byte{1, 'z', 1, 1, 1, 'x'}) },
+		"no records":    func(wal *bolt.Bucket) error { return wal.Put(entry1, []byte{1, 'a', 0}) },
+		"out of order":  func(wal *bolt.Bucket) error { return wal.Put(entry1, []byte{1, 'a', 2, 2, 1, 'x', 1, 1, 'y'}) },
+		"odd key":       func(wal *bolt.Bucket) error { return wal.Put([]byte("short"), []byte{1, 'a', 1, 2, 1, 'x'}) },
+		"chunk 2 without chunk 1": func(wal *bolt.Bucket) error {
+			return wal.Put(binary.BigEndian.AppendUint32(entry1, 2), []byte("x"))
+		},
+		"chunk without its entry": func(wal *bolt.Bucket) error {
+			return wal.Put(binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64(nil, 9), 1), []byte("x"))
+		},
 	} {
+		path := filepath.Join(t.TempDir(), "bad.db")
+		s := mustOpen(t, path)
+		ctx := context.Background()
+		s.CreateBoard(ctx, "a", []byte("s0"))
+		if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: []boardsync.Record{{Version: 1, Data: []byte("x")}}}}); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
 		db, err := bolt.Open(path, 0o600, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		db.Update(func(tx *bolt.Tx) error {
-			return tx.Bucket([]byte("wal")).Put(binary.BigEndian.AppendUint64(nil, 1), entry)
-		})
+		if err := db.Update(func(tx *bolt.Tx) error { return damage(tx.Bucket([]byte("wal"))) }); err != nil {
+			t.Fatal(err)
+		}
 		db.Close()
 		if _, err := boltstore.Open(path); err == nil || !strings.Contains(err.Error(), "not a usable") {
 			t.Errorf("%s: got %v, want a clear error", name, err)
 		}
 	}
+}
+
+// Group commits of S3's size (about 7 KB) are stored in chunks, so bbolt
+// writes every WAL leaf as a single page, and read back whole.
+func TestLargeEntriesFitPages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "large.db")
+	s := mustOpen(t, path)
+	ctx := context.Background()
+	ids := []string{"a", "b"}
+	for _, id := range ids {
+		if err := s.CreateBoard(ctx, id, []byte("s0")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := func(id string, v uint64) []byte {
+		return fmt.Appendf(nil, "%s%d-%s", id, v, strings.Repeat("x", int(v%700)))
+	}
+	for v := uint64(1); v <= 400; v += 20 {
+		var changes []boardsync.Change
+		for _, id := range ids {
+			c := boardsync.Change{BoardID: id}
+			for i := range uint64(20) {
+				c.Records = append(c.Records, boardsync.Record{Version: v + i, Data: data(id, v+i)})
+			}
+			changes = append(changes, c)
+		}
+		if err := s.Commit(ctx, changes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error {
+		st := tx.Bucket([]byte("wal")).Stats()
+		if st.LeafOverflowN != 0 || st.KeyN <= 20 {
+			t.Errorf("WAL: %d keys in %d leaf pages, %d of them overflow pages; want more keys than entries and no overflow",
+				st.KeyN, st.LeafPageN, st.LeafOverflowN)
+		}
+		return nil
+	})
+	db.Close()
+
+	s = mustOpen(t, path)
+	for _, id := range ids {
+		_, log, err := s.LoadBoard(ctx, id)
+		if err != nil || len(log) != 400 {
+			t.Fatalf("board %s: %d records, %v", id, len(log), err)
+		}
+		for i, r := range log {
+			if v := uint64(i + 1); r.Version != v || string(r.Data) != string(data(id, v)) {
+				t.Fatalf("board %s: record %d is %d %.20q", id, i, r.Version, r.Data)
+			}
+		}
+	}
+	// Trimming both boards drops every chunk of every entry.
+	var changes []boardsync.Change
+	for _, id := range ids {
+		changes = append(changes, boardsync.Change{BoardID: id, Snapshot: []byte("s400"), TrimBefore: 401})
+	}
+	if err := s.Commit(ctx, changes); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if n := walEntries(t, path); n != 0 {
+		t.Errorf("WAL holds %d keys after the trim, want 0", n)
+	}
+}
+
+// Format 2 stored each WAL entry under one key. Such a file opens as it
+// is, keeps its records, and takes chunked entries from then on.
+func TestOpensFormat2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("y", 3000)
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, _ := tx.CreateBucket([]byte("meta"))
+		meta.Put([]byte("format"), []byte("2"))
+		boards, _ := tx.CreateBucket([]byte("boards"))
+		head := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, 2), 1) // last 2, trim before 1
+		boards.Put([]byte("a"), append(head, "snap-a"...))
+		wal, _ := tx.CreateBucket([]byte("wal"))
+		entry := []byte{1, 'a', 2, 1, 1, 'x'}
+		entry = binary.AppendUvarint(append(entry, 2), uint64(len(big)))
+		return wal.Put(binary.BigEndian.AppendUint64(nil, 7), append(entry, big...))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ctx := context.Background()
+	s := mustOpen(t, path)
+	if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Records: []boardsync.Record{{Version: 3, Data: []byte(big)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = mustOpen(t, path)
+	snap, log, err := s.LoadBoard(ctx, "a")
+	if err != nil || string(snap) != "snap-a" || len(log) != 3 {
+		t.Fatalf("board a: %q, %d records, %v", snap, len(log), err)
+	}
+	for i, want := range []string{"x", big, big} {
+		if log[i].Version != uint64(i+1) || string(log[i].Data) != want {
+			t.Errorf("record %d: version %d, %d bytes", i, log[i].Version, len(log[i].Data))
+		}
+	}
+	s.Close()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.View(func(tx *bolt.Tx) error {
+		if f := tx.Bucket([]byte("meta")).Get([]byte("format")); string(f) != "3" {
+			t.Errorf("format marker %q, want 3", f)
+		}
+		return nil
+	})
 }
 
 // A commit whose records its own snapshot covers (what a room sends when it
