@@ -137,8 +137,9 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	var unused []uint64
+	var seqs []uint64
 	err = forEachEntry(wal, func(seq uint64, entry []byte) error {
+		seqs = append(seqs, seq)
 		s.nextSeq = seq + 1
 		return forEachPart(entry, func(id string, recs []boardsync.Record) error {
 			b, err := s.boardLog(boards, id)
@@ -159,16 +160,10 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 	}
 	// Entries whose records are all behind snapshots (a crash came between
 	// the snapshot and the next commit's clean-up) go now.
-	err = forEachEntry(wal, func(seq uint64, _ []byte) error {
-		if s.walRefs[seq] == 0 {
-			unused = append(unused, seq)
+	for _, seq := range seqs {
+		if s.walRefs[seq] > 0 {
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, seq := range unused {
 		if err := deleteEntry(wal, seq); err != nil {
 			return err
 		}

@@ -376,3 +376,45 @@ func TestSnapshotCommitWritesNoWAL(t *testing.T) {
 		t.Error("version 2 could be written again")
 	}
 }
+
+// An entry whose records every board has trimmed (a crash came between a
+// snapshot and the commit that would have dropped it) goes when the file
+// is opened, all its chunks with it.
+func TestOpenDropsUnusedEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unused.db")
+	s := mustOpen(t, path)
+	ctx := context.Background()
+	if err := s.CreateBoard(ctx, "a", []byte("s0")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(ctx, []boardsync.Change{{BoardID: "a", Snapshot: []byte("s2"), TrimBefore: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := binary.AppendUvarint([]byte{1, 'a', 1, 2}, 1500)
+	entry = append(entry, strings.Repeat("z", 1500)...)
+	err = db.Update(func(tx *bolt.Tx) error {
+		wal := tx.Bucket([]byte("wal"))
+		head := binary.BigEndian.AppendUint64(nil, 5)
+		if err := wal.Put(head, entry[:960]); err != nil {
+			return err
+		}
+		return wal.Put(binary.BigEndian.AppendUint32(head, 1), entry[960:])
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = mustOpen(t, path)
+	if snap, log, err := s.LoadBoard(ctx, "a"); err != nil || string(snap) != "s2" || len(log) != 0 {
+		t.Errorf("board a: %q %v %v", snap, log, err)
+	}
+	s.Close()
+	if n := walEntries(t, path); n != 0 {
+		t.Errorf("WAL holds %d keys, want 0", n)
+	}
+}
