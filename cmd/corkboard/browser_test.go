@@ -97,6 +97,9 @@ func TestBrowserTwoPeople(t *testing.T) {
 	second, third := eval[string](a, noteWith("second")), eval[string](a, noteWith("third"))
 
 	// Select both with shift-click and delete them together: one batch.
+	// The typing above must be acknowledged first, or its version would
+	// count as part of the delete.
+	a.waitFor("the texts saved", `corkboard.conn.outbox.ops.length === 0`)
 	versionBefore := eval[float64](a, `corkboard.state.confirmed.version`)
 	x, y, w, _ = a.noteRect(second)
 	a.do(chromedp.MouseClickXY(x+w/2, y+10))
