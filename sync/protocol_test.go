@@ -95,6 +95,38 @@ func TestResumeBeyondWindowGetsWholeBoard(t *testing.T) {
 	}
 }
 
+// Operations older than ResumeAge are dropped from the resume window as new
+// ones come: a client that saw one of them gets the whole board.
+func TestResumeAfterAgeGetsWholeBoard(t *testing.T) {
+	srv := mustServer(t, nil, boardsync.Limits{ResumeAge: 50 * time.Millisecond})
+	id := srv.mustBoard(t)
+	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
+	n := uuid.NewString()
+	a.mustApply(createOp(n, 0, 0))
+	a.mustApply(moveOp(n, 1, 0))
+	a.mustApply(moveOp(n, 2, 0))
+	time.Sleep(100 * time.Millisecond) // versions 1-3 are now older than ResumeAge
+	a.mustApply(moveOp(n, 3, 0))
+
+	old, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "b", Since: 1, Epoch: a.replica.Epoch}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if old.Welcome.Resumed || old.Welcome.Board == nil || old.Welcome.Version != 4 || len(rest) != 0 {
+		t.Errorf("welcome %+v, want the whole board at version 4", old.Welcome)
+	}
+	// The newest operation is kept whatever its age limit.
+	recent, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "c", Since: 3, Epoch: a.replica.Epoch}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer recent.Close()
+	if !recent.Welcome.Resumed || len(rest) != 1 || rest[0].Version != 4 {
+		t.Errorf("welcome %+v with %d ops, want a resume with version 4", recent.Welcome, len(rest))
+	}
+}
+
 func TestIdempotentResend(t *testing.T) {
 	srv := mustServer(t, nil, boardsync.Limits{})
 	id := srv.mustBoard(t)

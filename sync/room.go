@@ -38,7 +38,7 @@ type room struct {
 	board      *board.Board
 	epoch      string
 	conns      map[*conn]*peer
-	recent     []logged // the last ResumeWindow operations, oldest first
+	recent     []logged // recent operations for resuming clients, oldest first; see remember
 	boardJSON  []byte   // cache of the public board's encoding, for welcomes
 	boardJSONv uint64   // the version boardJSON was encoded at
 
@@ -67,7 +67,8 @@ type room struct {
 
 type logged struct {
 	version uint64
-	msg     []byte // the op message
+	at      time.Time // when it was applied
+	msg     []byte    // the op message
 }
 
 type peer struct {
@@ -346,7 +347,7 @@ func (r *room) apply(req opRequest) {
 	entry := mustJSON(Entry{Version: st.Version, At: st.At, Author: st.Author, Client: c.client, Seq: req.seq, Op: req.op})
 	r.unsent = append(r.unsent, Record{Version: st.Version, Data: entry})
 	msg := opMessage(entry)
-	r.remember(st.Version, msg)
+	r.remember(logged{version: st.Version, at: st.At, msg: msg})
 	r.broadcast(msg, c)
 	r.acks = append(r.acks, pendingAck{conn: c, seq: req.seq, version: st.Version, received: req.received})
 }
@@ -418,13 +419,20 @@ func (r *room) flushOutbox() {
 }
 
 // remember keeps an op message for resuming clients, dropping the oldest
-// beyond the window.
-func (r *room) remember(version uint64, msg []byte) {
-	r.recent = append(r.recent, logged{version: version, msg: msg})
-	if n := len(r.recent) - r.hub.lim.ResumeWindow; n > 0 {
-		// Re-slice, and copy down now and then so the array does not grow forever.
+// beyond ResumeWindow and those older than ResumeAge.
+func (r *room) remember(l logged) {
+	r.recent = append(r.recent, l)
+	n := max(len(r.recent)-r.hub.lim.ResumeWindow, 0)
+	for n < len(r.recent) && l.at.Sub(r.recent[n].at) > r.hub.lim.ResumeAge {
+		n++
+	}
+	if n > 0 {
+		// Let go of the dropped messages now: the array behind recent
+		// lives on until append next moves it.
+		clear(r.recent[:n])
 		r.recent = r.recent[n:]
 		if cap(r.recent) > 4*r.hub.lim.ResumeWindow {
+			// Copy down now and then so the array does not grow forever.
 			r.recent = append([]logged(nil), r.recent...)
 		}
 	}
