@@ -17,7 +17,7 @@ import (
 // README's S3 load). bbolt splits a node only once it has more than four
 // keys and writes a node it cannot split as one run of pages, which it
 // allocates afresh on every commit instead of taking from its page pool.
-// Whole entries made every WAL leaf such a run (a fifth of the server's
+// Whole entries made every WAL leaf such a run (a quarter of the server's
 // allocation in S3). Four chunks and their headers fit a 4 KiB page, so
 // every WAL leaf is one page.
 const walChunk = 960
