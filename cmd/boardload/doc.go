@@ -13,7 +13,10 @@
 // deliveries per second, acknowledgement latency, lost and duplicated
 // operations (each client must see every version exactly once, in order),
 // and, given the server's PID, the server's CPU use and peak RSS, beside
-// the load generator's own CPU (they share the machine).
+// the load generator's own CPU (they share the machine). It also reports
+// how evenly it offered the load, as operations sent per millisecond (mean,
+// p99, max): each writer sends on a fixed grid of times with its own random
+// phase, so a burst there means boardload itself was held up.
 //
 // The scenarios S1 (classroom), S2 (lecture) and S3 (school) are the ones in
 // the README, with their targets; a run that misses a target exits 1.

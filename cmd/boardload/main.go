@@ -176,6 +176,7 @@ type result struct {
 	serverCPU     float64 // cores
 	serverRSS     uint64  // peak, bytes
 	loadCPU       float64
+	sends         []int // operations sent in each millisecond measured
 }
 
 func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
@@ -279,17 +280,12 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 		loadWG.Add(1)
 		go func() {
 			defer loadWG.Done()
-			interval := time.Duration(float64(time.Second) / sc.Rate)
-			// Spread the writers' phases so they do not all fire at once.
-			t := time.NewTimer(time.Duration(rand.Int64N(int64(interval))))
-			defer t.Stop()
+			ticks := newSchedule(time.Duration(float64(time.Second) / sc.Rate))
+			defer ticks.stop()
 			for seq := uint64(2); seq <= uint64(perWriter); seq++ {
-				select {
-				case <-stopLoad:
+				if !ticks.wait(stopLoad) {
 					return
-				case <-t.C:
 				}
-				t.Reset(interval)
 				x, y := rand.Float64()*2000, rand.Float64()*2000
 				w.sent[seq].Store(since())
 				if err := w.conn.sendOp(seq, board.Op{Kind: board.KindUpdate, ID: w.note, Set: &board.Patch{X: &x, Y: &y}}); err != nil {
@@ -306,16 +302,9 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 			loadWG.Add(1)
 			go func() {
 				defer loadWG.Done()
-				interval := time.Duration(float64(time.Second) / sc.CursorHz)
-				t := time.NewTimer(time.Duration(rand.Int64N(int64(interval))))
-				defer t.Stop()
-				for {
-					select {
-					case <-stopLoad:
-						return
-					case <-t.C:
-					}
-					t.Reset(interval)
+				ticks := newSchedule(time.Duration(float64(time.Second) / sc.CursorHz))
+				defer ticks.stop()
+				for ticks.wait(stopLoad) {
 					if err := c.sendCursor(rand.Float64()*2000, rand.Float64()*2000); err != nil {
 						return
 					}
@@ -328,13 +317,14 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 	cpu0, _ := processCPU(o.pid)
 	self0 := selfCPU()
 	t0 := time.Now()
+	from := since()
 	measuring.Store(true)
 	select {
 	case <-time.After(o.duration):
 	case <-ctx.Done():
 	}
 	measuring.Store(false)
-	elapsed := time.Since(t0)
+	elapsed, to := time.Since(t0), since()
 	cpu1, _ := processCPU(o.pid)
 	self1 := selfCPU()
 	close(stopLoad)
@@ -343,7 +333,7 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 	// Let the last operations arrive, then compare every reader's last
 	// version with the board's.
 	time.Sleep(2 * time.Second)
-	r := &result{readers: readers, elapsed: elapsed, sent: sent.Load()}
+	r := &result{readers: readers, elapsed: elapsed, sent: sent.Load(), sends: sendsPerMillisecond(writers, from, to)}
 	r.serverCPU = (cpu1 - cpu0).Seconds() / elapsed.Seconds()
 	r.loadCPU = (self1 - self0).Seconds() / elapsed.Seconds()
 	r.serverRSS = processPeakRSS(o.pid)
@@ -361,6 +351,27 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 	}
 	readersWG.Wait()
 	return r, nil
+}
+
+// sendsPerMillisecond counts the operations sent in each millisecond of
+// [from, to): how evenly the load was offered. Bursts of sends queue up in
+// the server and show as delivery latency that is not the server's doing.
+func sendsPerMillisecond(writers []*writerState, from, to int64) []int {
+	n := (to - from) / int64(time.Millisecond)
+	if n <= 0 {
+		return nil
+	}
+	counts := make([]int, n)
+	for _, w := range writers {
+		for i := range w.sent {
+			if at := w.sent[i].Load(); at >= from && at < to {
+				if ms := (at - from) / int64(time.Millisecond); ms < n {
+					counts[ms]++
+				}
+			}
+		}
+	}
+	return counts
 }
 
 func clientID(board, client int) string { return fmt.Sprintf("load-%d-%d", board, client) }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -37,6 +38,11 @@ func (r *result) report(w io.Writer, o options) error {
 		o.sc.Name, o.sc.Boards, o.sc.Clients, o.sc.Writers, o.sc.Rate, o.sc.CursorHz)
 	fmt.Fprintf(w, "measured        %.1f s after %v warm-up\n", secs, o.warmup)
 	fmt.Fprintf(w, "ops sent        %d (%.0f/s), acks %d, rejects %d\n", r.sent, float64(r.sent)/secs, acks, rejects)
+	if len(r.sends) > 0 {
+		sorted := slices.Sorted(slices.Values(r.sends))
+		fmt.Fprintf(w, "sends per ms    mean %.1f  p99 %d  max %d\n",
+			float64(r.sent)/float64(len(sorted)), sorted[len(sorted)*99/100], sorted[len(sorted)-1])
+	}
 	fmt.Fprintf(w, "deliveries      %d (%.0f/s) to other clients\n", deliveries, float64(deliveries)/secs)
 	fmt.Fprintf(w, "delivery        p50 %s  p99 %s  p99.9 %s  max %s\n",
 		ms(delivery.quantile(0.5)), ms(delivery.quantile(0.99)), ms(delivery.quantile(0.999)), ms(delivery.quantile(1)))
