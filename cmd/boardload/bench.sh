@@ -39,6 +39,15 @@ waitready() {
   for _ in $(seq 100); do curl -fs -o /dev/null "$1" 2>/dev/null && return; sleep 0.1; done
 }
 
+# damon: whether the kernel's DAMON monitor (with its proactive reclaim) is
+# running. On the VM these figures come from it is, and it alone takes S3's
+# delivery p99 from about 2 ms to 6-45 ms, for the bare relay too (README).
+damon() {
+  local s
+  s=$(cat /sys/kernel/mm/damon/admin/kdamonds/*/state 2>/dev/null | sort -u | paste -sd/ -)
+  echo "DAMON ${s:-absent}"
+}
+
 # field LABEL REPORT: the p99 on the report's line starting with LABEL.
 field() { sed -nE "s/^$1 .* p99 ([0-9.]+ ms) .*/\1/p" <<<"$2"; }
 
@@ -55,7 +64,7 @@ measure() {
     pid=$!
     waitready "http://127.0.0.1:$port/healthz"
   fi
-  echo "== $sc round $round, $what ($(nproc) cores, $(go version | cut -d' ' -f3), $(date -u '+%Y-%m-%d %H:%M'))"
+  echo "== $sc round $round, $what ($(nproc) cores, $(go version | cut -d' ' -f3), $(damon), $(date -u '+%Y-%m-%d %H:%M'))"
   report=$(./bin/boardload -url "http://127.0.0.1:$port" -scenario "$sc" -pid "$pid" -duration "$DURATION" 2>&1) ||
     { [ "$what" = corkboard ] && status=1; }
   echo "$report"

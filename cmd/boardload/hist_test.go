@@ -24,9 +24,17 @@ func TestHistQuantiles(t *testing.T) {
 			t.Errorf("q%g: got %v µs, exact %v µs", q, got, exact)
 		}
 	}
-	for us := uint64(0); us < 1<<20; us += 1 + us/7 {
+	for us := uint64(0); us <= histMaxUS; us += 1 + us/7 {
 		if v := histValue(histIndex(us)); v < us {
 			t.Fatalf("bucket of %d has upper bound %d", us, v)
 		}
+	}
+	if i := histIndex(histMaxUS); i != histIndexMax {
+		t.Fatalf("the largest value falls in bucket %d, want the last, %d", i, histIndexMax)
+	}
+	var big hist
+	big.record(time.Hour)
+	if got := big.quantile(0.5); got != time.Hour {
+		t.Errorf("an hour, past the last bucket, reads back as %v", got)
 	}
 }
