@@ -60,8 +60,18 @@ func TestResume(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Welcome.Resumed || c.Welcome.Board == nil || len(rest) != 0 {
-			t.Errorf("%s: welcome %+v with %d more messages, want the whole board", name, c.Welcome, len(rest))
+		// Presence may share the welcome's frame (the previous "c" leaving
+		// can reach the room after this one joined); operations may not.
+		var ops int
+		var after []string
+		for _, m := range rest {
+			after = append(after, m.Type)
+			if m.Type == "op" {
+				ops++
+			}
+		}
+		if c.Welcome.Resumed || c.Welcome.Board == nil || ops != 0 {
+			t.Errorf("%s: welcome %+v followed by %v, want the whole board and no operations", name, c.Welcome, after)
 		}
 		c.Close()
 	}
