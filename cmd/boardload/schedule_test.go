@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// TestScheduleKeepsPhase checks that a late wake-up does not shift the
-// ticks after it: they stay on the grid phase + k*interval.
+// TestScheduleKeepsPhase checks that late wake-ups do not shift the ticks
+// after them (they stay on the grid phase + k*interval) and that a tick
+// missed altogether is skipped, not left to fire at once. Both hold however
+// long the sleeps below really take.
 func TestScheduleKeepsPhase(t *testing.T) {
 	const interval = 20 * time.Millisecond
 	s := newSchedule(interval)
@@ -14,17 +16,18 @@ func TestScheduleKeepsPhase(t *testing.T) {
 	first := s.next
 	stop := make(chan struct{})
 	for i := range 6 {
+		before := time.Now()
 		if !s.wait(stop) {
 			t.Fatal("wait reported stop")
 		}
-		if i%2 == 0 {
-			time.Sleep(interval * 3 / 2) // late, and once over a whole tick
+		if s.next.Before(before) {
+			t.Fatalf("tick %d: the next tick is %v in the past, a missed tick left to catch up", i, time.Since(s.next))
 		}
 		if off := s.next.Sub(first) % interval; off != 0 {
 			t.Fatalf("tick %d is %v off the grid", i, off)
 		}
-		if !s.next.After(time.Now().Add(-interval)) {
-			t.Fatalf("tick %d left a missed tick to catch up: next %v ago", i, time.Since(s.next))
+		if i%2 == 0 {
+			time.Sleep(interval * 5 / 2) // late by more than a whole tick
 		}
 	}
 	close(stop)
