@@ -40,8 +40,12 @@ func (r *result) report(w io.Writer, o options) error {
 	fmt.Fprintf(w, "ops sent        %d (%.0f/s), acks %d, rejects %d\n", r.sent, float64(r.sent)/secs, acks, rejects)
 	if len(r.sends) > 0 {
 		sorted := slices.Sorted(slices.Values(r.sends))
+		total := 0
+		for _, n := range sorted {
+			total += n
+		}
 		fmt.Fprintf(w, "sends per ms    mean %.1f  p99 %d  max %d\n",
-			float64(r.sent)/float64(len(sorted)), sorted[len(sorted)*99/100], sorted[len(sorted)-1])
+			float64(total)/float64(len(sorted)), sorted[len(sorted)*99/100], sorted[len(sorted)-1])
 	}
 	fmt.Fprintf(w, "deliveries      %d (%.0f/s) to other clients\n", deliveries, float64(deliveries)/secs)
 	fmt.Fprintf(w, "delivery        p50 %s  p99 %s  p99.9 %s  max %s\n",
