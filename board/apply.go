@@ -6,12 +6,19 @@ import (
 )
 
 // Stamp is what the server adds to an operation when it puts it in order:
-// its version, its time and its author's label. Keeping these outside the
-// operation is what makes Apply deterministic on replay.
+// its version, its time, its author and the sender's client key and
+// sequence number. Keeping these outside the operation is what makes Apply
+// deterministic on replay.
 type Stamp struct {
-	Version uint64    `json:"version"`
-	At      time.Time `json:"at"`
-	Author  string    `json:"author,omitempty"`
+	Version  uint64
+	At       time.Time
+	Author   string // the author's display name, put on created notes
+	AuthorID string // the author's public participant id (ParticipantID)
+	// Client and Seq identify the operation for idempotent resends: Apply
+	// records Seq as the highest applied for Client. An empty Client
+	// records nothing.
+	Client string
+	Seq    uint64
 }
 
 // Apply applies op to b with the given stamp, checking it against lim first.
@@ -33,6 +40,9 @@ func Apply(b *Board, op Op, st Stamp, lim Limits) error {
 		return err
 	}
 	b.Version = st.Version
+	if st.Client != "" {
+		b.Clients[st.Client] = max(b.Clients[st.Client], st.Seq)
+	}
 	return nil
 }
 
@@ -72,7 +82,7 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		}
 		n := Note{
 			ID: nn.ID, X: *nn.X, Y: *nn.Y, W: DefaultWidth, H: DefaultHeight,
-			Color: DefaultColor, Author: st.Author, CreatedAt: st.At, UpdatedAt: st.At,
+			Color: DefaultColor, Author: st.Author, AuthorID: st.AuthorID, CreatedAt: st.At, UpdatedAt: st.At,
 		}
 		if nn.W != nil {
 			n.W = *nn.W

@@ -21,23 +21,28 @@ type Board struct {
 	// Deleted holds the ids of deleted notes (tombstones), so an operation
 	// that arrives after a delete is rejected instead of bringing the note back.
 	Deleted map[string]bool
-	// Clients maps a client id to the highest client sequence number of its
-	// operations applied so far. It makes resends idempotent, across restarts
-	// too, because it is part of the stored board.
+	// Clients maps a client key (Stamp.Client) to the highest client
+	// sequence number of its operations applied so far. It makes resends
+	// idempotent, across restarts too, because it is part of the stored
+	// board. Apply keeps it.
 	Clients map[string]uint64
 }
 
 // Note is one sticky note.
 type Note struct {
-	ID        string    `json:"id"`
-	X         float64   `json:"x"`
-	Y         float64   `json:"y"`
-	W         float64   `json:"w"`
-	H         float64   `json:"h"`
-	Text      string    `json:"text"`
-	Color     string    `json:"color"`
-	Z         int64     `json:"z"`
-	Author    string    `json:"author"`
+	ID     string  `json:"id"`
+	X      float64 `json:"x"`
+	Y      float64 `json:"y"`
+	W      float64 `json:"w"`
+	H      float64 `json:"h"`
+	Text   string  `json:"text"`
+	Color  string  `json:"color"`
+	Z      int64   `json:"z"`
+	Author string  `json:"author"`
+	// AuthorID is the public participant id of the person who made the
+	// note (see ParticipantID): the same person across tabs and reloads.
+	// Empty for notes made before participants existed.
+	AuthorID  string    `json:"authorId,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
 }

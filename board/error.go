@@ -14,6 +14,7 @@ const (
 	EForbidden   = "forbidden"    // the caller may not do this
 	ETooLarge    = "too_large"    // the input or the board is over a size limit
 	ERateLimited = "rate_limited" // the caller sent too much too fast
+	EUnavailable = "unavailable"  // the server cannot do it now (it is restarting); try again shortly
 	EInternal    = "internal"     // something broke on the server; the message says nothing more
 )
 

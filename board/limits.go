@@ -240,5 +240,8 @@ func (l Limits) checkNote(n Note) error {
 	if err := l.CheckAuthor(n.Author); err != nil {
 		return err
 	}
+	if n.AuthorID != "" && !ValidParticipantID(n.AuthorID) {
+		return Errorf(EInvalid, "note %s: author id %q is malformed", n.ID, n.AuthorID)
+	}
 	return l.checkFields(&n.W, &n.H, &n.Text, &n.Color, &n.Z)
 }
