@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	stdsync "sync"
 	"testing"
 	"time"
 
@@ -25,9 +24,9 @@ var regressionSeeds = []uint64{}
 
 // TestRandomizedConvergence has several clients make random, conflicting
 // edits and deletes while they randomly disconnect, reconnect, resume and
-// resend. At the end every client's board equals the server's, every
-// acknowledged operation is in the log exactly once, and no deleted note is
-// on the board.
+// resend, and the server now and then restarts. At the end every client's
+// board equals the server's, every acknowledged operation is in the log
+// exactly once, and no deleted note is on the board.
 func TestRandomizedConvergence(t *testing.T) {
 	seeds := append([]uint64{}, regressionSeeds...)
 	if *seedFlag != 0 {
@@ -66,11 +65,8 @@ type pendingOp struct {
 
 func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	// The store keeps a copy of every record committed, for the final check:
-	// frequent snapshots (which exercise snapshotting under load) trim the
-	// store's own log.
-	store := &recordingStore{Store: boardsync.NewMemStore()}
-	srv := mustServer(t, store, boardsync.Limits{SnapshotEvery: 25, OpsPerSecond: 10000})
+	// Frequent snapshots exercise snapshotting under load.
+	srv := mustServer(t, nil, boardsync.Limits{SnapshotEvery: 25, OpsPerSecond: 10000})
 	id := srv.mustBoard(t)
 	url := srv.wsURL(id)
 
@@ -198,6 +194,15 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			}
 		case r < 72:
 			disconnect(c)
+		case r < 73:
+			// The server restarts: everyone is told "going away", and
+			// resumes from the log when they come back.
+			srv.restart(t)
+			for _, c := range clients {
+				if c.conn != nil {
+					disconnect(c)
+				}
+			}
 		default:
 			drain(c)
 		}
@@ -209,34 +214,31 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			connect(c)
 		}
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	var want *board.Board
-	for {
-		b, err := srv.hub.Board(context.Background(), id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := true
-		for _, c := range clients {
-			drain(c)
-			if c.frames == nil {
-				t.Fatalf("%s: connection closed", c.id)
-			}
-			if len(c.pending) > 0 || c.replica.Board.Version != b.Version {
-				done = false
+	// Everyone's operations are answered, then everyone catches up with
+	// the board, reading what comes (a hang fails on the read deadline).
+	await := func(c *fuzzClient, what string, done func() bool) {
+		timeout := time.After(20 * time.Second)
+		for !done() {
+			select {
+			case msgs, ok := <-c.frames:
+				if !ok {
+					t.Fatalf("%s: connection closed while waiting for %s", c.id, what)
+				}
+				handle(c, msgs)
+			case <-timeout:
+				t.Fatalf("%s: no %s after 20 s (version %d, %d pending)", c.id, what, c.replica.Board.Version, len(c.pending))
 			}
 		}
-		if done {
-			want = b
-			break
-		}
-		if time.Now().After(deadline) {
-			for _, c := range clients {
-				t.Logf("%s: version %d, pending %d", c.id, c.replica.Board.Version, len(c.pending))
-			}
-			t.Fatalf("clients did not catch up with version %d", b.Version)
-		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	for _, c := range clients {
+		await(c, "answers", func() bool { return len(c.pending) == 0 })
+	}
+	want, err := srv.hub.Board(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clients {
+		await(c, fmt.Sprintf("version %d", want.Version), func() bool { return c.replica.Board.Version == want.Version })
 	}
 
 	wantJSON := mustJSON(t, want.Public())
@@ -248,7 +250,10 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 
 	// Every acknowledged operation was committed exactly once, and no
 	// deleted note is on the board.
-	log := store.committed()
+	log, err := srv.log.Read(context.Background(), id, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	applied := map[string]int{}
 	deleted := map[string]bool{}
 	for _, r := range log {
@@ -286,30 +291,4 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 		}
 	}
 	t.Logf("seed %d: %d versions, %d acknowledged, %d notes, %d deleted", seed, want.Version, acked, len(want.Notes), len(deleted))
-}
-
-// recordingStore is a Store that keeps a copy of every record committed
-// through it.
-type recordingStore struct {
-	boardsync.Store
-	mu  stdsync.Mutex
-	all []boardsync.Record
-}
-
-func (s *recordingStore) Commit(ctx context.Context, changes []boardsync.Change) error {
-	err := s.Store.Commit(ctx, changes)
-	if err == nil {
-		s.mu.Lock()
-		for _, c := range changes {
-			s.all = append(s.all, c.Records...)
-		}
-		s.mu.Unlock()
-	}
-	return err
-}
-
-func (s *recordingStore) committed() []boardsync.Record {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.all)
 }

@@ -1,41 +1,49 @@
 // Package sync puts every edit of a board in one order, shows it to everyone
-// on the board, and stores it durably. Other packages import it as boardsync.
+// on the board, and has it kept durably. Other packages import it as
+// boardsync.
 //
 // The wire protocol between browser and server is specified in PROTOCOL.md
 // beside this file, precisely enough to write a client from it alone.
 //
-// # How the parts fit
+// # Where things happen
 //
-// A Hub owns the live boards. The first connection to a board starts its
-// room: one goroutine (room.run) that loads the board from the Store and
-// from then on owns it. Connections, HTTP requests and the committer talk to
-// the room only through channels, so the board needs no lock and every
-// operation gets its place in a single order, its version.
+//   - Ordering: a room (room.go) is one live board, owned by one goroutine.
+//     Connections and HTTP requests reach it only through channels, so the
+//     board needs no lock and every operation gets its place in a single
+//     order, its version. The room checks each operation against its copy
+//     of the board with board.Apply.
+//   - Durability: the board's Log (log.go) keeps every operation and
+//     snapshots; the room's appender (appender.go) appends what the room
+//     accepted, one append at a time, and the room acknowledges an
+//     operation only once the log has it. The Log interface is defined
+//     here, by its user: MemLog implements it in memory, package boltstore
+//     on bbolt (with one group commit for all boards), and package logtest
+//     is the conformance suite both pass.
+//   - Fan-out: the room sends each accepted operation to everyone at once,
+//     before it is durable; in a large room a goroutine of its own does the
+//     sending (fanout.go). Presence (who is here, cursors) is sent on a
+//     timer, coalesced, and never stored.
+//   - Connections: each has a reader (conn.go: hello, limits, decoding,
+//     flow control) and a writer (writer.go), which owns everything sent
+//     to the client and puts what waits together into one frame. A client
+//     that cannot keep up is disconnected, never allowed to hold up the room.
+//   - The wire protocol's messages are in protocol.go.
 //
-// Each connection (conn) has a reader goroutine, which decodes and validates
-// what the client sends before handing it to the room, and a writer
-// goroutine, which drains a bounded queue into frames. A room writes acks,
-// and in rooms of up to 32 connections broadcasts too, to a client itself
-// when the writer is idle and the socket takes the frame at once
-// (conn.send, socket.go), which spares a goroutine wake-up per client
-// and operation. The room never waits
-// for a client: a client whose queue is full is disconnected (CloseTooSlow)
-// and may reconnect and resume.
+// A Hub (hub.go) owns the live rooms: it starts a room when the first
+// client or request needs the board, unloads it when it has been idle, and
+// stops them all on Shutdown, appending what is pending.
 //
-// An accepted operation is applied to the board in memory and sent at once
-// to every other client of the board; the sender's copy goes with the next
-// message for it, usually its ack. It is acknowledged to its sender only
-// after the committer has written it to disk. The committer
-// is a single goroutine that writes the pending operations of all boards in
-// one transaction (group commit), at most one every Limits.CommitInterval,
-// so the number of commits (each with its fsyncs) stays small whatever the
-// number of operations. A crash can lose operations that clients saw but
-// that were never acknowledged; every room load starts a new epoch, so clients that
-// saw such versions take the whole board afresh, and senders resend what was
-// not acknowledged (client id and sequence number make resends idempotent).
+// # Epochs
 //
-// The Store interface is defined here, by its user. MemStore implements it
-// in memory; package boltstore implements it on bbolt; package storetest is
-// the conformance suite both pass. Package wsclient is a Go client of the
-// protocol, used by the tests and by cmd/boardload.
+// Because operations are shown before they are durable, a crash can lose
+// versions that clients saw, and the next room hands those versions out
+// again. Each room therefore begins a new epoch in the log when it loads
+// the board, and clients say which epoch their versions belong to when
+// they resume. The log keeps where each recent epoch began, so a client
+// whose versions are all still the log's (any version before the next
+// epoch began) resumes after a restart or on another server, and a client
+// that saw a version that was lost takes the whole board.
+//
+// Package wsclient is a Go client of the protocol, used by the tests and by
+// cmd/boardload.
 package sync

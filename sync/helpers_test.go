@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,8 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	stdsync "sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
@@ -21,32 +27,105 @@ import (
 
 // testServer is a hub behind a real HTTP server on loopback.
 type testServer struct {
-	hub   *boardsync.Hub
-	store boardsync.Store
-	http  *httptest.Server
+	hub     *boardsync.Hub
+	log     boardsync.Log
+	http    *httptest.Server
+	cfg     boardsync.Config
+	current atomic.Pointer[boardsync.Hub] // the hub the HTTP server serves
 }
 
-func mustServer(t *testing.T, store boardsync.Store, lim boardsync.Limits) *testServer {
+// mustServer starts a hub on log (a new MemLog if nil). A clock may be
+// given in cfg; cfg's Log and Limits are set from the arguments.
+func mustServer(t *testing.T, log boardsync.Log, lim boardsync.Limits, cfg ...boardsync.Config) *testServer {
 	t.Helper()
-	if store == nil {
-		store = boardsync.NewMemStore()
+	if log == nil {
+		log = boardsync.NewMemLog()
 	}
-	if lim.CommitInterval == 0 {
-		// Tests that wait for each acknowledgement in turn would wait out
-		// the default interval every time.
-		lim.CommitInterval = time.Microsecond
+	var c boardsync.Config
+	if len(cfg) > 0 {
+		c = cfg[0]
 	}
-	hub := boardsync.NewHub(boardsync.Config{Store: store, Limits: lim, AllowedOrigins: []string{"https://school.example"}})
+	c.Log, c.Limits, c.AllowedOrigins = log, lim, []string{"https://school.example"}
+	s := &testServer{hub: boardsync.NewHub(c), log: log, cfg: c}
+	s.current.Store(s.hub)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /ws/{id}", func(w http.ResponseWriter, r *http.Request) { hub.ServeBoard(w, r, r.PathValue("id")) })
-	srv := httptest.NewServer(mux)
+	mux.HandleFunc("GET /ws/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.current.Load().ServeBoard(w, r, r.PathValue("id")); err != nil {
+			status := map[string]int{board.ENotFound: 404, board.EInvalid: 400, board.EForbidden: 403, board.EUnavailable: 503}[board.ErrorCode(err)]
+			http.Error(w, board.ErrorMessage(err), cmp.Or(status, 500))
+		}
+	})
+	s.http = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		hub.Shutdown(ctx)
-		srv.Close()
+		s.current.Load().Shutdown(ctx)
+		s.http.Close()
 	})
-	return &testServer{hub: hub, store: store, http: srv}
+	return s
+}
+
+// restart shuts the hub down as a server going down for an upgrade does
+// and starts a new one on the same log, at the same address.
+func (s *testServer) restart(t *testing.T) {
+	t.Helper()
+	if err := s.hub.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.hub = boardsync.NewHub(s.cfg)
+	s.current.Store(s.hub)
+}
+
+// counter reads a Prometheus counter or gauge.
+func counter(c prometheus.Collector) int { return int(testutil.ToFloat64(c)) }
+
+// fakeClock is a Clock the test moves by hand. After's channels fire when
+// Advance passes their time; waiting receives a value each time someone
+// starts waiting.
+type fakeClock struct {
+	mu      stdsync.Mutex
+	now     time.Time
+	timers  []fakeTimer
+	waiting chan struct{}
+}
+
+type fakeTimer struct {
+	at time.Time
+	c  chan time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), waiting: make(chan struct{}, 1000)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.timers = append(c.timers, fakeTimer{at: c.now.Add(d), c: ch})
+	c.waiting <- struct{}{}
+	return ch
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.timers[:0]
+	for _, t := range c.timers {
+		if !t.at.After(c.now) {
+			t.c <- c.now
+		} else {
+			kept = append(kept, t)
+		}
+	}
+	c.timers = kept
 }
 
 func (s *testServer) mustBoard(t *testing.T) string {

@@ -18,13 +18,13 @@ import (
 	"corkboard/board"
 )
 
-// Config is what a Hub needs. Store is required; the rest have defaults.
+// Config is what a Hub needs. Log is required; the rest have defaults.
 type Config struct {
-	Store       Store
-	Logger      *slog.Logger     // default: discard
-	Now         func() time.Time // default: time.Now
-	Limits      Limits           // zero fields: DefaultLimits
-	BoardLimits board.Limits     // zero fields: board.DefaultLimits
+	Log         Log
+	Logger      *slog.Logger // default: discard
+	Clock       Clock        // default: the real time
+	Limits      Limits       // zero fields: DefaultLimits
+	BoardLimits board.Limits // zero fields: board.DefaultLimits
 	// AllowedOrigins lists origins (scheme://host[:port]) besides the
 	// server's own that may open WebSockets, for a board embedded elsewhere.
 	AllowedOrigins []string
@@ -32,18 +32,18 @@ type Config struct {
 
 // Hub owns every live board: it loads a board into a room when the first
 // client joins, unloads it when it has been idle a while, and stops every
-// room, flushing what is pending, on Shutdown.
+// room, writing what is pending, on Shutdown.
 type Hub struct {
-	store     Store
-	log       *slog.Logger
-	now       func() time.Time
-	lim       Limits
-	boardLim  board.Limits
-	upgrader  websocket.Upgrader
-	committer *committer
-	metrics   *Metrics
-
-	stopCommitter stdsync.Once // Shutdown may be called more than once
+	log      Log
+	logger   *slog.Logger
+	clock    Clock
+	lim      Limits
+	boardLim board.Limits
+	upgrader websocket.Upgrader
+	metrics  *Metrics
+	// allowedOrigins are origins besides the server's own that may open
+	// WebSockets; see Config.AllowedOrigins.
+	allowedOrigins []string
 
 	roomsCtx    context.Context // cancelled by Shutdown: every room stops
 	cancelRooms context.CancelFunc
@@ -58,39 +58,55 @@ type Hub struct {
 // NewHub returns a Hub ready to serve. Call Shutdown to stop it.
 func NewHub(cfg Config) *Hub {
 	h := &Hub{
-		store:    cfg.Store,
-		log:      cfg.Logger,
-		now:      cfg.Now,
-		lim:      cfg.Limits.WithDefaults(),
-		boardLim: cfg.BoardLimits.WithDefaults(),
-		metrics:  &Metrics{},
-		rooms:    map[string]*room{},
-		conns:    map[*conn]struct{}{},
+		log:            cfg.Log,
+		logger:         cfg.Logger,
+		clock:          cfg.Clock,
+		lim:            cfg.Limits.WithDefaults(),
+		boardLim:       cfg.BoardLimits.WithDefaults(),
+		metrics:        newMetrics(),
+		allowedOrigins: cfg.AllowedOrigins,
+		rooms:          map[string]*room{},
+		conns:          map[*conn]struct{}{},
 	}
-	if h.log == nil {
-		h.log = slog.New(slog.DiscardHandler)
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
 	}
-	if h.now == nil {
-		h.now = time.Now
+	if h.clock == nil {
+		h.clock = realClock{}
 	}
 	h.upgrader = websocket.Upgrader{
 		// A zero read size reuses the HTTP server's 4 KiB read buffer.
-		// Data frames are framed and written by conn and socket, never by
-		// the websocket package, so it needs no write buffer of its own:
-		// with a pool it takes one only for NextWriter and WriteMessage,
-		// which are not used, instead of keeping 4 KiB per connection.
+		// Data frames are framed and written by the writer and socket,
+		// never by the websocket package, so it needs no write buffer of
+		// its own: with a pool it takes one only for NextWriter and
+		// WriteMessage, which are not used, instead of keeping 4 KiB per
+		// connection.
 		ReadBufferSize:  0,
 		WriteBufferPool: &stdsync.Pool{},
-		CheckOrigin:     originChecker(cfg.AllowedOrigins),
-		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
-			http.Error(w, reason.Error(), status)
-		},
+		// ServeBoard checks the origin itself, before upgrading.
+		CheckOrigin: func(*http.Request) bool { return true },
+		// The upgrader's own refusals (a malformed handshake) are
+		// answered by ServeBoard's caller, from the error Upgrade returns.
+		Error: func(http.ResponseWriter, *http.Request, int, error) {},
 	}
 	h.roomsCtx, h.cancelRooms = context.WithCancel(context.Background())
-	h.committer = newCommitter(h.store, h.lim.CommitInterval, h.metrics, h.log)
-	go h.committer.run()
 	return h
 }
+
+// Clock tells the time and waits. A hub reads the time for operations'
+// timestamps, the resume window's age, idle rooms and the rate limits, and
+// waits on it for the rate limits; tests give a hub one they control.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+func (h *Hub) now() time.Time { return h.clock.Now() }
 
 // Metrics returns the hub's metrics.
 func (h *Hub) Metrics() *Metrics { return h.metrics }
@@ -98,7 +114,7 @@ func (h *Hub) Metrics() *Metrics { return h.metrics }
 // BoardLimits returns the board limits the hub enforces.
 func (h *Hub) BoardLimits() board.Limits { return h.boardLim }
 
-// CreateBoard creates and durably stores a new, empty board.
+// CreateBoard creates a new, empty board and starts its log.
 func (h *Hub) CreateBoard(ctx context.Context, title string) (*board.Board, error) {
 	b := board.New(board.NewID(), title, h.now())
 	op := board.Op{Kind: board.KindRename, Title: &title}
@@ -109,7 +125,7 @@ func (h *Hub) CreateBoard(ctx context.Context, title string) (*board.Board, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.CreateBoard(ctx, b.ID, snap); err != nil {
+	if err := h.log.Create(ctx, b.ID, snap); err != nil {
 		return nil, err
 	}
 	return b.Public(), nil
@@ -128,7 +144,7 @@ func (h *Hub) Board(ctx context.Context, id string) (*board.Board, error) {
 	defer h.release(r)
 	result := make(chan *board.Board, 1)
 	select {
-	case r.requests <- func() { result <- r.board.Public().Clone() }:
+	case r.requests <- func() { result <- r.publicBoard() }:
 	case <-r.done:
 		return nil, errShuttingDown
 	case <-ctx.Done():
@@ -144,62 +160,59 @@ func (h *Hub) Board(ctx context.Context, id string) (*board.Board, error) {
 	}
 }
 
-var errShuttingDown = board.Errorf(board.EInternal, "the server is shutting down; try again in a moment")
+var errShuttingDown = board.Errorf(board.EUnavailable, "the server is restarting; try again in a moment")
 
 // ServeBoard upgrades the request to a WebSocket on the board with the given
-// id and runs the connection until it closes. It answers 404 for an unknown
-// board and 403 for a foreign Origin, before upgrading.
-func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, id string) {
+// id and runs the connection until it closes. When it cannot (the board
+// does not exist, the request is not a WebSocket handshake, it comes from
+// a foreign site, the server is shutting down) it writes nothing and
+// returns an error for the caller to answer, a *board.Error: ENotFound,
+// EInvalid, EForbidden or EUnavailable.
+func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, id string) error {
 	if !board.ValidID(id) {
-		http.Error(w, "There is no such board.", http.StatusNotFound)
-		return
+		return board.Errorf(board.ENotFound, "There is no such board.")
 	}
 	if !websocket.IsWebSocketUpgrade(r) {
-		http.Error(w, "This address takes WebSocket connections only.", http.StatusBadRequest)
-		return
+		return board.Errorf(board.EInvalid, "This address takes WebSocket connections only.")
 	}
-	if !h.upgrader.CheckOrigin(r) {
-		http.Error(w, "This board does not accept connections from "+r.Header.Get("Origin")+".", http.StatusForbidden)
-		return
+	if !h.originAllowed(r) {
+		return board.Errorf(board.EForbidden, "This board does not accept connections from other sites.")
 	}
 	rm, err := h.acquire(r.Context(), id)
 	if err != nil {
-		status := http.StatusInternalServerError
-		switch board.ErrorCode(err) {
-		case board.ENotFound:
-			status = http.StatusNotFound
-		case board.EInternal:
-			status = http.StatusServiceUnavailable
-		}
-		http.Error(w, board.ErrorMessage(err), status)
-		return
+		return err
 	}
 	hj := &hijacker{ResponseWriter: w}
 	ws, err := h.upgrader.Upgrade(hj, r, nil)
 	if err != nil {
-		h.release(rm) // the upgrader has answered the request
-		return
+		h.release(rm)
+		if hj.sock != nil {
+			return nil // hijacked: nothing more can be said over HTTP
+		}
+		return board.Errorf(board.EInvalid, "The WebSocket handshake is malformed.")
 	}
 	c := newConn(h, ws, hj.sock)
 	if !h.addConn(c) {
 		h.release(rm)
-		c.closeNow(websocket.CloseGoingAway, "the server is shutting down")
-		return
+		c.out.close(websocket.CloseGoingAway, "the server is shutting down")
+		go c.out.run()
+		return nil
 	}
 	// The connection gets goroutines of its own and the handler returns,
 	// as in gorilla's chat example: net/http then lets go of the request,
 	// its context and buffers, which would otherwise live (and be scanned by
 	// every garbage collection) as long as the connection.
-	go c.writeLoop()
+	go c.out.run()
 	go func() {
-		c.run(rm) // releases rm when it returns
+		c.serve(rm) // releases rm when it returns
 		h.removeConn(c)
 	}()
+	return nil
 }
 
 // Shutdown stops every room, closing their connections with "going away",
-// writes everything pending to the store, and waits for that to finish or
-// ctx to end. The store is the caller's to close afterwards.
+// appends everything pending to the log, and waits for that to finish or
+// ctx to end. The log is the caller's to close afterwards.
 func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
 	h.closed = true
@@ -208,7 +221,6 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		h.roomsDone.Wait()
-		h.stopCommitter.Do(h.committer.stop)
 		close(done)
 	}()
 	var err error
@@ -227,7 +239,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	})
 	h.mu.Unlock()
 	for _, c := range conns {
-		c.close(websocket.CloseGoingAway, "the server is shutting down")
+		c.out.close(websocket.CloseGoingAway, "the server is shutting down")
 	}
 	return err
 }
@@ -258,6 +270,9 @@ func (h *Hub) acquire(ctx context.Context, id string) (*room, error) {
 	}
 	if r.loadErr != nil {
 		h.release(r)
+		if board.ErrorCode(r.loadErr) == board.EInternal {
+			return nil, board.Errorf(board.EInternal, "the board could not be loaded")
+		}
 		return nil, r.loadErr
 	}
 	return r, nil
@@ -284,7 +299,7 @@ func (h *Hub) unloadIfIdle(r *room) bool {
 }
 
 // forget removes r from the hub whatever its holders, so the next acquire
-// starts afresh: after a failed load, or after a failed commit.
+// starts afresh: after a failed load, or after a failed append.
 func (h *Hub) forget(r *room) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -300,7 +315,7 @@ func (h *Hub) addConn(c *conn) bool {
 		return false
 	}
 	h.conns[c] = struct{}{}
-	h.metrics.Connections.Add(1)
+	h.metrics.Connections.Inc()
 	return true
 }
 
@@ -309,27 +324,22 @@ func (h *Hub) removeConn(c *conn) {
 	defer h.mu.Unlock()
 	if _, ok := h.conns[c]; ok {
 		delete(h.conns, c)
-		h.metrics.Connections.Add(-1)
+		h.metrics.Connections.Dec()
 	}
 }
 
-// originChecker allows requests without an Origin (programs, not browsers),
-// requests whose Origin is the server itself, and the listed origins.
-func originChecker(allowed []string) func(r *http.Request) bool {
-	return func(r *http.Request) bool {
-		origin := r.Header.Get("Origin")
-		if origin == "" {
-			return true
-		}
-		u, err := url.Parse(origin)
-		if err != nil {
-			return false
-		}
-		if u.Host == r.Host {
-			return true
-		}
-		return slices.Contains(allowed, origin)
+// originAllowed allows requests without an Origin (programs, not browsers),
+// requests whose Origin is the server itself, and the allowed origins.
+func (h *Hub) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
 	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return u.Host == r.Host || slices.Contains(h.allowedOrigins, origin)
 }
 
 // randomID returns n random bytes in hex.

@@ -9,11 +9,19 @@ type Limits struct {
 	// closes the connection with 1009. Default 64 KiB: a batch moving 500
 	// notes fits, a novel pasted into a note does not.
 	MaxMessageBytes int64
-	// OpsPerSecond is the sustained rate of operations one connection may
-	// send; it may burst to twice that. Excess operations are rejected with
-	// code rate_limited. Default 100, well above a person dragging a note at
-	// 60 frames per second.
+	// OpsPerSecond is the sustained rate of messages (operations and
+	// others, cursors aside) one connection may send; it may burst to twice
+	// that. Beyond it the server reads the connection more slowly: nothing
+	// is refused, so a browser flushing a long offline outbox loses no edit.
+	// Default 100, well above a person dragging a note at 60 frames a second.
 	OpsPerSecond float64
+	// MaxInFlight is how many operations a client may have sent and not yet
+	// had answered (acknowledged or rejected). The server reads no further
+	// operation from a connection at the limit until one is answered, and
+	// clients keep to it themselves (it is in the welcome), so a burst of
+	// operations cannot fill the client's own send queue with their echoes
+	// and acks. Default 64: more than a group commit's worth for one person.
+	MaxInFlight int
 	// CursorsPerSecond caps cursor messages per connection; excess ones are
 	// dropped silently, as cursors are only ever a latest position. Default 30.
 	CursorsPerSecond float64
@@ -22,8 +30,9 @@ type Limits struct {
 	MaxConnsPerBoard int
 	// SendQueue is how many messages may wait for one client. A client whose
 	// queue overflows is disconnected with CloseTooSlow, so it never slows
-	// the room. Default 256: in a large room one message holds a batch of
-	// operations, so 256 is seconds of backlog.
+	// the room. Default 256: a client within MaxInFlight causes at most
+	// 2*MaxInFlight of them itself (echoes and acks), and messages that wait
+	// together go out in one frame.
 	SendQueue int
 	// ResumeWindow and ResumeAge bound the recent operations a live board
 	// keeps in memory so that a client that was briefly away gets just what
@@ -34,19 +43,12 @@ type Limits struct {
 	// limit 500 busy boards kept 150 MB of old operations.
 	ResumeWindow int
 	ResumeAge    time.Duration
-	// SnapshotEvery and SnapshotInterval say when a board writes a snapshot:
-	// after this many operations, or this long after the last one if any
-	// operation came since. Defaults 500 and 30s.
+	// SnapshotEvery and SnapshotInterval say when a board saves a snapshot
+	// to its log: after this many operations, or this long after the last
+	// one if any operation came since. Snapshots make loading a board fast;
+	// the log keeps every operation whatever they say. Defaults 500 and 30s.
 	SnapshotEvery    int
 	SnapshotInterval time.Duration
-	// CommitInterval is the least time from the start of one group commit
-	// to the start of the next. What arrives meanwhile waits and goes in
-	// the next one, so a busy server makes fewer, larger commits: each
-	// costs two fsyncs and some fixed bbolt work whatever it holds, so
-	// committing as fast as the disk allows would spend CPU the live
-	// traffic needs. It adds at most this much to an acknowledgement.
-	// Default 10ms.
-	CommitInterval time.Duration
 	// IdleTimeout is how long a board with no connections stays loaded.
 	// Default 1 minute.
 	IdleTimeout time.Duration
@@ -73,6 +75,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	MaxMessageBytes:  64 << 10,
 	OpsPerSecond:     100,
+	MaxInFlight:      64,
 	CursorsPerSecond: 30,
 	MaxConnsPerBoard: 2000,
 	SendQueue:        256,
@@ -80,7 +83,6 @@ var DefaultLimits = Limits{
 	ResumeAge:        time.Minute,
 	SnapshotEvery:    500,
 	SnapshotInterval: 30 * time.Second,
-	CommitInterval:   10 * time.Millisecond,
 	IdleTimeout:      time.Minute,
 	PingPeriod:       25 * time.Second,
 	PongWait:         60 * time.Second,
@@ -94,6 +96,7 @@ func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits
 	orDefault(&l.MaxMessageBytes, d.MaxMessageBytes)
 	orDefault(&l.OpsPerSecond, d.OpsPerSecond)
+	orDefault(&l.MaxInFlight, d.MaxInFlight)
 	orDefault(&l.CursorsPerSecond, d.CursorsPerSecond)
 	orDefault(&l.MaxConnsPerBoard, d.MaxConnsPerBoard)
 	orDefault(&l.SendQueue, d.SendQueue)
@@ -101,7 +104,6 @@ func (l Limits) WithDefaults() Limits {
 	orDefault(&l.ResumeAge, d.ResumeAge)
 	orDefault(&l.SnapshotEvery, d.SnapshotEvery)
 	orDefault(&l.SnapshotInterval, d.SnapshotInterval)
-	orDefault(&l.CommitInterval, d.CommitInterval)
 	orDefault(&l.IdleTimeout, d.IdleTimeout)
 	orDefault(&l.PingPeriod, d.PingPeriod)
 	orDefault(&l.PongWait, d.PongWait)
@@ -115,25 +117,4 @@ func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
 	if *v <= 0 {
 		*v = def
 	}
-}
-
-// rateLimiter is a token bucket. It is owned by one goroutine (a
-// connection's reader), so it needs no lock.
-type rateLimiter struct {
-	rate, burst, tokens float64
-	last                time.Time
-}
-
-func newRateLimiter(rate float64, now time.Time) rateLimiter {
-	return rateLimiter{rate: rate, burst: 2 * rate, tokens: 2 * rate, last: now}
-}
-
-func (l *rateLimiter) allow(now time.Time) bool {
-	l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
-	l.last = now
-	if l.tokens < 1 {
-		return false
-	}
-	l.tokens--
-	return true
 }

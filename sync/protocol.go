@@ -9,7 +9,7 @@ import (
 	"corkboard/board"
 )
 
-// Message types. The protocol is described in doc.go.
+// Message types. The protocol is specified in PROTOCOL.md.
 const (
 	// client -> server
 	typeHello  = "hello"
@@ -43,6 +43,9 @@ type clientMsg struct {
 	Epoch  *string `json:"epoch,omitempty"`
 	Name   *string `json:"name,omitempty"`
 	Color  *string `json:"color,omitempty"`
+	// Participant is the person's secret participant token; see
+	// board.ParticipantID.
+	Participant *string `json:"participant,omitempty"`
 
 	// op
 	Seq *uint64         `json:"seq,omitempty"`
@@ -55,14 +58,18 @@ type clientMsg struct {
 }
 
 var (
-	clientIDPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	peerColorPattern = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+	clientIDPattern    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	participantPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+	peerColorPattern   = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 )
 
 // hello is a validated hello message.
 type hello struct {
 	client, epoch, name, color string
 	since                      uint64
+	// participant is the public participant id derived from the hello's
+	// secret token, or "" when the client sent none.
+	participant string
 }
 
 // decodeClientMsg decodes one client frame strictly: known fields only, each
@@ -80,7 +87,7 @@ func decodeClientMsg(data []byte) (clientMsg, error) {
 		}
 		return nil
 	}
-	hasHello := m.Client != nil || m.Since != nil || m.Epoch != nil || m.Name != nil || m.Color != nil
+	hasHello := m.Client != nil || m.Since != nil || m.Epoch != nil || m.Name != nil || m.Color != nil || m.Participant != nil
 	hasOp := m.Seq != nil || m.Op != nil
 	hasCursor := m.X != nil || m.Y != nil || m.Editing != nil
 	switch m.Type {
@@ -132,6 +139,12 @@ func (m clientMsg) hello(lim board.Limits) (hello, error) {
 		}
 		h.color = *m.Color
 	}
+	if m.Participant != nil {
+		if !participantPattern.MatchString(*m.Participant) {
+			return h, board.Errorf(board.EInvalid, `"participant" must be 16 to 64 letters, digits, "-" or "_"`)
+		}
+		h.participant = board.ParticipantID(*m.Participant)
+	}
 	return h, nil
 }
 
@@ -155,16 +168,31 @@ func (m clientMsg) cursor(lim board.Limits) (cursor, error) {
 // Entry is one accepted operation as it is stored in the log and, with a
 // "type" field added, sent to clients.
 type Entry struct {
-	Version uint64    `json:"version"`
-	At      time.Time `json:"at"`
-	Author  string    `json:"author,omitempty"`
-	Client  string    `json:"client"`
-	Seq     uint64    `json:"seq"`
-	Op      board.Op  `json:"op"`
+	Version  uint64    `json:"version"`
+	At       time.Time `json:"at"`
+	Author   string    `json:"author,omitempty"`
+	AuthorID string    `json:"authorId,omitempty"` // the sender's public participant id
+	Client   string    `json:"client"`
+	Seq      uint64    `json:"seq"`
+	Op       board.Op  `json:"op"`
 }
 
-func (e Entry) stamp() board.Stamp {
-	return board.Stamp{Version: e.Version, At: e.At, Author: e.Author}
+// Stamp returns what Apply needs beside the entry's operation.
+func (e Entry) Stamp() board.Stamp {
+	return board.Stamp{Version: e.Version, At: e.At, Author: e.Author, AuthorID: e.AuthorID,
+		Client: clientKey(e.AuthorID, e.Client), Seq: e.Seq}
+}
+
+// clientKey is the key under which a board remembers a client's highest
+// sequence number. A participant's client ids are its own: another person
+// who learns a client id (op messages carry it) cannot use it to make that
+// client's next operations look like resends. Clients without a
+// participant are keyed by their client id alone.
+func clientKey(participant, client string) string {
+	if participant == "" {
+		return client
+	}
+	return participant + "/" + client
 }
 
 // opMessage turns a stored entry into the op message clients receive, by
@@ -176,11 +204,12 @@ func opMessage(entry []byte) []byte {
 }
 
 type welcomeMsg struct {
-	Type    string `json:"type"`
-	Epoch   string `json:"epoch"`
-	Version uint64 `json:"version"`
-	You     string `json:"you"`
-	Resumed bool   `json:"resumed"`
+	Type        string `json:"type"`
+	Epoch       string `json:"epoch"`
+	Version     uint64 `json:"version"`
+	You         string `json:"you"`
+	Participant string `json:"participant,omitempty"`
+	Resumed     bool   `json:"resumed"`
 	// board is spliced in by room.welcomeWithBoard, from a cached encoding
 	Peers  []peerInfo `json:"peers"`
 	Limits wireLimits `json:"limits"`
@@ -198,16 +227,18 @@ type wireLimits struct {
 	MaxSize       float64  `json:"maxSize"`
 	MaxMessage    int64    `json:"maxMessageBytes"`
 	OpsPerSecond  float64  `json:"opsPerSecond"`
+	MaxInFlight   int      `json:"maxInFlight"`
 	Palette       []string `json:"palette"`
 }
 
 type peerInfo struct {
-	ID      string   `json:"id"`
-	Name    string   `json:"name"`
-	Color   string   `json:"color"`
-	X       *float64 `json:"x,omitempty"`
-	Y       *float64 `json:"y,omitempty"`
-	Editing string   `json:"editing,omitempty"`
+	ID          string   `json:"id"`
+	Participant string   `json:"participant,omitempty"`
+	Name        string   `json:"name"`
+	Color       string   `json:"color"`
+	X           *float64 `json:"x,omitempty"`
+	Y           *float64 `json:"y,omitempty"`
+	Editing     string   `json:"editing,omitempty"`
 }
 
 type ackMsg struct {
@@ -235,15 +266,6 @@ type presenceMsg struct {
 	Joined  []peerInfo `json:"joined,omitempty"`
 	Left    []string   `json:"left,omitempty"`
 	Cursors []peerInfo `json:"cursors,omitempty"`
-}
-
-func mustJSON(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		// Only our own message types reach here; they always encode.
-		panic("sync: encoding a message: " + err.Error())
-	}
-	return data
 }
 
 func errorMessage(err error) []byte {

@@ -3,8 +3,10 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,14 +112,15 @@ func TestResumeBeyondWindowGetsWholeBoard(t *testing.T) {
 // Operations older than ResumeAge are dropped from the resume window as new
 // ones come: a client that saw one of them gets the whole board.
 func TestResumeAfterAgeGetsWholeBoard(t *testing.T) {
-	srv := mustServer(t, nil, boardsync.Limits{ResumeAge: 50 * time.Millisecond})
+	clock := newFakeClock()
+	srv := mustServer(t, nil, boardsync.Limits{ResumeAge: 50 * time.Millisecond}, boardsync.Config{Clock: clock})
 	id := srv.mustBoard(t)
 	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
 	n := uuid.NewString()
 	a.mustApply(createOp(n, 0, 0))
 	a.mustApply(moveOp(n, 1, 0))
 	a.mustApply(moveOp(n, 2, 0))
-	time.Sleep(100 * time.Millisecond) // versions 1-3 are now older than ResumeAge
+	clock.Advance(100 * time.Millisecond) // versions 1-3 are now older than ResumeAge
 	a.mustApply(moveOp(n, 3, 0))
 
 	old, rest, err := wsclient.Dial(context.Background(), srv.wsURL(id), wsclient.Hello{Client: "b", Since: 1, Epoch: a.replica.Epoch}, nil)
@@ -167,7 +170,7 @@ func TestIdempotentResend(t *testing.T) {
 	if after := srv.boardJSON(t, id); after != before {
 		t.Errorf("resend changed the board:\n%s\n%s", before, after)
 	}
-	if got := srv.hub.Metrics().OpsDuplicate.Load(); got != 2 {
+	if got := counter(srv.hub.Metrics().OpsDuplicate); got != 2 {
 		t.Errorf("duplicate counter %d, want 2", got)
 	}
 }
@@ -216,10 +219,10 @@ func TestSlowClient(t *testing.T) {
 	slowCode := make(chan int, 1)
 	writerDone := make(chan struct{})
 	go func() {
-		for srv.hub.Metrics().SlowDisconnects.Load() == 0 {
+		for counter(srv.hub.Metrics().SlowDisconnects) == 0 {
 			select {
 			case <-writerDone:
-				if srv.hub.Metrics().SlowDisconnects.Load() == 0 {
+				if counter(srv.hub.Metrics().SlowDisconnects) == 0 {
 					slowCode <- -1 // never disconnected as too slow
 					return
 				}
@@ -240,7 +243,7 @@ func TestSlowClient(t *testing.T) {
 	if err := <-fastDone; err != nil {
 		t.Fatalf("the fast client missed operations: %v", err)
 	}
-	if got := srv.hub.Metrics().SlowDisconnects.Load(); got != 1 {
+	if got := counter(srv.hub.Metrics().SlowDisconnects); got != 1 {
 		t.Errorf("slow disconnects %d, want 1", got)
 	}
 	if code := <-slowCode; code != boardsync.CloseTooSlow {
@@ -376,31 +379,39 @@ func TestHelloRequired(t *testing.T) {
 	}
 }
 
+// TestRateLimit: a client sending faster than its limit is read more
+// slowly; nothing it sends is refused.
 func TestRateLimit(t *testing.T) {
-	srv := mustServer(t, nil, boardsync.Limits{OpsPerSecond: 10})
+	clock := newFakeClock()
+	srv := mustServer(t, nil, boardsync.Limits{OpsPerSecond: 10, MaxInFlight: 1000}, boardsync.Config{Clock: clock})
 	id := srv.mustBoard(t)
 	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
 	n := uuid.NewString()
 	a.mustApply(createOp(n, 0, 0))
-	const flood = 200
+	const flood = 60
 	for i := range flood {
 		a.send(moveOp(n, float64(i), 0))
 	}
-	a.readUntil("a reply to every op", func() bool { return len(a.acks)+len(a.rejects) == flood+1 })
-	limited := 0
-	for _, r := range a.rejects {
-		if r.Code == board.ERateLimited {
-			limited++
+	// The bucket holds 20 (two seconds' worth) and the first op took one:
+	// 19 of the flood are read at once, then the reader waits for the
+	// clock, and each second of it lets 10 more through.
+	want := 20
+	for {
+		a.readUntil(fmt.Sprintf("%d acks", want), func() bool { return len(a.acks) >= want })
+		if want == flood+1 {
+			break
 		}
+		<-clock.waiting
+		if b, _ := srv.hub.Board(context.Background(), id); b.Version != uint64(want) || len(a.acks) != want {
+			t.Fatalf("version %d and %d acks while the reader waits, want %d", b.Version, len(a.acks), want)
+		}
+		clock.Advance(time.Second)
+		want = min(want+10, flood+1)
 	}
-	// The bucket holds 2 seconds' worth; the flood takes far less than
-	// that to send, so most of it is refused, and what was accepted is
-	// exactly what the board's version says.
-	if limited < flood/2 || limited != len(a.rejects) {
-		t.Errorf("%d of %d ops rate limited (%d rejects), want most", limited, flood, len(a.rejects))
+	if len(a.rejects) != 0 {
+		t.Errorf("%d rejects, want none", len(a.rejects))
 	}
-	b, _ := srv.hub.Board(context.Background(), id)
-	if b.Version != uint64(len(a.acks)) {
+	if b, _ := srv.hub.Board(context.Background(), id); b.Version != flood+1 {
 		t.Errorf("version %d after %d acks", b.Version, len(a.acks))
 	}
 }
@@ -504,7 +515,7 @@ func TestPresence(t *testing.T) {
 
 func TestShutdownFlushesAndSaysGoingAway(t *testing.T) {
 	path := t.TempDir() + "/corkboard.db"
-	store, err := boltstore.Open(path)
+	store, err := boltstore.Open(path, boltstore.Options{CommitInterval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -526,7 +537,7 @@ func TestShutdownFlushesAndSaysGoingAway(t *testing.T) {
 	}
 	store.Close()
 
-	store2, err := boltstore.Open(path)
+	store2, err := boltstore.Open(path, boltstore.Options{CommitInterval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -537,26 +548,26 @@ func TestShutdownFlushesAndSaysGoingAway(t *testing.T) {
 	}
 }
 
-// failingStore fails every commit after the first `ok` ones.
-type failingStore struct {
-	boardsync.Store
-	ok int
+// failingLog fails every append after the first `ok` ones.
+type failingLog struct {
+	boardsync.Log
+	ok atomic.Int32
 }
 
-func (s *failingStore) Commit(ctx context.Context, changes []boardsync.Change) error {
-	if s.ok <= 0 {
-		return errors.New("disk full")
+func (l *failingLog) Append(ctx context.Context, id string, b boardsync.Batch) (boardsync.Position, error) {
+	if l.ok.Add(-1) < 0 {
+		return boardsync.Position{}, errors.New("disk full")
 	}
-	s.ok--
-	return s.Store.Commit(ctx, changes)
+	return l.Log.Append(ctx, id, b)
 }
 
-// TestCommitFailureResets: when the disk refuses a commit, nothing that was
+// TestAppendFailureResets: when the log refuses an append, nothing that was
 // not saved stays visible: clients are told to reconnect and get the board
-// as it is on disk, under a new epoch.
-func TestCommitFailureResets(t *testing.T) {
-	store := &failingStore{Store: boardsync.NewMemStore(), ok: 1}
-	srv := mustServer(t, store, boardsync.Limits{})
+// as it is in the log, under a new epoch.
+func TestAppendFailureResets(t *testing.T) {
+	log := &failingLog{Log: boardsync.NewMemLog()}
+	log.ok.Store(1)
+	srv := mustServer(t, log, boardsync.Limits{})
 	id := srv.mustBoard(t)
 	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
 	n := uuid.NewString()
@@ -569,7 +580,7 @@ func TestCommitFailureResets(t *testing.T) {
 	if _, ok := a.acks[2]; ok {
 		t.Error("an unsaved op was acknowledged")
 	}
-	store.ok = 100
+	log.ok.Store(100)
 	b := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a", Since: 2, Epoch: epoch})
 	if b.c.Welcome.Resumed || b.c.Welcome.Epoch == epoch {
 		t.Errorf("welcome %+v: want the whole board under a new epoch", b.c.Welcome)
@@ -588,8 +599,8 @@ func TestCommitFailureResets(t *testing.T) {
 }
 
 // TestResumeAfterManyOps: a client away while more operations happened than
-// its send queue holds (256) resumes with all of them, in the welcome's
-// frame, and is not taken for a slow client.
+// its send queue holds (256) resumes with all of them and is not taken for
+// a slow client.
 func TestResumeAfterManyOps(t *testing.T) {
 	srv := mustServer(t, nil, boardsync.Limits{OpsPerSecond: 100000})
 	id := srv.mustBoard(t)
@@ -606,10 +617,27 @@ func TestResumeAfterManyOps(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if ops := opsIn(rest); !b.Welcome.Resumed || len(ops) != missed {
-		t.Fatalf("resumed %v with %d operations in the welcome's frame, want %d", b.Welcome.Resumed, len(ops), missed)
+	if !b.Welcome.Resumed {
+		t.Fatalf("welcome %+v, want a resume", b.Welcome)
 	}
-	if got := srv.hub.Metrics().SlowDisconnects.Load(); got != 0 {
+	// Every missed version comes, once, in order.
+	next := uint64(2)
+	b.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for msgs := rest; next <= missed+1; {
+		for _, m := range opsIn(msgs) {
+			if m.Version != next {
+				t.Fatalf("op version %d, want %d", m.Version, next)
+			}
+			next++
+		}
+		if next > missed+1 {
+			break
+		}
+		if msgs, err = b.Read(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := counter(srv.hub.Metrics().SlowDisconnects); got != 0 {
 		t.Errorf("%d slow-client disconnects", got)
 	}
 }

@@ -11,10 +11,11 @@ import (
 )
 
 // socket is a client's connection as the websocket package sees it, with
-// one thing added: a frame can be written without waiting (tryWrite), so
-// that a room can send a broadcast to an idle client itself instead of
-// waking the client's writer goroutine. On two busy cores, waking a
-// goroutine per client and operation costs more than the write.
+// two things added: a frame can be written without waiting (tryWrite), so
+// that a room can send a message to an idle client itself instead of
+// waking the client's writer goroutine (on two busy cores, waking a
+// goroutine per client and message costs more than the write), and the
+// write deadline is renewed only when it runs short (renewDeadline).
 //
 // Every write, the websocket package's (handshake, pong, close) and ours,
 // goes through mu, and the rest of a frame that tryWrite could only begin
@@ -25,6 +26,10 @@ type socket struct {
 
 	mu   stdsync.Mutex // held for every write
 	rest []byte        // the end of a frame tryWrite began; guarded by mu
+	// deadline is the write deadline renewDeadline last set, or zero when
+	// the websocket package may have set another (it sets its own for
+	// control frames). Guarded by mu.
+	deadline time.Time
 
 	// tryWrite's call to raw.Write, made once: a closure made per call
 	// would escape, with the variables it sets, three allocations a frame.
@@ -51,20 +56,32 @@ func newSocket(c net.Conn) *socket {
 func (s *socket) Write(b []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.deadline = time.Time{}
 	if err := s.flushRest(); err != nil {
 		return 0, err
 	}
 	return s.Conn.Write(b)
 }
 
+// renewDeadline makes sure the next write may wait at least half of wait:
+// it sets a deadline of now+wait when less than that is left. Setting a
+// deadline updates a runtime timer, and a large room writes a frame to
+// each of a thousand sockets for every operation. The caller holds mu.
+func (s *socket) renewDeadline(wait time.Duration) {
+	if now := time.Now(); s.deadline.Sub(now) < wait/2 {
+		s.deadline = now.Add(wait)
+		s.Conn.SetWriteDeadline(s.deadline)
+	}
+}
+
 // finishFrame writes the rest of a frame tryWrite began, if there is one,
-// waiting until deadline at most. The writer calls it: its last deadline
-// may be long past, as rooms write most frames. The caller holds mu.
-func (s *socket) finishFrame(deadline time.Time) error {
+// waiting at most wait. The writer calls it: its last deadline may be long
+// past, as rooms write most frames. The caller holds mu.
+func (s *socket) finishFrame(wait time.Duration) error {
 	if s.rest == nil {
 		return nil
 	}
-	s.Conn.SetWriteDeadline(deadline)
+	s.renewDeadline(wait)
 	return s.flushRest()
 }
 

@@ -93,10 +93,9 @@ func TestFinishFrameAfterIdle(t *testing.T) {
 	defer server.Close()
 	s := newSocket(server)
 
-	// The writer's last deadline, soon past; then a room's frame the
-	// socket takes only part of, as nobody reads.
+	// A room's frame the socket takes only part of, as nobody reads; then
+	// the writer's last deadline passes.
 	frame := make([]byte, 64<<20) // far more than the socket buffers hold
-	s.SetWriteDeadline(time.Now().Add(time.Second))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.tryWrite(frame) {
@@ -105,14 +104,15 @@ func TestFinishFrameAfterIdle(t *testing.T) {
 	if !s.needsFlush() {
 		t.Fatal("a 64 MiB frame went out whole")
 	}
-	time.Sleep(1100 * time.Millisecond) // the old deadline passes
+	s.deadline = time.Now().Add(-time.Second)
+	s.Conn.SetWriteDeadline(s.deadline)
 
 	got := make(chan int64, 1)
 	go func() {
 		n, _ := io.Copy(io.Discard, client)
 		got <- n
 	}()
-	if err := s.finishFrame(time.Now().Add(10 * time.Second)); err != nil {
+	if err := s.finishFrame(10 * time.Second); err != nil {
 		t.Fatalf("finishing the frame: %v", err)
 	}
 	server.Close()

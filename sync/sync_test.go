@@ -36,7 +36,7 @@ func TestTwoClientsConverge(t *testing.T) {
 			t.Errorf("client %s:\n got %s\nwant %s", c.c.Hello.Client, got, want)
 		}
 	}
-	if n := srv.hub.Metrics().OpsAccepted.Load(); n != 4 {
+	if n := counter(srv.hub.Metrics().OpsAccepted); n != 4 {
 		t.Errorf("accepted %d ops, want 4", n)
 	}
 	if got := a.replica.Board.Notes[n1].Author; got != "Ada" {
@@ -44,54 +44,63 @@ func TestTwoClientsConverge(t *testing.T) {
 	}
 }
 
-// gatedStore holds every commit until the test lets one through.
-type gatedStore struct {
-	boardsync.Store
-	waiting chan struct{} // a commit has arrived and waits
-	gate    chan struct{} // one value lets one commit through
+// gatedLog holds every append until the test lets one through.
+type gatedLog struct {
+	boardsync.Log
+	waiting chan struct{} // an append has arrived and waits
+	gate    chan struct{} // one value lets one append through
 }
 
-func newGatedStore() *gatedStore {
-	return &gatedStore{Store: boardsync.NewMemStore(), waiting: make(chan struct{}, 100), gate: make(chan struct{}, 100)}
+func newGatedLog() *gatedLog {
+	return &gatedLog{Log: boardsync.NewMemLog(), waiting: make(chan struct{}, 100), gate: make(chan struct{}, 100)}
 }
 
-// mustServer runs a server on a gated store that opens for good when the
+// mustServer runs a server on a gated log that opens for good when the
 // test ends, before the server shuts down, so the shutdown can flush.
-func (s *gatedStore) mustServer(t *testing.T) *testServer {
-	srv := mustServer(t, s, boardsync.Limits{})
-	t.Cleanup(func() { close(s.gate) })
+func (l *gatedLog) mustServer(t *testing.T) *testServer {
+	srv := mustServer(t, l, boardsync.Limits{})
+	t.Cleanup(func() { close(l.gate) })
 	return srv
 }
 
-func (s *gatedStore) Commit(ctx context.Context, changes []boardsync.Change) error {
-	s.waiting <- struct{}{}
+func (l *gatedLog) Append(ctx context.Context, id string, b boardsync.Batch) (boardsync.Position, error) {
+	l.waiting <- struct{}{}
 	select {
-	case <-s.gate:
+	case <-l.gate:
 	case <-ctx.Done():
-		return ctx.Err()
+		return boardsync.Position{}, ctx.Err()
 	}
-	return s.Store.Commit(ctx, changes)
+	return l.Log.Append(ctx, id, b)
 }
 
-// TestEchoComesWithAck: an operation's echo to its own sender waits for its
-// ack, so both go in one frame, echo first.
-func TestEchoComesWithAck(t *testing.T) {
-	store := newGatedStore()
-	srv := store.mustServer(t)
+// TestEchoBeforeAck: an operation's sender sees it take its place in the
+// order (its echo) before its ack, and the ack only once the log has it.
+func TestEchoBeforeAck(t *testing.T) {
+	log := newGatedLog()
+	srv := log.mustServer(t)
 	id := srv.mustBoard(t)
 	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
-	a.readUntil("own presence", func() bool { return len(a.presence) > 0 })
 
 	seq := a.send(createOp(uuid.NewString(), 1, 2))
-	<-store.waiting // applied, broadcast, and its commit is held
-	store.gate <- struct{}{}
-	a.c.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
-	frame, err := a.c.Read()
-	if err != nil {
-		t.Fatal(err)
+	<-log.waiting // applied, broadcast, and its append is held
+	if len(a.acks) != 0 {
+		t.Fatal("an ack before the log has the operation")
 	}
-	if len(frame) != 2 || frame[0].Type != "op" || frame[0].Seq != seq || frame[1].Type != "ack" || frame[1].Seq != seq {
-		t.Fatalf("frame after the commit: %+v, want the op's echo and its ack", frame)
+	log.gate <- struct{}{}
+	var order []string
+	a.readUntil("the ack", func() bool {
+		order = order[:0]
+		for _, m := range a.ops {
+			order = append(order, fmt.Sprintf("op %d", m.Seq))
+		}
+		if _, ok := a.acks[seq]; ok {
+			order = append(order, fmt.Sprintf("ack %d", seq))
+			return true
+		}
+		return false
+	})
+	if got := strings.Join(order, ", "); got != "op 1, ack 1" {
+		t.Errorf("got %s, want the echo then the ack", got)
 	}
 }
 
@@ -99,23 +108,23 @@ func TestEchoComesWithAck(t *testing.T) {
 // b's operation reaches a at once, after a's own echo (versions stay in
 // order).
 func TestEchoDoesNotHoldOthersBack(t *testing.T) {
-	store := newGatedStore()
-	srv := store.mustServer(t)
+	log := newGatedLog()
+	srv := log.mustServer(t)
 	id := srv.mustBoard(t)
 	a := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "a"})
 	b := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "b"})
 
 	a.send(createOp(uuid.NewString(), 1, 2))
-	<-store.waiting
+	<-log.waiting
 	b.send(createOp(uuid.NewString(), 3, 4))
-	// No commit is let through: a sees both versions, in order (its replica
+	// No append is let through: a sees both versions, in order (its replica
 	// refuses gaps), before anything is durable.
 	a.readUntil("version 2", func() bool { return a.version() == 2 })
 	if len(a.acks) != 0 {
-		t.Errorf("acks before any commit: %v", a.acks)
+		t.Errorf("acks before any append: %v", a.acks)
 	}
 	for range 2 {
-		store.gate <- struct{}{}
+		log.gate <- struct{}{}
 	}
 	a.readUntil("ack 1", func() bool { _, ok := a.acks[1]; return ok })
 	b.readUntil("ack 1", func() bool { _, ok := b.acks[1]; return ok })
@@ -153,10 +162,9 @@ func TestPausedClientCatchesUp(t *testing.T) {
 	}
 }
 
-// TestLargeRoomConverges: in a room past the sizes where rooms write
-// broadcasts themselves (32) and start batching them (100), every client
-// still gets every version once, in order, and ends with the server's
-// board.
+// TestLargeRoomConverges: in a room past the size where rooms write
+// broadcasts themselves (32), every client still gets every version once,
+// in order, and ends with the server's board.
 func TestLargeRoomConverges(t *testing.T) {
 	srv := mustServer(t, nil, boardsync.Limits{})
 	id := srv.mustBoard(t)

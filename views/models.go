@@ -6,6 +6,11 @@ import (
 	"github.com/a-h/templ"
 )
 
+// DefaultTitleKey is the text key of the title a board gets when its
+// creator gives none: the one default title, in the page's language (in
+// English for the API).
+const DefaultTitleKey = "home.titleDefault"
+
 // HomePage is what the home page shows.
 type HomePage struct {
 	Lang  Lang

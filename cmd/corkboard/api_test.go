@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"corkboard/board"
 	boardsync "corkboard/sync"
@@ -16,8 +19,12 @@ import (
 
 func mustTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	hub := boardsync.NewHub(boardsync.Config{Store: boardsync.NewMemStore()})
-	srv := httptest.NewServer(NewServer(nil, hub))
+	hub := boardsync.NewHub(boardsync.Config{Log: boardsync.NewMemLog()})
+	reg := prometheus.NewRegistry()
+	if err := hub.Metrics().Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewServer(slog.New(slog.DiscardHandler), hub, reg, nil))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -115,7 +122,7 @@ func TestPages(t *testing.T) {
 	if status, _, _ := get("/assets/doc.go"); status != 404 {
 		t.Errorf("source file served: %d", status)
 	}
-	if status, body, _ := get("/metrics"); status != 200 || !strings.Contains(body, "corkboard_ops_accepted_total 0") || !strings.Contains(body, `corkboard_commit_seconds_bucket{le="+Inf"}`) {
+	if status, body, _ := get("/metrics"); status != 200 || !strings.Contains(body, "corkboard_ops_accepted_total 0") || !strings.Contains(body, `corkboard_ack_seconds_bucket{le="+Inf"} 0`) {
 		t.Errorf("metrics: %d\n%s", status, body)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -52,12 +53,16 @@ type liveServer struct {
 
 func mustLiveServer(t testing.TB) *liveServer {
 	t.Helper()
-	store, err := boltstore.Open(filepath.Join(t.TempDir(), "corkboard.db"))
+	store, err := boltstore.Open(filepath.Join(t.TempDir(), "corkboard.db"), boltstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := boardsync.NewHub(boardsync.Config{Store: store})
-	srv := httptest.NewServer(NewServer(nil, hub))
+	hub := boardsync.NewHub(boardsync.Config{Log: store})
+	reg, err := newRegistry(hub, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewServer(slog.New(slog.DiscardHandler), hub, reg, nil))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -50,12 +51,12 @@ func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		lang := pageLang(w, r)
 		title := strings.TrimSpace(r.PostFormValue("title"))
 		if title == "" {
-			title = lang.Text("home.titleDefault")
+			title = lang.Text(views.DefaultTitleKey)
 		}
 		b, err := hub.CreateBoard(r.Context(), title)
 		if err != nil {
 			if httpStatus(err) >= 500 {
-				writePageError(w, r, log, err)
+				writeError(w, r, log, err)
 				return
 			}
 			renderPage(w, r, httpStatus(err), views.Home(views.HomePage{Lang: lang, Path: "/", Error: board.ErrorMessage(err)}))
@@ -70,7 +71,7 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		id := r.PathValue("id")
 		b, err := hub.Board(r.Context(), id)
 		if err != nil {
-			writePageError(w, r, log, err)
+			writeError(w, r, log, err)
 			return
 		}
 		lang := pageLang(w, r)
@@ -85,9 +86,11 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	})
 }
 
-func handleBoardSocket(hub *boardsync.Hub) http.Handler {
+func handleBoardSocket(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hub.ServeBoard(w, r, r.PathValue("id"))
+		if err := hub.ServeBoard(w, r, r.PathValue("id")); err != nil {
+			writeError(w, r, log, err)
+		}
 	})
 }
 
@@ -99,31 +102,34 @@ type boardCreated struct {
 	WebSocket string `json:"websocket"`
 }
 
-func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
+func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub, proxies proxies) http.Handler {
 	type request struct {
 		Title *string `json:"title"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
 		if err != nil {
-			writeJSONError(w, r, log, board.Errorf(board.ETooLarge, "the request body is over %d bytes", maxAPIBody))
+			writeError(w, r, log, board.Errorf(board.ETooLarge, "the request body is over %d bytes", maxAPIBody))
 			return
 		}
+		// The title is optional, and so is the body that holds it.
 		var req request
-		if err := board.DecodeJSON(body, &req); err != nil {
-			writeJSONError(w, r, log, err)
-			return
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := board.DecodeJSON(body, &req); err != nil {
+				writeError(w, r, log, err)
+				return
+			}
 		}
-		title := "Untitled board"
+		title := views.English().Text(views.DefaultTitleKey)
 		if req.Title != nil {
 			title = *req.Title
 		}
 		b, err := hub.CreateBoard(r.Context(), title)
 		if err != nil {
-			writeJSONError(w, r, log, err)
+			writeError(w, r, log, err)
 			return
 		}
-		httpBase, wsBase := baseURL(r)
+		httpBase, wsBase := proxies.baseURL(r)
 		w.Header().Set("Location", "/api/boards/"+b.ID)
 		writeJSON(w, http.StatusCreated, boardCreated{
 			ID: b.ID, Title: b.Title, URL: httpBase + "/b/" + b.ID, WebSocket: wsBase + "/ws/" + b.ID,
@@ -135,7 +141,7 @@ func handleGetBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := hub.Board(r.Context(), r.PathValue("id"))
 		if err != nil {
-			writeJSONError(w, r, log, err)
+			writeError(w, r, log, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, b)
@@ -149,17 +155,10 @@ func handleHealthz() http.Handler {
 	})
 }
 
-func handleMetrics(hub *boardsync.Hub) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		hub.Metrics().WriteTo(w)
-	})
-}
-
 // handleAssets serves the embedded files with an ETag made from their
 // content, so browsers revalidate cheaply and never run a stale script
 // after an upgrade.
-func handleAssets() http.Handler {
+func handleAssets(log *slog.Logger) http.Handler {
 	etags := map[string]string{}
 	fs.WalkDir(assets.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -174,7 +173,7 @@ func handleAssets() http.Handler {
 		name := path.Clean(strings.TrimPrefix(r.URL.Path, "/assets"))
 		etag, ok := etags[name]
 		if !ok {
-			http.NotFound(w, r)
+			writeError(w, r, log, board.Errorf(board.ENotFound, "There is nothing at this address."))
 			return
 		}
 		w.Header().Set("ETag", etag)
@@ -183,16 +182,8 @@ func handleAssets() http.Handler {
 	})
 }
 
-func handleNotFound() http.Handler {
+func handleNotFound(log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			writeJSONError(w, r, nil, board.Errorf(board.ENotFound, "there is nothing at %s", r.URL.Path))
-			return
-		}
-		lang := pageLang(w, r)
-		renderPage(w, r, http.StatusNotFound, views.Error(views.ErrorPage{
-			Lang: lang, Status: http.StatusNotFound, Title: lang.Text("error.pageNotFound"),
-			Message: lang.Text("error.pageNotFoundText"),
-		}))
+		writeError(w, r, log, board.Errorf(board.ENotFound, "There is nothing at this address."))
 	})
 }

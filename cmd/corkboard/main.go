@@ -42,7 +42,9 @@ type config struct {
 	dbPath         string
 	logLevel       string
 	allowedOrigins string
+	trustedProxies string
 	debugAddr      string
+	commitInterval time.Duration
 	limits         boardsync.Limits
 	boardLimits    board.Limits
 }
@@ -79,6 +81,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated origins (https://host) besides this server's own that may open board WebSockets")
+	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", envOr("CORKBOARD_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-Proto header is believed (env CORKBOARD_TRUSTED_PROXIES)")
 	fs.Int64Var(&cfg.limits.MaxMessageBytes, "max-message-bytes", l.MaxMessageBytes, "largest WebSocket message a client may send")
 	fs.Float64Var(&cfg.limits.OpsPerSecond, "ops-per-second", l.OpsPerSecond, "operations per second one connection may send (bursts to twice that)")
 	fs.IntVar(&cfg.limits.MaxConnsPerBoard, "max-conns-per-board", l.MaxConnsPerBoard, "connections one board takes")
@@ -86,7 +89,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.limits.PingPeriod, "ping-period", l.PingPeriod, "how often the server pings each client")
 	fs.DurationVar(&cfg.limits.PongWait, "pong-wait", l.PongWait, "how long a silent client is kept")
 	fs.DurationVar(&cfg.limits.WriteWait, "write-wait", l.WriteWait, "how long one write to a client may take")
-	fs.DurationVar(&cfg.limits.CommitInterval, "commit-interval", l.CommitInterval, "least time between two group commits to disk (adds at most this to an acknowledgement)")
+	fs.DurationVar(&cfg.commitInterval, "commit-interval", boltstore.DefaultCommitInterval, "least time between two group commits to disk (adds at most this to an acknowledgement)")
 	fs.IntVar(&cfg.boardLimits.MaxNotes, "max-notes", bl.MaxNotes, "notes one board holds")
 	fs.IntVar(&cfg.boardLimits.MaxTextRunes, "max-text", bl.MaxTextRunes, "characters in one note")
 	if err := fs.Parse(args); err != nil {
@@ -95,10 +98,13 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	if ci := cfg.limits.CommitInterval; ci <= 0 || ci > time.Second {
+	if ci := cfg.commitInterval; ci <= 0 || ci > time.Second {
 		// Zero would silently mean the default; over a second, every
 		// acknowledgement (and the "saving" a person sees) would crawl.
 		return cfg, fmt.Errorf("-commit-interval (%v) must be above 0 and at most 1s", ci)
+	}
+	if _, err := parseProxies(cfg.trustedProxies); err != nil {
+		return cfg, err
 	}
 	if cfg.limits.PingPeriod >= cfg.limits.PongWait {
 		return cfg, fmt.Errorf("-ping-period (%v) must be shorter than -pong-wait (%v)", cfg.limits.PingPeriod, cfg.limits.PongWait)
@@ -113,7 +119,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 
-	store, err := boltstore.Open(cfg.dbPath)
+	store, err := boltstore.Open(cfg.dbPath, boltstore.Options{CommitInterval: cfg.commitInterval, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -126,8 +132,14 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 	}
 	hub := boardsync.NewHub(boardsync.Config{
-		Store: store, Logger: log, Limits: cfg.limits, BoardLimits: cfg.boardLimits, AllowedOrigins: origins,
+		Log: store, Logger: log, Limits: cfg.limits, BoardLimits: cfg.boardLimits, AllowedOrigins: origins,
 	})
+	trusted, _ := parseProxies(cfg.trustedProxies) // checked by parseFlags
+	metrics, err := newRegistry(hub, store)
+	if err != nil {
+		hub.Shutdown(context.Background())
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -135,7 +147,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           NewServer(log, hub),
+		Handler:           NewServer(log, hub, metrics, trusted),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

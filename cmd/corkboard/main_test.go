@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+
+	"corkboard/board"
+	"corkboard/sync/wsclient"
 )
 
 // binary is the corkboard command, built once for the tests that run the
@@ -131,7 +137,7 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"unknown command", []string{"explode"}, `unknown command "explode"`},
 		{"bad flag", []string{"serve", "-nope"}, "flag provided but not defined"},
-		{"corrupt database", []string{"serve", "-addr", "127.0.0.1:0", "-db", garbage}, "damaged or not a Corkboard database"},
+		{"not a database", []string{"serve", "-addr", "127.0.0.1:0", "-db", garbage}, "not a Corkboard database"},
 		{"ping longer than pong", []string{"-ping-period", "2m"}, "must be shorter"},
 		{"no commit interval", []string{"-commit-interval", "0s"}, "must be above 0"},
 		{"commit interval too long", []string{"-commit-interval", "5s"}, "at most 1s"},
@@ -143,6 +149,57 @@ func TestRunErrors(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestDamagedDatabase: a real database cut short (a full disk, an
+// interrupted copy) stops the server at once with a clear message, not a
+// crash inside bbolt, and the file stays as it was for whoever repairs it.
+func TestDamagedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.db")
+	p := mustStart(t, full)
+	for range 30 {
+		created := mustCreateBoard(t, p.url, strings.Repeat("A board with a long title ", 5))
+		c, _, err := wsclient.Dial(context.Background(), p.wsURL(created.ID), wsclient.Hello{Client: "c"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 20 {
+			if _, err := c.SendOp(board.Op{Kind: board.KindCreate, Note: &board.NewNote{ID: uuid.NewString(), X: new(10.0), Y: new(20.0), Text: new(strings.Repeat("note text ", 40))}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for acks := 0; acks < 20; {
+			msgs, err := c.Read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range msgs {
+				if m.Type == "ack" {
+					acks++
+				}
+			}
+		}
+		c.Close()
+	}
+	p.cmd.Process.Signal(os.Interrupt)
+	<-p.done
+	data, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, frac := range []int{2, 8} {
+		cut := filepath.Join(dir, fmt.Sprintf("cut-%d.db", frac))
+		os.WriteFile(cut, data[:len(data)/frac], 0o600)
+		out, err := exec.Command(binary, "-addr", "127.0.0.1:0", "-db", cut).CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "damaged") || strings.Contains(string(out), "goroutine") {
+			t.Errorf("1/%d of the file: %v\n%s", frac, err, out)
+		}
+		if after, _ := os.ReadFile(cut); string(after) != string(data[:len(data)/frac]) {
+			t.Errorf("1/%d of the file: the file changed", frac)
+		}
 	}
 }
 

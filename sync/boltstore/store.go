@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	stdsync "sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
@@ -18,13 +21,18 @@ import (
 )
 
 var (
-	bucketMeta   = []byte("meta")
-	bucketBoards = []byte("boards")
-	bucketWAL    = []byte("wal")
-	keyFormat    = []byte("format")
-	formatV1     = []byte("1") // boards/<id>/{snapshot, log/<version>}; migrated on open
-	formatV2     = []byte("2") // WAL entries in one value each: a format 3 file whose entries have one chunk
-	formatV3     = []byte("3") // the layout in doc.go
+	bucketMeta      = []byte("meta")
+	bucketBoards    = []byte("boards")
+	bucketSnapshots = []byte("snapshots")
+	bucketOps       = []byte("ops")
+	bucketWAL       = []byte("wal")
+	keyApp          = []byte("app")
+	keyFormat       = []byte("format")
+	appName         = []byte("corkboard")
+	formatV1        = []byte("1") // boards/<id>/{snapshot, log/<version>}; migrated on open
+	formatV2        = []byte("2") // format 3 with every WAL entry in one chunk; migrated on open
+	formatV3        = []byte("3") // boards/<id> = last|trim|snapshot, trimmed WAL; migrated on open
+	formatV4        = []byte("4") // the layout in doc.go
 )
 
 // openTimeout is how long Open waits for a file another process holds.
@@ -32,24 +40,47 @@ var (
 // with a clear message instead.
 const openTimeout = time.Second
 
-// Store is a bbolt-backed boardsync.Store.
-type Store struct {
-	db *bolt.DB
-
-	// mu guards the index below. Commit holds it for writing for its whole
-	// transaction, LoadBoard for reading, so the index always describes
-	// the data a transaction sees.
-	mu      stdsync.RWMutex
-	boards  map[string]*boardLog // boards with a known state; others are read on demand
-	walRefs map[uint64]int       // WAL entry -> boards that still keep records in it
-	nextSeq uint64               // the key of the next WAL entry
-	scratch []byte               // the WAL entry being built; bbolt has written it when Commit returns
+// Options are the store's knobs. The zero value means the defaults.
+type Options struct {
+	// CommitInterval is the least time from the start of one group commit
+	// to the start of the next; it adds at most this to an append. Default
+	// 10ms.
+	CommitInterval time.Duration
+	Logger         *slog.Logger // default: discard
 }
 
-// boardLog is what the store knows about one board's records.
-type boardLog struct {
-	head boardHead
-	refs []walRef // WAL entries holding its kept records, oldest first
+// DefaultCommitInterval is the CommitInterval used when none is set.
+const DefaultCommitInterval = 10 * time.Millisecond
+
+// Store keeps boards' logs in one bbolt file. It implements boardsync.Log.
+type Store struct {
+	db       *bolt.DB
+	logger   *slog.Logger
+	interval time.Duration
+
+	// mu guards the index below and closed. Only the committer changes
+	// the index, and holds mu for writing just to install a finished
+	// commit's changes; readers hold it for reading while they copy what
+	// they need and begin their transaction, so what they copy describes
+	// the data they read (or an older state of it).
+	mu      stdsync.RWMutex
+	boards  map[string]*boardState // boards read so far; others are read on demand
+	walRefs map[uint64]int         // WAL entry -> boards that keep records in it
+	nextSeq uint64                 // the key of the next WAL entry
+	closed  bool
+	scratch []byte // the WAL entry being built; owned by the committer
+
+	requests      chan request
+	committerDone chan struct{}
+	commitSeconds prometheus.Histogram
+	commitErrors  prometheus.Counter
+}
+
+// boardState is what the store knows about one board: its head, and which
+// WAL entries hold its records above head.Moved.
+type boardState struct {
+	head head
+	refs []walRef // oldest first
 }
 
 // walRef says that WAL entry seq holds a board's records up to last.
@@ -57,16 +88,43 @@ type walRef struct {
 	seq, last uint64
 }
 
-var _ boardsync.Store = (*Store)(nil)
+func (b *boardState) clone() *boardState {
+	c := *b
+	c.head.Epochs = slices.Clone(b.head.Epochs)
+	c.refs = slices.Clone(b.refs)
+	return &c
+}
 
-// Open opens (creating if needed) the database at path, and its folder.
-// A file held by another process, or one that is not a Corkboard database,
-// is an error that says so.
-func Open(path string) (s *Store, err error) {
+var _ boardsync.Log = (*Store)(nil)
+
+var errClosed = board.Errorf(board.EUnavailable, "the database is closed")
+
+// Open opens the database at path, creating it (and its folder) if there is
+// no file or an empty one. A file held by another process, a damaged file
+// and a file of another program are errors that say so; such files are
+// left as they are.
+func Open(path string, opts Options) (s *Store, err error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("creating the data folder: %w", err)
 		}
+	}
+	// bbolt rebuilds its free page list at open by walking every page,
+	// in a goroutine of its own where a damaged page crashes the process.
+	// So the file is checked first, without bbolt.
+	if inUse(path) {
+		// A file another server writes may look damaged to the check.
+		return nil, fmt.Errorf("%s is in use by another process (is another Corkboard running?)", path)
+	}
+	state, err := checkFile(path)
+	switch state {
+	case fileMissing, fileEmpty, fileIntact:
+	case fileUnreadable:
+		return nil, fmt.Errorf("the database cannot be read: %w", err)
+	case fileNotBolt:
+		return nil, fmt.Errorf("%s is not a Corkboard database (%w); Corkboard will not change it", path, errors.Unwrap(err))
+	default:
+		return nil, fmt.Errorf("%s: %w. Restore it from a backup, or move it aside to start a new, empty database", path, errors.Unwrap(err))
 	}
 	defer func() {
 		// bbolt panics on some kinds of damage; report them as errors.
@@ -90,143 +148,324 @@ func Open(path string) (s *Store, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("%s is damaged or not a Corkboard database: %w", path, err)
 	}
-	s = &Store{db: db, boards: map[string]*boardLog{}, walRefs: map[uint64]int{}, nextSeq: 1}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if state == fileEmpty {
+		opts.Logger.Warn("the database file is empty: starting a new database in it", "path", path)
+	}
+	if opts.CommitInterval <= 0 {
+		opts.CommitInterval = DefaultCommitInterval
+	}
+	s = &Store{
+		db: db, logger: opts.Logger, interval: opts.CommitInterval,
+		boards: map[string]*boardState{}, walRefs: map[uint64]int{}, nextSeq: 1,
+		requests: make(chan request, maxCommitBatch), committerDone: make(chan struct{}),
+		commitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "corkboard_commit_seconds", Help: "Duration of one group commit to disk.", Buckets: boardsync.LatencyBuckets}),
+		commitErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "corkboard_commit_errors_total", Help: "Group commits that failed."}),
+	}
+	if err := s.view(checkOwner); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if err := s.update(s.prepare); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s is not a usable Corkboard database: %w", path, err)
 	}
+	go s.runCommitter()
 	return s, nil
 }
 
-// prepare checks the format marker (migrating an older layout), then reads
-// the whole WAL to build the index, dropping entries nothing keeps.
+// Collectors returns the store's metrics, for a Prometheus registry.
+func (s *Store) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{s.commitSeconds, s.commitErrors}
+}
+
+// prepare brings an older layout to this one and reads the WAL to build
+// the index, dropping entries nothing keeps.
 func (s *Store) prepare(tx *bolt.Tx) error {
-	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-	if err != nil {
+	if err := migrate(tx); err != nil {
 		return err
 	}
-	switch f := meta.Get(keyFormat); {
-	case f == nil:
-		if tx.Bucket(bucketBoards) != nil {
-			return errors.New("it has boards but no format marker")
-		}
-		if err := meta.Put(keyFormat, formatV3); err != nil {
-			return err
-		}
-	case bytes.Equal(f, formatV1):
-		if err := migrateV1(tx); err != nil {
-			return fmt.Errorf("moving to the new layout: %w", err)
-		}
-		if err := meta.Put(keyFormat, formatV3); err != nil {
-			return err
-		}
-	case bytes.Equal(f, formatV2):
-		// Readable as it is; the new marker keeps older versions, which
-		// would not read the chunks written from now on, from opening it.
-		if err := meta.Put(keyFormat, formatV3); err != nil {
-			return err
-		}
-	case !bytes.Equal(f, formatV3):
-		return fmt.Errorf("its format %q is not one this version reads", f)
-	}
-	boards, err := tx.CreateBucketIfNotExists(bucketBoards)
-	if err != nil {
-		return err
-	}
-	wal, err := tx.CreateBucketIfNotExists(bucketWAL)
-	if err != nil {
-		return err
-	}
+	wal := tx.Bucket(bucketWAL)
+	boards := tx.Bucket(bucketBoards)
 	var seqs []uint64
-	err = forEachEntry(wal, func(seq uint64, entry []byte) error {
+	err := forEachEntry(wal, func(seq uint64, entry []byte) error {
 		seqs = append(seqs, seq)
 		s.nextSeq = seq + 1
-		return forEachPart(entry, func(id string, recs []boardsync.Record) error {
-			b, err := s.boardLog(boards, id)
+		return forEachPart(entry, func(id, key string, recs []boardsync.Record) error {
+			b, err := s.readState(boards, id)
 			if err != nil {
 				return fmt.Errorf("WAL entry %d: %w", seq, err)
 			}
-			last := recs[len(recs)-1].Version
-			b.head.last = max(b.head.last, last)
-			if last >= b.head.trimBefore {
-				b.refs = append(b.refs, walRef{seq: seq, last: last})
-				s.walRefs[seq]++
+			if b == nil {
+				return fmt.Errorf("WAL entry %d: board %s is missing", seq, id)
 			}
+			first, last := recs[0].Version, recs[len(recs)-1].Version
+			if last <= b.head.Moved {
+				return nil // moved to the board's history; the entry is left over from a crash
+			}
+			if first <= b.head.Moved || (b.head.Last > b.head.Moved && first != b.head.Last+1) {
+				return fmt.Errorf("WAL entry %d: board %s has versions %d-%d after %d", seq, id, first, last, b.head.Last)
+			}
+			b.head.Last = last
+			b.head.LastKey, b.head.LastPos = key, boardsync.Position{First: first, Last: last}
+			b.refs = append(b.refs, walRef{seq: seq, last: last})
+			s.walRefs[seq]++
 			return nil
 		})
 	})
 	if err != nil {
 		return err
 	}
-	// Entries whose records are all behind snapshots (a crash came between
-	// the snapshot and the next commit's clean-up) go now.
 	for _, seq := range seqs {
-		if s.walRefs[seq] > 0 {
-			continue
-		}
-		if err := deleteEntry(wal, seq); err != nil {
-			return err
+		if s.walRefs[seq] == 0 {
+			if err := deleteEntry(wal, seq); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the committer, once it has made every write it was given,
+// and closes the database file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.requests)
+	s.mu.Unlock()
+	<-s.committerDone
+	return s.db.Close()
+}
 
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.db.Path() }
 
-// CreateBoard implements boardsync.Store.
-func (s *Store) CreateBoard(ctx context.Context, id string, snapshot []byte) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.update(func(tx *bolt.Tx) error {
-		boards := tx.Bucket(bucketBoards)
-		if boards.Get([]byte(id)) != nil {
-			return board.Errorf(board.EConflict, "board %s already exists", id)
-		}
-		return boards.Put([]byte(id), encodeBoardValue(boardHead{}, snapshot))
-	})
+// Create implements boardsync.Log.
+func (s *Store) Create(ctx context.Context, id string, snapshot []byte) error {
+	return s.submit(
+		func(c *commit) error {
+			if _, ok := c.boards[id]; ok {
+				return board.Errorf(board.EConflict, "board %s already exists", id)
+			}
+			b, err := c.board(id)
+			if err != nil {
+				return err
+			}
+			if b != nil {
+				return board.Errorf(board.EConflict, "board %s already exists", id)
+			}
+			c.boards[id] = &boardState{head: head{First: 1}}
+			return nil
+		},
+		func(c *commit) error {
+			if err := c.tx.Bucket(bucketSnapshots).Put([]byte(id), encodeSnapshot(boardsync.Snapshot{Data: snapshot})); err != nil {
+				return err
+			}
+			return c.putHead(id)
+		})
 }
 
-// LoadBoard implements boardsync.Store.
-func (s *Store) LoadBoard(ctx context.Context, id string) (snapshot []byte, log []boardsync.Record, err error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	err = s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketBoards).Get([]byte(id))
+// Append implements boardsync.Log.
+func (s *Store) Append(ctx context.Context, id string, batch boardsync.Batch) (boardsync.Position, error) {
+	var pos boardsync.Position
+	err := s.submit(
+		func(c *commit) error {
+			b, err := c.mustBoard(id)
+			if err != nil {
+				return err
+			}
+			if batch.Key != "" && batch.Key == b.head.LastKey {
+				pos = b.head.LastPos
+				pos.Duplicate = true
+				return errDuplicate
+			}
+			if err := boardsync.CheckBatch(batch); err != nil {
+				return err
+			}
+			if batch.After != b.head.Last {
+				return s.conflict(id, batch.After, b.head.Last)
+			}
+			pos = boardsync.Position{First: batch.After + 1, Last: batch.After + uint64(len(batch.Records))}
+			b.head.Last = pos.Last
+			b.head.LastKey, b.head.LastPos = batch.Key, pos
+			c.addToWAL(id, batch.Key, batch.Records)
+			return nil
+		},
+		func(c *commit) error { return nil }) // the WAL entry is written for the whole commit
+	if errors.Is(err, errDuplicate) {
+		return pos, nil
+	}
+	if err != nil {
+		return boardsync.Position{}, err
+	}
+	return pos, nil
+}
+
+var errDuplicate = errors.New("a resend")
+
+// conflict builds the Conflict for an append or epoch that expected the
+// log at after while it is at last. It reads the missed records outside
+// the committer's transaction; they are durable already.
+func (s *Store) conflict(id string, after, last uint64) error {
+	c := &boardsync.Conflict{Last: last}
+	if after < last {
+		recs, err := s.Read(context.Background(), id, after+1, 0)
+		if err != nil {
+			return err
+		}
+		c.Missed = recs
+	}
+	return c
+}
+
+// BeginEpoch implements boardsync.Log.
+func (s *Store) BeginEpoch(ctx context.Context, id string, after uint64) ([]boardsync.Epoch, error) {
+	var epochs []boardsync.Epoch
+	err := s.submit(
+		func(c *commit) error {
+			b, err := c.mustBoard(id)
+			if err != nil {
+				return err
+			}
+			if after != b.head.Last {
+				return s.conflict(id, after, b.head.Last)
+			}
+			b.head.Begun++
+			b.head.Epochs = boardsync.NextEpochs(b.head.Epochs, b.head.Begun, after)
+			epochs = slices.Clone(b.head.Epochs)
+			return nil
+		},
+		func(c *commit) error { return c.putHead(id) })
+	return epochs, err
+}
+
+// SaveSnapshot implements boardsync.Log. It also moves the board's records
+// from the WAL to its own history, so the WAL holds only what boards wrote
+// since their last snapshot and stays small.
+func (s *Store) SaveSnapshot(ctx context.Context, id string, snap boardsync.Snapshot) error {
+	data := bytes.Clone(snap.Data)
+	return s.submit(
+		func(c *commit) error {
+			b, err := c.mustBoard(id)
+			if err != nil {
+				return err
+			}
+			if snap.Version > b.head.Last {
+				return board.Errorf(board.EInvalid, "a snapshot at version %d is ahead of the log (%d)", snap.Version, b.head.Last)
+			}
+			return nil
+		},
+		func(c *commit) error {
+			bucket := c.tx.Bucket(bucketSnapshots)
+			old, err := decodeSnapshot(bucket.Get([]byte(id)))
+			if err != nil {
+				return fmt.Errorf("board %s: %w", id, err)
+			}
+			if snap.Version >= old.Version {
+				if err := bucket.Put([]byte(id), encodeSnapshot(boardsync.Snapshot{Version: snap.Version, Data: data})); err != nil {
+					return err
+				}
+			}
+			if err := c.moveToHistory(id); err != nil {
+				return err
+			}
+			return c.putHead(id)
+		})
+}
+
+// Snapshot implements boardsync.Log.
+func (s *Store) Snapshot(ctx context.Context, id string) (boardsync.Snapshot, error) {
+	var snap boardsync.Snapshot
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSnapshots).Get([]byte(id))
 		if v == nil {
 			return board.Errorf(board.ENotFound, "there is no board %s", id)
 		}
-		head, snap, err := decodeBoardValue(v)
-		if err != nil {
-			return fmt.Errorf("board %s is damaged: %w", id, err)
+		var err error
+		if snap, err = decodeSnapshot(v); err != nil {
+			return fmt.Errorf("board %s: %w", id, err)
 		}
 		// Byte slices from bbolt are only valid inside the transaction.
-		snapshot = bytes.Clone(snap)
-		b := s.boards[id]
-		if b == nil {
-			return nil // in no WAL entry: the snapshot is all there is
+		snap.Data = bytes.Clone(snap.Data)
+		return nil
+	})
+	return snap, err
+}
+
+// Read implements boardsync.Log. It reads the board's history segments
+// first, then the WAL entries that hold its newer records.
+func (s *Store) Read(ctx context.Context, id string, from uint64, limit int) ([]boardsync.Record, error) {
+	from = max(from, 1)
+	var out []boardsync.Record
+	full := func() bool { return limit > 0 && len(out) >= limit }
+	keep := func(recs []boardsync.Record, after uint64) uint64 {
+		for _, r := range recs {
+			if r.Version > after && r.Version >= from && !full() {
+				out = append(out, boardsync.Record{Version: r.Version, Data: bytes.Clone(r.Data)})
+			}
+			after = max(after, r.Version)
+		}
+		return after
+	}
+	s.mu.RLock()
+	var refs []walRef
+	if b := s.boardState(id); b != nil {
+		refs = slices.Clone(b.refs)
+	}
+	tx, err := s.db.Begin(false)
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	err = guard(func() error {
+		if tx.Bucket(bucketBoards).Get([]byte(id)) == nil {
+			return board.Errorf(board.ENotFound, "there is no board %s", id)
+		}
+		// Segments first. What was moved there after the index was
+		// copied shows here too, and the WAL entries it came from are
+		// skipped below as already read.
+		var seen uint64
+		c := tx.Bucket(bucketOps).Cursor()
+		k, v := c.Seek(segmentKey(id, from))
+		if !isSegment(k, id) || segmentFirst(k) > from {
+			k, v = c.Prev()
+			if !isSegment(k, id) {
+				k, v = c.Seek(segmentKey(id, from))
+			}
+		}
+		var recs []boardsync.Record
+		for ; isSegment(k, id) && !full(); k, v = c.Next() {
+			var err error
+			if recs, _, err = readRecords(v, recs[:0]); err != nil {
+				return fmt.Errorf("board %s: history segment %d: %w", id, segmentFirst(k), err)
+			}
+			seen = keep(recs, seen)
 		}
 		wal := tx.Bucket(bucketWAL)
 		var buf []byte
-		for _, ref := range b.refs {
+		for _, ref := range refs {
+			if ref.last <= seen || full() {
+				continue
+			}
 			entry, err := getEntry(wal, ref.seq, &buf)
 			if err != nil {
-				return fmt.Errorf("board %s is damaged: %w", id, err)
+				return fmt.Errorf("board %s: %w", id, err)
 			}
 			if entry == nil {
-				return fmt.Errorf("board %s is damaged: WAL entry %d is missing", id, ref.seq)
+				continue // moved to the history since the index was copied
 			}
-			err = forEachPart(entry, func(part string, recs []boardsync.Record) error {
-				if part != id {
-					return nil
-				}
-				for _, r := range recs {
-					if r.Version >= head.trimBefore {
-						log = append(log, boardsync.Record{Version: r.Version, Data: bytes.Clone(r.Data)})
-					}
+			err = forEachPart(entry, func(part, _ string, recs []boardsync.Record) error {
+				if part == id {
+					seen = keep(recs, seen)
 				}
 				return nil
 			})
@@ -236,153 +475,84 @@ func (s *Store) LoadBoard(ctx context.Context, id string) (snapshot []byte, log 
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return snapshot, log, nil
+	return out, err
 }
 
-// Commit implements boardsync.Store: all changes in one transaction, whose
-// records go to one new WAL entry. Boards' own values are written only when
-// a change brings a snapshot or a trim.
-func (s *Store) Commit(ctx context.Context, changes []boardsync.Change) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	// The index changes only once the transaction is on disk: next holds
-	// the boards' new states until then.
-	next := make(map[string]*boardLog, len(changes))
-	seq := s.nextSeq
-	refDelta := map[uint64]int{}
-	err := s.update(func(tx *bolt.Tx) error {
-		clear(next)
-		clear(refDelta)
-		boards, wal := tx.Bucket(bucketBoards), tx.Bucket(bucketWAL)
-		entry := s.scratch[:0]
-		for _, c := range changes {
-			b := next[c.BoardID]
-			if b == nil {
-				cur, err := s.boardLog(boards, c.BoardID)
-				if err != nil {
-					return err
-				}
-				b = &boardLog{head: cur.head, refs: cur.refs}
-				next[c.BoardID] = b
-			}
-			last := b.head.last
-			for _, r := range c.Records {
-				if r.Version <= last {
-					return board.Errorf(board.EConflict, "board %s: record %d is not after %d", c.BoardID, r.Version, last)
-				}
-				last = r.Version
-			}
-			if len(c.Records) > 0 {
-				entry = appendPart(entry, c.BoardID, c.Records)
-				if n := len(b.refs); n > 0 && b.refs[n-1].seq == seq {
-					b.refs[n-1].last = last // a second change of this board in this commit
-				} else {
-					// Appending past the index's length leaves the index's
-					// view alone, so a failed commit needs no undoing.
-					b.refs = append(b.refs, walRef{seq: seq, last: last})
-					refDelta[seq]++
-				}
-			}
-			b.head.last = last
-			if c.Snapshot == nil && c.TrimBefore == 0 {
-				continue
-			}
-			snapshot := c.Snapshot
-			if snapshot == nil {
-				_, old, err := decodeBoardValue(boards.Get([]byte(c.BoardID)))
-				if err != nil {
-					return fmt.Errorf("board %s is damaged: %w", c.BoardID, err)
-				}
-				snapshot = old
-			}
-			if c.TrimBefore > b.head.trimBefore {
-				b.head.trimBefore = c.TrimBefore
-				kept := b.refs[:0:0]
-				for _, ref := range b.refs {
-					if ref.last >= c.TrimBefore {
-						kept = append(kept, ref)
-					} else {
-						refDelta[ref.seq]--
-					}
-				}
-				b.refs = kept
-			}
-			if err := boards.Put([]byte(c.BoardID), encodeBoardValue(b.head, snapshot)); err != nil {
-				return err
-			}
-		}
-		s.scratch = entry
-		// A room's snapshot commit trims the records it carries, so often
-		// no board keeps anything of this entry: then it is not written.
-		if refDelta[seq] > 0 {
-			if err := putEntry(wal, seq, entry); err != nil {
-				return err
-			}
-		}
-		for ref, d := range refDelta {
-			if d < 0 && s.walRefs[ref]+d == 0 {
-				if err := deleteEntry(wal, ref); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for id, b := range next {
-		s.boards[id] = b
-	}
-	for ref, d := range refDelta {
-		if n := s.walRefs[ref] + d; n > 0 {
-			s.walRefs[ref] = n
-		} else {
-			delete(s.walRefs, ref)
-		}
-	}
-	if refDelta[seq] > 0 {
-		s.nextSeq = seq + 1
-	}
-	return nil
+func isSegment(k []byte, id string) bool {
+	return len(k) == len(id)+8 && string(k[:len(id)]) == id
 }
 
-// boardLog returns the index entry of a board, reading its head from the
-// boards bucket the first time. The caller holds mu for writing.
-func (s *Store) boardLog(boards *bolt.Bucket, id string) (*boardLog, error) {
+func segmentFirst(k []byte) uint64 {
+	var v uint64
+	for _, b := range k[len(k)-8:] {
+		v = v<<8 | uint64(b)
+	}
+	return v
+}
+
+// boardState returns what the index knows of a board, or nil if the index
+// does not hold it (it may still exist, with all its records in its
+// history). The caller holds mu.
+func (s *Store) boardState(id string) *boardState { return s.boards[id] }
+
+// readState is boardState for prepare, inside its transaction.
+func (s *Store) readState(boards *bolt.Bucket, id string) (*boardState, error) {
 	if b := s.boards[id]; b != nil {
 		return b, nil
 	}
+	b, err := readHead(boards, id)
+	if b != nil {
+		s.boards[id] = b
+	}
+	return b, err
+}
+
+func readHead(boards *bolt.Bucket, id string) (*boardState, error) {
 	v := boards.Get([]byte(id))
 	if v == nil {
-		return nil, board.Errorf(board.ENotFound, "there is no board %s", id)
+		return nil, nil
 	}
-	head, _, err := decodeBoardValue(v)
+	h, err := decodeHead(v)
 	if err != nil {
-		return nil, fmt.Errorf("board %s is damaged: %w", id, err)
+		return nil, fmt.Errorf("board %s: %w", id, err)
 	}
-	b := &boardLog{head: head}
-	s.boards[id] = b
-	return b, nil
+	return &boardState{head: h}, nil
+}
+
+// install makes a successful commit's index changes visible.
+func (s *Store) install(c *commit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, b := range c.boards {
+		s.boards[id] = b
+	}
+	for seq, d := range c.refDelta {
+		if n := s.walRefs[seq] + d; n > 0 {
+			s.walRefs[seq] = n
+		} else {
+			delete(s.walRefs, seq)
+		}
+	}
+	if c.refDelta[c.seq] > 0 {
+		s.nextSeq = c.seq + 1
+	}
 }
 
 // update and view run a transaction, turning a bbolt panic (a damaged page)
 // into an error.
-func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
-	defer recoverDamage(&err)
-	return s.db.Update(fn)
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	return guard(func() error { return s.db.Update(fn) })
 }
 
-func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
-	defer recoverDamage(&err)
-	return s.db.View(fn)
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	return guard(func() error { return s.db.View(fn) })
 }
 
-func recoverDamage(err *error) {
-	if p := recover(); p != nil {
-		*err = fmt.Errorf("the database is damaged: %v", p)
-	}
+func guard(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the database is damaged: %v", p)
+		}
+	}()
+	return fn()
 }

@@ -19,26 +19,37 @@ type Hello struct {
 	Epoch  string `json:"epoch,omitempty"`
 	Name   string `json:"name,omitempty"`
 	Color  string `json:"color,omitempty"`
+	// Participant is the person's secret token (see NewParticipant); empty
+	// for none, which makes this client a person of its own.
+	Participant string `json:"participant,omitempty"`
 }
+
+// NewParticipant returns a new secret participant token, as a browser
+// makes one: 128 random bits, 22 URL-safe characters.
+func NewParticipant() string { return board.NewID() }
 
 // Message is any server message; which fields are set depends on Type.
 type Message struct {
 	Type string `json:"type"`
 
 	// welcome
-	Epoch   string          `json:"epoch"`
-	Version uint64          `json:"version"` // welcome, op, ack
-	You     string          `json:"you"`
-	Resumed bool            `json:"resumed"`
-	Board   json.RawMessage `json:"board"`
-	Peers   []Peer          `json:"peers"`
+	Epoch   string `json:"epoch"`
+	Version uint64 `json:"version"` // welcome, op, ack
+	You     string `json:"you"`
+	// Participant is the public participant id: in a welcome, this
+	// client's own.
+	Participant string          `json:"participant"`
+	Resumed     bool            `json:"resumed"`
+	Board       json.RawMessage `json:"board"`
+	Peers       []Peer          `json:"peers"`
 
 	// op
-	At     time.Time       `json:"at"`
-	Author string          `json:"author"`
-	Client string          `json:"client"`
-	Seq    uint64          `json:"seq"` // op, ack, reject
-	Op     json.RawMessage `json:"op"`
+	At       time.Time       `json:"at"`
+	Author   string          `json:"author"`
+	AuthorID string          `json:"authorId"`
+	Client   string          `json:"client"`
+	Seq      uint64          `json:"seq"` // op, ack, reject
+	Op       json.RawMessage `json:"op"`
 
 	// ack
 	Duplicate bool `json:"duplicate"`
@@ -55,12 +66,13 @@ type Message struct {
 
 // Peer is someone on the board.
 type Peer struct {
-	ID      string   `json:"id"`
-	Name    string   `json:"name"`
-	Color   string   `json:"color"`
-	X       *float64 `json:"x"`
-	Y       *float64 `json:"y"`
-	Editing string   `json:"editing"`
+	ID          string   `json:"id"`
+	Participant string   `json:"participant"`
+	Name        string   `json:"name"`
+	Color       string   `json:"color"`
+	X           *float64 `json:"x"`
+	Y           *float64 `json:"y"`
+	Editing     string   `json:"editing"`
 }
 
 // Client is one connection. Send and Read may be called from different
@@ -199,7 +211,7 @@ func (r *Replica) Apply(m Message) error {
 		if err != nil {
 			return err
 		}
-		if err := board.Apply(r.Board, op, board.Stamp{Version: m.Version, At: m.At, Author: m.Author}, board.DefaultLimits); err != nil {
+		if err := board.Apply(r.Board, op, board.Stamp{Version: m.Version, At: m.At, Author: m.Author, AuthorID: m.AuthorID}, board.DefaultLimits); err != nil {
 			return fmt.Errorf("op %d does not apply: %w", m.Version, err)
 		}
 	}

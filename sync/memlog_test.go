@@ -1,0 +1,12 @@
+package sync_test
+
+import (
+	"testing"
+
+	boardsync "corkboard/sync"
+	"corkboard/sync/logtest"
+)
+
+func TestMemLogConformance(t *testing.T) {
+	logtest.Run(t, func(t *testing.T) boardsync.Log { return boardsync.NewMemLog() }, nil)
+}
