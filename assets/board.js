@@ -1,9 +1,11 @@
 // board.js: the board page. It wires the model (state.js), the connection
-// (socket.js), the drawing (render.js) and the input (input.js) together.
+// (socket.js), the drawing (render.js), the actions (actions.js) and the
+// input (input.js) together.
 
-import { BoardState, boardFromJSON, inverse, UndoStack } from "./state.js";
+import { BoardState, boardFromJSON, defaultLimits, inverse, UndoStack } from "./state.js";
 import { Connection, Outbox, newId } from "./socket.js";
 import { Renderer, renderPeople } from "./render.js";
+import { createActions } from "./actions.js";
 import { attachInput } from "./input.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
@@ -15,20 +17,28 @@ const app = {
   t,
   state: new BoardState(boardFromJSON(cfg.board)),
   epoch: "",
-  you: "",
+  you: "", // this connection's presence id
+  participant: "", // this person's public participant id, the same in every tab
   peers: new Map(),
   ui: { selected: new Set(), dragging: new Set(), editing: null, remoteEditors: new Map(), preview: new Map() },
   cam: { x: 0, y: 0, zoom: 1 },
   undo: new UndoStack(newId),
   name: localStorage.getItem("corkboard:name") || "",
   color: localStorage.getItem("corkboard:color") || randomColor(),
-  limits: null,
+  limits: defaultLimits, // until the welcome's
 };
 localStorage.setItem("corkboard:color", app.color);
 
 function randomColor() {
   const colors = ["#b91c1c", "#c2410c", "#a16207", "#15803d", "#0e7490", "#1d4ed8", "#6d28d9", "#be185d"];
   return colors[Math.floor(Math.random() * colors.length)];
+}
+
+// runes cuts s to at most n characters. Limits count characters (runes), not
+// UTF-16 units, and a cut through an emoji would leave half of one.
+function runes(s, n) {
+  const cs = [...s];
+  return cs.length > n ? cs.slice(0, n).join("") : s;
 }
 
 const renderer = new Renderer({ boardEl: $("#board"), viewportEl: $("#viewport"), cursorsEl: $("#cursors"), strings: t });
@@ -64,7 +74,7 @@ app.renderNow = () => {
   }
   renderer.camera(app.cam);
   renderer.cursors(app.peers, app.you);
-  renderPeople($("#people"), app.peers, app.you, app.name, t);
+  renderPeople($("#people"), app.peers, { you: app.you, participant: app.participant, name: app.name }, t);
   updateToolbar();
 };
 
@@ -74,18 +84,9 @@ app.edit = (op, { undoable = true, inv } = {}) => {
   const before = app.state.view();
   if (undoable) app.undo.record(op, inv ?? inverse(before, op));
   const seq = conn.send(op);
-  app.state.local(seq, op, app.name);
+  app.state.local(seq, op);
   app.render();
   return seq;
-};
-
-app.undoLast = () => {
-  const op = app.undo.undo(app.state.view());
-  if (op) app.edit(op, { undoable: false });
-};
-app.redoLast = () => {
-  const op = app.undo.redo(app.state.view());
-  if (op) app.edit(op, { undoable: false });
 };
 
 app.cursor = (x, y) => conn.cursor(x, y, app.ui.editing);
@@ -101,21 +102,26 @@ const conn = new Connection({
     }
     return h;
   },
+  limits: () => app.limits,
   onMessage: handle,
   onStatus: showStatus,
 });
 app.conn = conn;
 
 // Edits left in the outbox by an earlier page (a reload, a closed tab, a
-// drop in the middle of typing) show at once and go out with the hello.
-for (const { seq, op } of outbox.ops) app.state.local(seq, op, app.name);
+// drop in the middle of typing) show at once and go out after the welcome.
+app.state.identify(app.name, app.participant);
+for (const { seq, op } of outbox.ops) app.state.local(seq, op);
 
 function handle(m) {
   switch (m.type) {
     case "welcome":
       app.epoch = m.epoch;
       app.you = m.you;
-      app.limits = m.limits;
+      app.participant = m.participant || "";
+      app.state.identify(app.name, app.participant);
+      // Field by field: a limit the welcome does not name keeps its default.
+      app.limits = { ...defaultLimits, ...m.limits };
       app.peers = new Map(m.peers.map((p) => [p.id, p]));
       if (m.board) app.state.replace(boardFromJSON(m.board));
       rememberBoard();
@@ -205,12 +211,12 @@ function buildToolbar() {
     b.dataset.color = c;
     b.title = t["color." + c] || c;
     b.setAttribute("aria-label", t["action.color"] + ": " + (t["color." + c] || c));
-    b.addEventListener("click", () => app.recolor(c));
+    b.addEventListener("click", () => actions.recolor(c));
     swatches.append(b);
   }
-  $("#front").addEventListener("click", () => app.bringToFront());
-  $("#duplicate").addEventListener("click", () => app.duplicate());
-  $("#delete").addEventListener("click", () => app.deleteSelected());
+  $("#front").addEventListener("click", () => actions.bringToFront());
+  $("#duplicate").addEventListener("click", () => actions.duplicate());
+  $("#delete").addEventListener("click", () => actions.deleteSelected());
 }
 
 // Name: asked once, remembered in this browser.
@@ -223,8 +229,9 @@ function askName() {
     dialog.addEventListener(
       "close",
       () => {
-        const name = input.value.trim().slice(0, 60) || t["name.default"] + " " + Math.floor(100 + Math.random() * 900);
+        const name = runes(input.value.trim(), app.limits.maxAuthorRunes) || t["name.default"] + " " + Math.floor(100 + Math.random() * 900);
         app.name = name;
+        app.state.identify(app.name, app.participant);
         localStorage.setItem("corkboard:name", name);
         resolve();
       },
@@ -246,7 +253,7 @@ function renameBoard() {
     h1.removeEventListener("keydown", onKey);
     h1.contentEditable = "false";
     const title = h1.textContent.replace(/\s+/g, " ").trim();
-    if (save && title && title !== before) app.edit({ kind: "rename", title: title.slice(0, app.limits?.maxTitleRunes ?? 200) });
+    if (save && title && title !== before) app.edit({ kind: "rename", title: runes(title, app.limits.maxTitleRunes) });
     else h1.textContent = before;
     app.render();
   };
@@ -291,8 +298,11 @@ if (localStorage.getItem("corkboard:large")) {
   $("#large-text").setAttribute("aria-pressed", "true");
 }
 
+const actions = createActions(app, { viewport: $("#viewport"), boardEl: $("#board") });
+app.actions = actions;
+app.fit = actions.fit; // the browser tests call corkboard.fit()
 buildToolbar();
-attachInput(app);
+attachInput(app, actions);
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;
 window.corkboard = app; // for the browser tests and the curious
 

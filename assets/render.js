@@ -135,9 +135,10 @@ export class Renderer {
   }
 }
 
-/** people fills the list of who is here. */
-export function renderPeople(listEl, peers, you, myName, t) {
-  const items = [{ name: myName + " " + t["people.you"], color: null }, ...[...peers.values()].filter((p) => p.id !== you)];
+/** renderPeople fills the list of who is here: this person first, then
+ * everyone else, each once (see others). me is {you, participant, name}. */
+export function renderPeople(listEl, peers, me, t) {
+  const items = [{ name: me.name + " " + t["people.you"], color: null }, ...others(peers, me)];
   listEl.replaceChildren(
     ...items.map((p) => {
       const li = document.createElement("li");
@@ -146,4 +147,19 @@ export function renderPeople(listEl, peers, you, myName, t) {
       return li;
     }),
   );
+}
+
+/** others returns the people present besides me, one entry a person, not a
+ * tab: connections that share a participant id are one person with several
+ * tabs open (the first one seen stands for them), and a connection without
+ * one counts as a person of its own. My own other tabs are me, so they are
+ * left out too. */
+export function others(peers, me) {
+  const people = new Map(); // participant id, or "tab:" + presence id -> peer
+  for (const p of peers.values()) {
+    if (p.id === me.you || (me.participant && p.participant === me.participant)) continue;
+    const key = p.participant || "tab:" + p.id;
+    if (!people.has(key)) people.set(key, p);
+  }
+  return [...people.values()];
 }

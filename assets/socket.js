@@ -2,10 +2,59 @@
 // last version seen, reconnects with backoff, and keeps every edit in an
 // outbox in localStorage until the server acknowledges it as saved, so
 // nothing typed is lost to a dropped connection, a reload or a closed tab.
+// At most the welcome's maxInFlight operations are on the wire unanswered,
+// so a long offline session goes out at the pace the server takes it.
 // The protocol is specified in sync/PROTOCOL.md.
 
 const heartbeatMs = 2000; // how often a tab marks its outbox as alive
 const orphanMs = 6000; // an outbox not marked for this long belongs to no tab
+const boardFullRetryMs = 15000; // a full board will not have room again at once
+
+/** Close names the WebSocket close codes of sync/PROTOCOL.md. */
+export const Close = Object.freeze({
+  normal: 1000,
+  goingAway: 1001, // the server restarts: reconnect and resume
+  unsupported: 1003, // a binary frame
+  invalidData: 1007, // a frame that is not UTF-8
+  tooBig: 1009, // a frame over the size limit
+  internal: 1011,
+  tooSlow: 4000, // too many messages waiting for this client
+  boardFull: 4001, // the board has as many connections as it takes
+  badHello: 4002, // the first message was not a valid hello
+  reset: 4003, // the server dropped unsaved changes: a new epoch
+});
+
+// A client that sent one of these would send it again: retrying cannot help.
+const hopeless = new Set([Close.badHello, Close.unsupported, Close.invalidData]);
+
+const participantKey = "corkboard:participant";
+let participantFallback = ""; // for a browser whose storage refuses it
+
+/** participantSecret returns this browser's participant secret, made the
+ * first time: 16 random bytes in URL-safe base64 (22 characters), the form
+ * board ids have. All tabs and boards of the browser share it, which makes
+ * them one participant to the server. It is a secret (whoever holds it
+ * acts as this person), so it goes into the hello and nowhere else: it is
+ * read from storage each time, never kept on the page's objects, and
+ * others only ever see the public id the server derives from it. */
+export function participantSecret(storage = localStorage) {
+  let s = "";
+  try {
+    s = storage.getItem(participantKey) || "";
+  } catch {}
+  if (/^[A-Za-z0-9_-]{21}[AQgw]$/.test(s)) return s;
+  s = participantFallback || base64url(crypto.getRandomValues(new Uint8Array(16)));
+  try {
+    storage.setItem(participantKey, s);
+  } catch {
+    participantFallback = s; // one participant for this page's life at least
+  }
+  return s;
+}
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
 
 /** newId returns a random UUID v4. crypto.randomUUID needs a secure
  * context, and a classroom server is often plain http on the LAN. */
@@ -83,13 +132,17 @@ export class Outbox {
 
 /** Connection keeps one WebSocket to a board open, and its outbox flowing. */
 export class Connection {
-  constructor({ url, outbox, hello, onMessage, onStatus }) {
+  constructor({ url, outbox, hello, limits, onMessage, onStatus }) {
     this.url = url;
     this.outbox = outbox;
     this.hello = hello; // () => {since, epoch, name, color}
+    this.limits = limits; // () => the limits in force (app.limits): maxInFlight
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.ws = null;
+    // The outbox's ops up to this seq went out on this socket. The ones
+    // still in the outbox are unanswered: an ack or reject takes them out.
+    this.sentThrough = 0;
     this.attempt = 0;
     this.state = "connecting";
     this.stopped = false;
@@ -116,7 +169,7 @@ export class Connection {
     this.ws = ws;
     ws.onopen = () => {
       const h = this.hello();
-      ws.send(JSON.stringify({ type: "hello", client: this.outbox.client, ...h }));
+      ws.send(JSON.stringify({ type: "hello", client: this.outbox.client, participant: participantSecret(), ...h }));
     };
     ws.onmessage = (e) => {
       let msgs;
@@ -128,25 +181,28 @@ export class Connection {
       for (const m of msgs) {
         if (m.type === "welcome") {
           this.attempt = 0;
+          // Everything not yet answered goes again, in order; the server
+          // applies each at most once.
+          this.sentThrough = 0;
           this.setState("connected");
-          // Everything not yet acknowledged goes again, in order; the
-          // server applies each at most once.
-          queueMicrotask(() => this.flush());
         } else if (m.type === "ack" || m.type === "reject") {
           this.outbox.done(m.seq);
         }
         this.onMessage(m);
       }
+      // After the whole frame, so the welcome's limits are in place and
+      // every answer in it has freed its slot.
+      this.pump();
       this.setState(this.state); // unsent count may have changed
     };
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (e.code === 4002 || e.code === 1003 || e.code === 1007) {
+      if (hopeless.has(e.code)) {
         this.setState("failed", e.reason);
         return; // retrying the same thing would fail the same way
       }
-      this.scheduleRetry(e.code === 4001 ? 15000 : 0);
+      this.scheduleRetry(e.code === Close.boardFull ? boardFullRetryMs : 0);
     };
   }
 
@@ -166,19 +222,33 @@ export class Connection {
     }
   }
 
-  /** send queues an operation (kept until acknowledged) and returns its seq. */
+  /** send queues an operation (kept until acknowledged) and returns its
+   * seq. It goes out now if the window has room, else when it has. */
   send(op) {
     const seq = this.outbox.add(op);
-    if (this.ws?.readyState === WebSocket.OPEN && this.state === "connected") {
-      this.ws.send(JSON.stringify({ type: "op", seq, op }));
-    }
+    this.pump();
     this.setState(this.state);
     return seq;
   }
 
-  flush() {
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    for (const { seq, op } of this.outbox.ops) this.ws.send(JSON.stringify({ type: "op", seq, op }));
+  /** pump sends the outbox's next ops, in seq order, while fewer than
+   * maxInFlight are on the wire unanswered. The server reads a client's
+   * ops at its own pace; a window keeps a long offline session from
+   * sitting in the socket's buffer, and lets each answer bring the next. */
+  pump() {
+    if (this.ws?.readyState !== WebSocket.OPEN || this.state !== "connected") return;
+    const limit = Math.max(1, this.limits().maxInFlight);
+    const ops = this.outbox.ops;
+    // The ops before the first unsent one are all sent and unanswered
+    // (answered ones leave the outbox), so its index is the count in
+    // flight; finding it looks at no more than the window.
+    let i = ops.findIndex((o) => o.seq > this.sentThrough);
+    if (i < 0) return;
+    for (; i < ops.length && i < limit; i++) {
+      const { seq, op } = ops[i];
+      this.ws.send(JSON.stringify({ type: "op", seq, op }));
+      this.sentThrough = seq;
+    }
   }
 
   cursor(x, y, editing) {

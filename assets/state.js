@@ -1,5 +1,5 @@
 // state.js: the board model in the browser. Pure logic, no DOM: it runs in
-// node for its tests (assets/state.test.js).
+// node for its tests (assets/state.test.mjs).
 //
 // The board a person sees is the server's confirmed board (every operation
 // in version order) with this person's pending operations applied on top.
@@ -8,9 +8,38 @@
 // saved or rejected. Applying the same operations in the same order as the
 // server gives the same board, so everyone converges.
 
+/** defaultLimits stand in for the limits the server sends in its welcome
+ * (board.DefaultLimits, with sync's maxInFlight) until the welcome arrives,
+ * and for any limit the welcome does not name (maxAuthorRunes, maxZ): the
+ * welcome's values replace them, field by field. They are here once, and
+ * everything else reads app.limits. */
+export const defaultLimits = Object.freeze({
+  maxTextRunes: 5000,
+  maxTitleRunes: 200,
+  maxAuthorRunes: 60,
+  maxNotes: 5000,
+  maxBatchOps: 500,
+  maxCoord: 1_000_000,
+  minSize: 40,
+  maxSize: 4000,
+  maxZ: 2 ** 53, // fixed on the server; not sent
+  maxInFlight: 64, // operations sent and not yet answered (socket.js)
+});
+
+/** topZ returns the highest z on the board, or 0 for a board without
+ * notes (as topZ in board/board.go): what goes on top goes above it. */
+export function topZ(board) {
+  let top = 0;
+  for (const n of board.notes.values()) top = Math.max(top, n.z);
+  return top;
+}
+
 /** applyOp applies one operation to a board in place. It mirrors Apply in
- * board/apply.go; it returns an error message (string) or "" on success,
- * and leaves the board unchanged on error (a batch is all or nothing). */
+ * board/apply.go (the shared cases in board/testdata/apply.json keep the
+ * two in step): it returns Apply's error code ("not_found", "conflict",
+ * "invalid") or "" on success, and leaves the board unchanged on error (a
+ * batch is all or nothing). Limits are the server's to check. stamp is
+ * {at, author, authorId} of the op message; the version is the caller's. */
 export function applyOp(board, op, stamp = {}) {
   if (op.kind === "batch") {
     const scratch = { ...board, notes: new Map(board.notes), deleted: new Set(board.deleted) };
@@ -31,15 +60,16 @@ function applyOne(board, op, stamp) {
   switch (op.kind) {
     case "create": {
       const n = op.note;
-      if (board.deleted.has(n.id)) return "deleted";
-      if (board.notes.has(n.id)) return "exists";
-      let top = 0;
-      for (const m of board.notes.values()) top = Math.max(top, m.z);
-      board.notes.set(n.id, {
+      if (board.deleted.has(n.id) || board.notes.has(n.id)) return "conflict";
+      const note = {
         id: n.id, x: n.x, y: n.y, w: n.w ?? 200, h: n.h ?? 160, text: n.text ?? "",
-        color: n.color ?? "yellow", z: n.z ?? top + 1, author: stamp.author ?? "",
-        createdAt: at, updatedAt: at,
-      });
+        color: n.color ?? "yellow", z: n.z ?? Math.min(topZ(board) + 1, defaultLimits.maxZ),
+        author: stamp.author ?? "", createdAt: at, updatedAt: at,
+      };
+      // Notes made before participants existed have no authorId at all,
+      // as on the server.
+      if (stamp.authorId) note.authorId = stamp.authorId;
+      board.notes.set(n.id, note);
       return "";
     }
     case "update": {
@@ -57,16 +87,38 @@ function applyOne(board, op, stamp) {
       board.title = op.title;
       return "";
   }
-  return "unknown";
+  return "invalid";
 }
 
 /** boardFromJSON turns the server's board into the model's form. */
 export function boardFromJSON(j) {
   return {
-    id: j.id, title: j.title, version: j.version,
+    id: j.id, title: j.title, version: j.version, createdAt: j.createdAt,
     notes: new Map((j.notes || []).map((n) => [n.id, n])),
     deleted: new Set(j.deleted || []),
   };
+}
+
+/** boardToJSON is boardFromJSON backwards: the board in the form the
+ * server's Board.MarshalJSON gives (without its clients), fields in the
+ * same order, notes bottom to top (by z, then id), tombstones sorted and
+ * left out when there are none. The shared Apply cases compare with it. */
+export function boardToJSON(b) {
+  const byStack = (p, q) => p.z - q.z || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0);
+  const j = {
+    id: b.id, title: b.title, version: b.version, createdAt: b.createdAt,
+    notes: [...b.notes.values()].sort(byStack).map(noteToJSON),
+  };
+  if (b.deleted.size) j.deleted = [...b.deleted].sort();
+  return j;
+}
+
+function noteToJSON(n) {
+  const j = { id: n.id, x: n.x, y: n.y, w: n.w, h: n.h, text: n.text, color: n.color, z: n.z, author: n.author ?? "" };
+  if (n.authorId) j.authorId = n.authorId;
+  j.createdAt = n.createdAt;
+  j.updatedAt = n.updatedAt;
+  return j;
 }
 
 export function cloneBoard(b) {
@@ -79,6 +131,15 @@ export class BoardState {
     this.confirmed = board;
     this.pending = []; // [{seq, op}] sent or to be sent, not yet echoed
     this.cached = null;
+    // Who this person is, for the notes their pending creates show: the
+    // server will stamp them the same way.
+    this.me = { author: "", authorId: undefined };
+  }
+
+  /** identify sets this person's name and public participant id. */
+  identify(author, authorId) {
+    this.me = { author, authorId };
+    this.cached = null;
   }
 
   /** view returns the board to show: confirmed plus pending. */
@@ -86,13 +147,13 @@ export class BoardState {
     if (this.cached) return this.cached;
     if (this.pending.length === 0) return (this.cached = this.confirmed);
     const v = cloneBoard(this.confirmed);
-    for (const p of this.pending) applyOp(v, p.op, { author: p.author }); // a failing one just shows nothing
+    for (const p of this.pending) applyOp(v, p.op, this.me); // a failing one just shows nothing
     return (this.cached = v);
   }
 
   /** local records an edit of this client; it shows at once. */
-  local(seq, op, author) {
-    this.pending.push({ seq, op, author });
+  local(seq, op) {
+    this.pending.push({ seq, op });
     this.cached = null;
   }
 
@@ -101,7 +162,7 @@ export class BoardState {
   serverOp(msg, myClient) {
     if (msg.version !== this.confirmed.version + 1) return false;
     if (this.confirmed === this.cached) this.cached = null;
-    applyOp(this.confirmed, msg.op, { at: msg.at, author: msg.author });
+    applyOp(this.confirmed, msg.op, { at: msg.at, author: msg.author, authorId: msg.authorId });
     this.confirmed.version = msg.version;
     if (msg.client === myClient) this.settle(msg.seq);
     this.cached = null;

@@ -1,7 +1,8 @@
 // Tests of the pure client logic; run with `node --test assets/`.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { applyOp, boardFromJSON, BoardState, inverse, UndoStack, cloneBoard } from "./state.js";
+import { readFileSync } from "node:fs";
+import { applyOp, boardFromJSON, boardToJSON, BoardState, inverse, topZ, UndoStack, cloneBoard } from "./state.js";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -22,8 +23,57 @@ test("applyOp mirrors the server: per-field merge, tombstones, atomic batch", ()
   assert.equal(applyOp(b, { kind: "batch", ops: [{ kind: "update", id: A, set: { x: 9 } }, { kind: "delete", id: B }] }), "not_found");
   assert.equal(b.notes.get(A).x, 5);
   applyOp(b, { kind: "delete", id: A });
-  assert.equal(applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }), "deleted");
+  assert.equal(applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }), "conflict");
   assert.equal(applyOp(b, { kind: "update", id: A, set: { x: 1 } }), "not_found");
+});
+
+// The cases Apply in board/apply.go runs too (board/vectors_test.go): the
+// same board, operations and stamps must give the same board and the same
+// error codes on both sides.
+const applyCases = JSON.parse(readFileSync(new URL("../board/testdata/apply.json", import.meta.url), "utf8"));
+for (const c of applyCases) {
+  test(`apply.json: ${c.name}`, () => {
+    const b = boardFromJSON(structuredClone(c.board));
+    c.steps.forEach((s, i) => {
+      const before = boardToJSON(b);
+      const err = applyOp(b, s.op, s.stamp);
+      assert.equal(err, s.error ?? "", `step ${i + 1}`);
+      if (err) assert.deepEqual(boardToJSON(b), before, `step ${i + 1} failed but changed the board`);
+      else b.version = s.stamp.version; // as BoardState.serverOp does
+    });
+    assert.deepEqual(boardToJSON(b), c.want);
+  });
+}
+
+test("applyOp names an unknown kind invalid, as Apply does", () => {
+  const b = board();
+  assert.equal(applyOp(b, { kind: "shout" }), "invalid");
+  assert.equal(applyOp(b, { kind: "batch", ops: [{ kind: "rename", title: "x" }, { kind: "shout" }] }), "invalid");
+  assert.equal(b.title, "T");
+});
+
+test("topZ is the highest z, and 0 without notes or with all of them below 0", () => {
+  const b = board();
+  assert.equal(topZ(b), 0);
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0, z: -4 } });
+  assert.equal(topZ(b), 0);
+  applyOp(b, { kind: "create", note: { id: B, x: 0, y: 0, z: 12 } });
+  assert.equal(topZ(b), 12);
+});
+
+test("own pending notes show this person as author until the server's copy comes", () => {
+  const s = new BoardState(board());
+  s.local(1, { kind: "create", note: { id: A, x: 0, y: 0 } });
+  assert.equal(s.view().notes.get(A).authorId, undefined, "no participant id before the welcome");
+  s.identify("Ada", "AAAAAAAAAAAAAAAA");
+  assert.deepEqual([s.view().notes.get(A).author, s.view().notes.get(A).authorId], ["Ada", "AAAAAAAAAAAAAAAA"]);
+  s.serverOp({ version: 1, client: "me", seq: 1, at: "2026-11-26T09:00:00Z", author: "Ada", authorId: "AAAAAAAAAAAAAAAA",
+    op: { kind: "create", note: { id: A, x: 0, y: 0 } } }, "me");
+  assert.equal(s.pending.length, 0);
+  assert.equal(s.confirmed.notes.get(A).authorId, "AAAAAAAAAAAAAAAA");
+  s.serverOp({ version: 2, client: "old", seq: 1, at: "2026-11-26T09:00:00Z", author: "Bo",
+    op: { kind: "create", note: { id: B, x: 0, y: 0 } } }, "me");
+  assert.equal("authorId" in s.confirmed.notes.get(B), false, "an op message without authorId gives a note without one");
 });
 
 test("reconciliation: own edits show at once and settle in server order", () => {

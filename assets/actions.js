@@ -1,0 +1,264 @@
+// actions.js: what a person can do on a board, each as a named action: add,
+// recolour, bring to front, duplicate, delete, move and resize notes, edit
+// their text, undo and redo, select, and pan, zoom and fit the view. Input
+// (keys, pointer, buttons) only decides which action to call; every change
+// to the board goes through app.edit, the one path to the server, whatever
+// triggered it.
+
+import { newId } from "./socket.js";
+import { topZ } from "./state.js";
+import { NoteEditor } from "./editor.js";
+
+const minZoom = 0.1;
+const maxZoom = 4;
+const fitMaxZoom = 3; // a projector showing a handful of notes should fill the wall
+const fitMargin = 40; // board edge to screen edge after a fit, in screen pixels
+const copyOffset = 24; // a duplicate shows beside its original, not hidden under it
+const dragSendMs = 40; // a drag sends at most one move per 40 ms; the last always goes
+
+/** createActions returns the actions on app's board. viewport is the
+ * element the board is seen through, boardEl the board inside it. */
+export function createActions(app, { viewport, boardEl }) {
+  const { ui, cam } = app;
+  const editor = new NoteEditor(app);
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  const selectedNotes = () => [...ui.selected].map((id) => app.view().notes.get(id)).filter(Boolean);
+  const many = (ops) => (ops.length === 1 ? ops[0] : { kind: "batch", ops });
+  // onTop returns z(i), the z of the i-th of several notes put on top of the
+  // stack as it is now, each above the one before.
+  const onTop = () => {
+    const top = topZ(app.view());
+    return (i) => Math.min(top + 1 + i, app.limits.maxZ);
+  };
+
+  /** toBoard turns a point on the screen into board coordinates. */
+  function toBoard(clientX, clientY) {
+    const r = viewport.getBoundingClientRect();
+    return { x: (clientX - r.left - cam.x) / cam.zoom, y: (clientY - r.top - cam.y) / cam.zoom };
+  }
+
+  // --- Selection -------------------------------------------------------------
+
+  function select(ids) {
+    ui.selected = new Set(ids);
+    app.render();
+  }
+
+  function toggleSelected(id) {
+    const s = new Set(ui.selected);
+    s.has(id) ? s.delete(id) : s.add(id);
+    select(s);
+  }
+
+  /** selectInRect selects the notes that overlap a rectangle in board
+   * coordinates, besides those in base. */
+  function selectInRect({ x0, y0, x1, y1 }, base = []) {
+    const ids = new Set(base);
+    for (const n of app.view().notes.values()) {
+      if (n.x < x1 && n.x + n.w > x0 && n.y < y1 && n.y + n.h > y0) ids.add(n.id);
+    }
+    select(ids);
+  }
+
+  // --- Notes -----------------------------------------------------------------
+
+  /** addNote adds an empty note with its corner at (x, y) on the board, on
+   * top of the others, and opens it for typing. */
+  function addNote(x, y) {
+    const id = newId();
+    app.edit({ kind: "create", note: { id, x: Math.round(x), y: Math.round(y), text: "", z: onTop()(0) } });
+    ui.selected = new Set([id]);
+    app.renderNow(); // the editor goes into the note's element, so draw it now
+    editor.start(id);
+    return id;
+  }
+
+  /** addNoteInView adds a note near the middle of what is on screen, a
+   * little off each time, so notes added one after another do not hide
+   * each other. */
+  function addNoteInView() {
+    const r = viewport.getBoundingClientRect();
+    const p = toBoard(r.left + r.width / 2 - 100 + Math.random() * 40, r.top + r.height / 2 - 80 + Math.random() * 40);
+    return addNote(p.x, p.y);
+  }
+
+  function recolor(color) {
+    const ops = selectedNotes().map((n) => ({ kind: "update", id: n.id, set: { color } }));
+    if (ops.length) app.edit(many(ops));
+  }
+
+  /** bringToFront puts the selection on top, keeping its own order. */
+  function bringToFront() {
+    const z = onTop();
+    const ops = selectedNotes().sort((a, b) => a.z - b.z).map((n, i) => ({ kind: "update", id: n.id, set: { z: z(i) } }));
+    if (ops.length) app.edit(many(ops));
+  }
+
+  /** duplicate copies the selection onto the top of the stack and selects the copies. */
+  function duplicate() {
+    const z = onTop();
+    const copies = selectedNotes().map((n, i) => ({
+      kind: "create",
+      note: { id: newId(), x: n.x + copyOffset, y: n.y + copyOffset, w: n.w, h: n.h, text: n.text, color: n.color, z: z(i) },
+    }));
+    if (!copies.length) return;
+    app.edit(many(copies));
+    select(copies.map((c) => c.note.id));
+  }
+
+  function deleteSelected() {
+    const ops = selectedNotes().map((n) => ({ kind: "delete", id: n.id }));
+    if (!ops.length) return;
+    editor.stop();
+    app.edit(many(ops));
+    select([]);
+  }
+
+  function moveSelected(dx, dy) {
+    const L = app.limits;
+    const ops = selectedNotes().map((n) => ({
+      kind: "update", id: n.id,
+      set: { x: clamp(n.x + dx, -L.maxCoord, L.maxCoord), y: clamp(n.y + dy, -L.maxCoord, L.maxCoord) },
+    }));
+    if (ops.length) app.edit(many(ops));
+  }
+
+  function resizeSelected(dw, dh) {
+    const L = app.limits;
+    const ops = selectedNotes().map((n) => ({
+      kind: "update", id: n.id,
+      set: { w: clamp(n.w + dw, L.minSize, L.maxSize), h: clamp(n.h + dh, L.minSize, L.maxSize) },
+    }));
+    if (ops.length) app.edit(many(ops));
+  }
+
+  // --- Dragging: moving or resizing the selection by pointer ---------------
+
+  /** startDrag begins moving (kind "move") or resizing ("resize") the
+   * selected notes and returns the drag, for dragTo and endDrag. */
+  function startDrag(kind) {
+    return { kind, notes: selectedNotes().map(({ id, x, y, w, h }) => ({ id, x, y, w, h })), moved: false, lastSend: 0 };
+  }
+
+  // dragTarget is where a drag by (dx, dy) puts note n, within the limits.
+  function dragTarget(drag, n, dx, dy) {
+    const L = app.limits;
+    if (drag.kind === "resize") {
+      return { w: Math.round(clamp(n.w + dx, L.minSize, L.maxSize)), h: Math.round(clamp(n.h + dy, L.minSize, L.maxSize)) };
+    }
+    return { x: Math.round(clamp(n.x + dx, -L.maxCoord, L.maxCoord)), y: Math.round(clamp(n.y + dy, -L.maxCoord, L.maxCoord)) };
+  }
+
+  /** dragTo shows the drag's notes moved or resized by (dx, dy) board units
+   * from where it began, and now and then sends where they are, so others
+   * see the drag as it happens. */
+  function dragTo(drag, dx, dy) {
+    drag.moved = true;
+    ui.dragging = new Set(drag.notes.map((n) => n.id));
+    ui.preview = new Map(drag.notes.map((n) => [n.id, dragTarget(drag, n, dx, dy)]));
+    app.render();
+    const now = performance.now();
+    if (now - drag.lastSend >= dragSendMs) {
+      drag.lastSend = now;
+      sendDrag(drag, false);
+    }
+  }
+
+  /** endDrag sends where the drag left its notes, as one undo step back to
+   * where they were before it, and stops showing it. */
+  function endDrag(drag) {
+    if (drag.moved) sendDrag(drag, true);
+    cancelDrag();
+  }
+
+  /** cancelDrag stops showing a drag without sending more of it. */
+  function cancelDrag() {
+    ui.preview = new Map();
+    ui.dragging = new Set();
+    app.render();
+  }
+
+  // sendDrag sends the drag's current positions; the final one goes on the
+  // undo stack as one step, with the positions before the drag.
+  function sendDrag(drag, final) {
+    const ops = [], inv = [];
+    for (const n of drag.notes) {
+      const target = ui.preview.get(n.id);
+      if (!target || !app.state.view().notes.has(n.id)) continue;
+      ops.push({ kind: "update", id: n.id, set: target });
+      inv.push({ kind: "update", id: n.id, set: drag.kind === "resize" ? { w: n.w, h: n.h } : { x: n.x, y: n.y } });
+    }
+    if (!ops.length) return;
+    if (final) app.edit(many(ops), { inv: many(inv) });
+    else app.edit(many(ops), { undoable: false });
+  }
+
+  // --- Undo ------------------------------------------------------------------
+
+  function undo() {
+    const op = app.undo.undo(app.state.view());
+    if (op) app.edit(op, { undoable: false });
+  }
+
+  function redo() {
+    const op = app.undo.redo(app.state.view());
+    if (op) app.edit(op, { undoable: false });
+  }
+
+  // --- Camera ----------------------------------------------------------------
+
+  /** zoomAt zooms by factor, keeping the board point under the screen point
+   * (clientX, clientY) where it is. */
+  function zoomAt(factor, clientX, clientY) {
+    const r = viewport.getBoundingClientRect();
+    const px = clientX - r.left, py = clientY - r.top;
+    const z = clamp(cam.zoom * factor, minZoom, maxZoom);
+    cam.x = px - ((px - cam.x) * z) / cam.zoom;
+    cam.y = py - ((py - cam.y) * z) / cam.zoom;
+    cam.zoom = z;
+    app.render();
+  }
+
+  /** zoomBy zooms by factor around the middle of the screen. */
+  function zoomBy(factor) {
+    const r = viewport.getBoundingClientRect();
+    zoomAt(factor, r.left + r.width / 2, r.top + r.height / 2);
+  }
+
+  /** panBy moves the view by (dx, dy) screen pixels. */
+  function panBy(dx, dy) {
+    cam.x += dx;
+    cam.y += dy;
+    app.render();
+  }
+
+  /** fit shows every note, as large as the screen allows. */
+  function fit() {
+    const notes = [...app.view().notes.values()];
+    const r = viewport.getBoundingClientRect();
+    if (!notes.length) {
+      Object.assign(cam, { x: 0, y: 0, zoom: 1 });
+      return app.render();
+    }
+    const x0 = Math.min(...notes.map((n) => n.x)), y0 = Math.min(...notes.map((n) => n.y));
+    const x1 = Math.max(...notes.map((n) => n.x + n.w)), y1 = Math.max(...notes.map((n) => n.y + n.h));
+    // The board starts below the top bar; fit into what is left.
+    const height = r.height - boardEl.offsetTop;
+    const z = clamp(Math.min((r.width - 2 * fitMargin) / (x1 - x0), (height - 2 * fitMargin) / (y1 - y0)), minZoom, fitMaxZoom);
+    cam.zoom = z;
+    cam.x = (r.width - (x1 - x0) * z) / 2 - x0 * z;
+    cam.y = (height - (y1 - y0) * z) / 2 - y0 * z;
+    app.render();
+  }
+
+  return {
+    toBoard,
+    select, toggleSelected, selectInRect,
+    addNote, addNoteInView, recolor, bringToFront, duplicate, deleteSelected, moveSelected, resizeSelected,
+    startEditing: (id) => editor.start(id),
+    stopEditing: () => editor.stop(),
+    startDrag, dragTo, endDrag, cancelDrag,
+    undo, redo,
+    zoomAt, zoomBy, panBy, fit,
+  };
+}
