@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// TestClientLogic runs the browser's pure logic tests (state.test.mjs) in
-// node, when node is installed. With CORKBOARD_REQUIRE_NODE set (as it is
-// in CI), a missing node fails instead, so CI cannot pass without them.
+// TestClientLogic runs the browser's pure logic tests (every *.test.mjs
+// here: state, socket and render) in node, when node is installed. With
+// CORKBOARD_REQUIRE_NODE set (as it is in CI), a missing node fails
+// instead, so CI cannot pass without them.
 func TestClientLogic(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {

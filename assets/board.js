@@ -3,7 +3,7 @@
 // input (input.js) together.
 
 import { BoardState, boardFromJSON, defaultLimits, inverse, UndoStack } from "./state.js";
-import { Connection, Outbox, newId } from "./socket.js";
+import { Connection, Outbox, newId, tooLarge } from "./socket.js";
 import { Renderer, renderPeople } from "./render.js";
 import { createActions } from "./actions.js";
 import { attachInput } from "./input.js";
@@ -74,7 +74,7 @@ app.renderNow = () => {
   }
   renderer.camera(app.cam);
   renderer.cursors(app.peers, app.you);
-  renderPeople($("#people"), app.peers, { you: app.you, participant: app.participant, name: app.name }, t);
+  renderPeople($("#people"), app.peers, { you: app.you, participant: app.participant, name: app.name }, t, app.count);
   updateToolbar();
 };
 
@@ -123,6 +123,7 @@ function handle(m) {
       // Field by field: a limit the welcome does not name keeps its default.
       app.limits = { ...defaultLimits, ...m.limits };
       app.peers = new Map(m.peers.map((p) => [p.id, p]));
+      app.count = m.count || 0;
       if (m.board) app.state.replace(boardFromJSON(m.board));
       rememberBoard();
       break;
@@ -138,12 +139,15 @@ function handle(m) {
       break;
     case "reject":
       app.state.settle(m.seq);
-      toast(t["error.rejected"] + " " + m.message);
+      // socket.js refuses an operation too large to send with a reject of
+      // its own (local), which the page words in the person's language.
+      toast(m.local && m.code === tooLarge ? t["error.tooLarge"] : t["error.rejected"] + " " + m.message);
       break;
     case "error":
       toast(m.message);
       break;
     case "presence":
+      if (m.count) app.count = m.count;
       for (const p of m.joined || []) app.peers.set(p.id, p);
       for (const id of m.left || []) app.peers.delete(id);
       for (const c of m.cursors || []) app.peers.set(c.id, c);

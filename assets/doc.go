@@ -4,7 +4,8 @@
 //	state.js    the board model: confirmed state, pending edits, reconcile,
 //	            undo, and the limits that hold until the server's welcome
 //	socket.js   the connection: hello, resume, reconnect with backoff, outbox,
-//	            at most maxInFlight operations on the wire unanswered
+//	            at most maxInFlight operations on the wire unanswered, none
+//	            over maxMessageBytes (refused, and rolled back like a reject)
 //	render.js   drawing notes, cursors and the people present into the page
 //	actions.js  what a person can do: add, recolour, move, resize, delete,
 //	            duplicate, undo, select, pan, zoom and fit, each one named

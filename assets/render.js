@@ -136,17 +136,25 @@ export class Renderer {
 }
 
 /** renderPeople fills the list of who is here: this person first, then
- * everyone else, each once (see others). me is {you, participant, name}. */
-export function renderPeople(listEl, peers, me, t) {
+ * everyone else, each once (see others). me is {you, participant, name};
+ * count is how many connections the board has, which in a large room is
+ * more than the server lists (it names the first hundred). */
+export function renderPeople(listEl, peers, me, t, count = 0) {
   const items = [{ name: me.name + " " + t["people.you"], color: null }, ...others(peers, me)];
-  listEl.replaceChildren(
-    ...items.map((p) => {
-      const li = document.createElement("li");
-      li.textContent = p.name || "?";
-      if (p.color) li.style.setProperty("--peer-color", p.color);
-      return li;
-    }),
-  );
+  const unlisted = count - 1 - peers.size; // connections beyond the list, mine aside
+  const lis = items.map((p) => {
+    const li = document.createElement("li");
+    li.textContent = p.name || "?";
+    if (p.color) li.style.setProperty("--peer-color", p.color);
+    return li;
+  });
+  if (unlisted > 0) {
+    const li = document.createElement("li");
+    li.className = "more";
+    li.textContent = t["people.more"].replace("{n}", unlisted);
+    lis.push(li);
+  }
+  listEl.replaceChildren(...lis);
 }
 
 /** others returns the people present besides me, one entry a person, not a

@@ -3,7 +3,10 @@
 // outbox in localStorage until the server acknowledges it as saved, so
 // nothing typed is lost to a dropped connection, a reload or a closed tab.
 // At most the welcome's maxInFlight operations are on the wire unanswered,
-// so a long offline session goes out at the pace the server takes it.
+// so a long spell offline goes out at the pace the server takes it. An
+// operation over the welcome's maxMessageBytes is never sent: the server
+// would close the connection (1009) at every try, so it is refused here,
+// like a reject, and everything after it still goes out.
 // The protocol is specified in sync/PROTOCOL.md.
 
 const heartbeatMs = 2000; // how often a tab marks its outbox as alive
@@ -26,6 +29,22 @@ export const Close = Object.freeze({
 
 // A client that sent one of these would send it again: retrying cannot help.
 const hopeless = new Set([Close.badHello, Close.unsupported, Close.invalidData]);
+
+/** tooLarge is the code of a reject this client gives itself (a message
+ * with local: true) for an operation it will not send because it is over
+ * the server's maxMessageBytes; the server's own code for "too large". */
+export const tooLarge = "too_large";
+
+const utf8 = new TextEncoder();
+
+/** overBytes reports whether s takes more than limit bytes in UTF-8, as
+ * the server counts a message. Its length in UTF-16 mostly settles it
+ * without encoding it: a code unit takes one to three bytes. */
+function overBytes(s, limit) {
+  if (s.length > limit) return true;
+  if (s.length * 3 <= limit) return false;
+  return utf8.encode(s).length > limit;
+}
 
 const participantKey = "corkboard:participant";
 let participantFallback = ""; // for a browser whose storage refuses it
@@ -136,7 +155,7 @@ export class Connection {
     this.url = url;
     this.outbox = outbox;
     this.hello = hello; // () => {since, epoch, name, color}
-    this.limits = limits; // () => the limits in force (app.limits): maxInFlight
+    this.limits = limits; // () => the limits in force (app.limits): maxInFlight, maxMessageBytes
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.ws = null;
@@ -147,6 +166,9 @@ export class Connection {
     this.state = "connecting";
     this.stopped = false;
     this.paused = false;
+    // After a close 1009 with several operations unanswered, the ones up
+    // to this seq go out one at a time, so the next 1009 names its cause.
+    this.oneByOneThrough = 0;
   }
 
   start() {
@@ -167,6 +189,7 @@ export class Connection {
       return;
     }
     this.ws = ws;
+    this.sentThrough = 0; // nothing went out on this socket yet
     ws.onopen = () => {
       const h = this.hello();
       ws.send(JSON.stringify({ type: "hello", client: this.outbox.client, participant: participantSecret(), ...h }));
@@ -198,12 +221,42 @@ export class Connection {
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (hopeless.has(e.code)) {
+      if (hopeless.has(e.code) || (e.code === Close.tooBig && !this.dropTooBig())) {
         this.setState("failed", e.reason);
         return; // retrying the same thing would fail the same way
       }
       this.scheduleRetry(e.code === Close.boardFull ? boardFullRetryMs : 0);
     };
+  }
+
+  /** dropTooBig answers a close 1009: the server read a message over its
+   * limit, which pump should never have sent (a server whose limit is not
+   * the one its welcome gave, say). Sending it again would close the
+   * connection again, forever, so it must go. The server never answered
+   * the message it could not read, so the cause is among the unanswered
+   * ops: if there is one, it is refused; if there are several, they go
+   * again one at a time until the next 1009 names it. With none (the hello
+   * itself, or a cursor), there is nothing to drop, and it reports false:
+   * retrying cannot help. */
+  dropTooBig() {
+    const unanswered = this.outbox.ops.filter((o) => o.seq <= this.sentThrough);
+    if (unanswered.length === 0) return false;
+    if (unanswered.length === 1) {
+      this.refuse(unanswered[0].seq, "the server closed the connection: the operation is over its size limit");
+    } else {
+      this.oneByOneThrough = Math.max(this.oneByOneThrough, unanswered.at(-1).seq);
+    }
+    return true;
+  }
+
+  /** refuse takes an operation out of the outbox unsent and tells the page
+   * as if the server had rejected it (with local: true), so it is rolled
+   * back the same way. The page hears of it after the current task's code
+   * has run, since send refuses before its caller has recorded the seq. */
+  refuse(seq, message) {
+    this.outbox.done(seq);
+    const m = { type: "reject", seq, code: tooLarge, message, local: true };
+    queueMicrotask(() => this.onMessage(m));
   }
 
   scheduleRetry(min = 0) {
@@ -233,21 +286,30 @@ export class Connection {
 
   /** pump sends the outbox's next ops, in seq order, while fewer than
    * maxInFlight are on the wire unanswered. The server reads a client's
-   * ops at its own pace; a window keeps a long offline session from
-   * sitting in the socket's buffer, and lets each answer bring the next. */
+   * ops at its own pace; a window keeps a long spell offline from
+   * sitting in the socket's buffer, and lets each answer bring the next.
+   * An op whose message is over maxMessageBytes is refused instead. */
   pump() {
     if (this.ws?.readyState !== WebSocket.OPEN || this.state !== "connected") return;
-    const limit = Math.max(1, this.limits().maxInFlight);
-    const ops = this.outbox.ops;
+    const { maxInFlight, maxMessageBytes } = this.limits();
+    if (this.oneByOneThrough && !(this.outbox.ops[0]?.seq <= this.oneByOneThrough)) this.oneByOneThrough = 0;
+    const limit = this.oneByOneThrough ? 1 : Math.max(1, maxInFlight);
     // The ops before the first unsent one are all sent and unanswered
     // (answered ones leave the outbox), so its index is the count in
     // flight; finding it looks at no more than the window.
-    let i = ops.findIndex((o) => o.seq > this.sentThrough);
+    let i = this.outbox.ops.findIndex((o) => o.seq > this.sentThrough);
     if (i < 0) return;
-    for (; i < ops.length && i < limit; i++) {
-      const { seq, op } = ops[i];
-      this.ws.send(JSON.stringify({ type: "op", seq, op }));
+    while (i < this.outbox.ops.length && i < limit) {
+      const { seq, op } = this.outbox.ops[i];
+      const msg = JSON.stringify({ type: "op", seq, op });
+      if (maxMessageBytes > 0 && overBytes(msg, maxMessageBytes)) {
+        // Refusing takes it out of the outbox: the next op is at i now.
+        this.refuse(seq, `the operation takes more than the ${maxMessageBytes} bytes a message may have`);
+        continue;
+      }
+      this.ws.send(msg);
       this.sentThrough = seq;
+      i++;
     }
   }
 

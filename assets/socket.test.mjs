@@ -1,8 +1,9 @@
 // Tests of the connection's logic that needs no page: the participant
-// secret and the window of operations in flight. Run with `node --test assets/`.
+// secret, the window of operations in flight, and operations too large to
+// send. Run with `node --test assets/`.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { Close, Connection, Outbox, participantSecret } from "./socket.js";
+import { Close, Connection, Outbox, participantSecret, tooLarge } from "./socket.js";
 
 /** MemoryStorage stands in for localStorage and sessionStorage. */
 class MemoryStorage {
@@ -39,6 +40,7 @@ class FakeSocket {
   }
   send(data) {
     this.sent.push(JSON.parse(data));
+    this.bytes = Math.max(this.bytes ?? 0, Buffer.byteLength(data));
   }
   close() {
     this.readyState = 3;
@@ -51,30 +53,63 @@ class FakeSocket {
   }
 }
 
-const welcome = (maxInFlight) => ({
+const welcome = (maxInFlight, maxMessageBytes) => ({
   type: "welcome", epoch: "e1", version: 0, you: "p1", participant: "AAAAAAAAAAAAAAAA", resumed: false, peers: [],
-  limits: { maxInFlight },
+  limits: { maxInFlight, maxMessageBytes },
 });
-const move = (x) => ({ kind: "update", id: "00000000-0000-4000-8000-00000000000a", set: { x } });
+const noteId = "00000000-0000-4000-8000-00000000000a";
+const move = (x) => ({ kind: "update", id: noteId, set: { x } });
 
-function mustConnection(t, maxInFlight) {
+/** typed returns an edit of the note's text whose op message, sent with
+ * the given seq, takes exactly bytes bytes in UTF-8: the text is made of
+ * letter (one, two or three bytes), topped up with "x". */
+function typed(seq, bytes, letter) {
+  const size = (text) => Buffer.byteLength(JSON.stringify({ type: "op", seq, op: { kind: "update", id: noteId, set: { text } } }));
+  const room = bytes - size("");
+  const n = Math.floor(room / Buffer.byteLength(letter));
+  const text = letter.repeat(n) + "x".repeat(room - n * Buffer.byteLength(letter));
+  assert.equal(size(text), bytes);
+  return { kind: "update", id: noteId, set: { text } };
+}
+
+/** mustConnection returns a connection on a FakeSocket, and heard: what
+ * it told the page (onMessage), as board.js would hear it. */
+function mustConnection(t) {
   globalThis.WebSocket = FakeSocket;
   globalThis.localStorage = new MemoryStorage();
+  globalThis.navigator ??= { onLine: true }; // node before 21 has none
   const outbox = new Outbox("board", localStorage, new MemoryStorage());
-  t.after(() => clearInterval(outbox.timer));
   let limits = {}; // none until the welcome, as in board.js
+  const heard = [];
   const conn = new Connection({
     url: "ws://corkboard.test/ws/board",
     outbox,
     hello: () => ({ name: "Ada" }),
     limits: () => limits,
     onMessage: (m) => {
+      heard.push(m);
       if (m.type === "welcome") limits = m.limits;
     },
     onStatus: () => {},
   });
-  return { outbox, conn };
+  t.after(() => {
+    clearInterval(outbox.timer);
+    clearTimeout(conn.retryTimer);
+  });
+  return { outbox, conn, heard };
 }
+
+/** online connects conn on a new FakeSocket and delivers the welcome. */
+function online(conn, w) {
+  conn.retryNow();
+  const ws = FakeSocket.all.at(-1);
+  ws.onopen();
+  ws.receive(w);
+  return ws;
+}
+
+const rejects = (heard) => heard.filter((m) => m.type === "reject").map(({ seq, code, local }) => ({ seq, code, local }));
+const tick = () => new Promise(setImmediate);
 
 test("the participant secret is made once per browser, in the form of a board id", () => {
   const storage = new MemoryStorage();
@@ -88,7 +123,7 @@ test("the participant secret is made once per browser, in the form of a board id
 });
 
 test("at most maxInFlight ops are on the wire unanswered; each answer lets the next go", (t) => {
-  const { outbox, conn } = mustConnection(t, 3);
+  const { outbox, conn } = mustConnection(t);
   for (let i = 1; i <= 5; i++) outbox.add(move(i)); // made offline
   conn.connect();
   const ws = FakeSocket.all.at(-1);
@@ -127,11 +162,82 @@ test("at most maxInFlight ops are on the wire unanswered; each answer lets the n
   assert.deepEqual(ws2.seqs(), [4, 5, 6, 7, 8], "room in the window: sent at once");
 });
 
-test("a connection refused for its hello stays down", (t) => {
-  const { conn } = mustConnection(t, 64);
-  conn.connect();
-  const ws = FakeSocket.all.at(-1);
-  ws.onclose({ code: Close.badHello, reason: "bad hello" });
-  assert.equal(conn.state, "failed");
-  assert.equal(conn.retryTimer, undefined);
+test("a connection closed for what it would send again stays down", async (t) => {
+  for (const [name, code] of [
+    ["a refused hello", Close.badHello],
+    ["a message too big before any op went out", Close.tooBig],
+  ]) {
+    await t.test(name, (t) => {
+      const { outbox, conn } = mustConnection(t);
+      outbox.add(move(1)); // unsent: not what the server refused
+      conn.connect();
+      const ws = FakeSocket.all.at(-1);
+      ws.onopen();
+      ws.onclose({ code, reason: "why" });
+      assert.equal(conn.state, "failed");
+      assert.equal(conn.retryTimer, undefined);
+      assert.deepEqual(outbox.ops.map((o) => o.seq), [1], "the edit is kept");
+    });
+  }
+});
+
+test("an op over maxMessageBytes is not sent but refused like a reject; the rest go out", async (t) => {
+  const { outbox, conn, heard } = mustConnection(t);
+  const limit = 300;
+  outbox.add(move(1));
+  outbox.add(typed(2, limit + 1, "x")); // over
+  outbox.add(typed(3, limit, "å")); // at the limit, in two-byte letters: sent
+  outbox.add(typed(4, limit + 1, "å")); // over in UTF-8, not in UTF-16
+  outbox.add(typed(5, limit + 2, "€")); // over, in three-byte letters
+  outbox.add(move(6));
+  const ws = online(conn, welcome(3, limit));
+  assert.deepEqual(ws.seqs(), [1, 3, 6], "refused ops take no place in the window");
+  assert.ok(ws.bytes <= limit, `a message of ${ws.bytes} bytes went out`);
+  assert.deepEqual(outbox.ops.map((o) => o.seq), [1, 3, 6], "refused ops leave the outbox");
+  assert.equal(JSON.parse(localStorage.getItem(outbox.prefix + outbox.client)).ops.length, 3, "and its storage");
+  assert.deepEqual(rejects(heard), [], "the page hears of it after the current code has run");
+  await tick();
+  assert.deepEqual(rejects(heard), [2, 4, 5].map((seq) => ({ seq, code: tooLarge, local: true })));
+
+  // An edit made while connected is refused the same way when its turn
+  // comes, after its caller (board.js's edit) has recorded its seq.
+  ws.receive({ type: "ack", seq: 1, version: 1 }, { type: "ack", seq: 3, version: 2 });
+  const recorded = [];
+  recorded.push(conn.send(typed(7, limit * 10, "x")));
+  conn.send(move(8));
+  assert.deepEqual(ws.seqs(), [1, 3, 6, 8]);
+  assert.equal(rejects(heard).length, 3);
+  await tick();
+  assert.deepEqual(rejects(heard).at(-1), { seq: 7, code: tooLarge, local: true });
+  assert.deepEqual(recorded, [7]);
+  ws.receive({ type: "ack", seq: 6, version: 3 }, { type: "ack", seq: 8, version: 4 });
+  assert.equal(outbox.ops.length, 0);
+  assert.equal(conn.state, "connected");
+});
+
+test("a close 1009 drops the op that caused it, found by sending one at a time, and retries no more", async (t) => {
+  // A server that closes with 1009 though its welcome named no limit.
+  const { outbox, conn, heard } = mustConnection(t);
+  for (let i = 1; i <= 4; i++) outbox.add(move(i));
+  let ws = online(conn, welcome(3));
+  ws.receive({ type: "ack", seq: 1, version: 1 });
+  assert.deepEqual(ws.seqs(), [1, 2, 3, 4]);
+  ws.onclose({ code: Close.tooBig, reason: "over the limit" });
+  assert.equal(conn.state, "reconnecting", "2, 3 and 4 are unanswered: one of them caused it");
+
+  ws = online(conn, welcome(3));
+  assert.deepEqual(ws.seqs(), [2], "one at a time");
+  ws.receive({ type: "ack", seq: 2, version: 2 });
+  assert.deepEqual(ws.seqs(), [2, 3]);
+  ws.onclose({ code: Close.tooBig, reason: "over the limit" });
+  assert.deepEqual(outbox.ops.map((o) => o.seq), [4], "3 alone was unanswered: it is dropped");
+  await tick();
+  assert.deepEqual(rejects(heard), [{ seq: 3, code: tooLarge, local: true }]);
+
+  ws = online(conn, welcome(3));
+  assert.deepEqual(ws.seqs(), [4], "still one at a time up to the last suspect");
+  ws.receive({ type: "ack", seq: 4, version: 3 });
+  for (let i = 5; i <= 8; i++) conn.send(move(i));
+  assert.deepEqual(ws.seqs(), [4, 5, 6, 7], "then the whole window again");
+  assert.equal(conn.state, "connected");
 });

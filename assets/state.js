@@ -1,5 +1,6 @@
 // state.js: the board model in the browser. Pure logic, no DOM: it runs in
-// node for its tests (assets/state.test.mjs).
+// node for its tests, assets/state.test.mjs, which also runs the Apply cases
+// of board/testdata/apply.json; `go test ./assets` runs them (TestClientLogic).
 //
 // The board a person sees is the server's confirmed board (every operation
 // in version order) with this person's pending operations applied on top.
@@ -9,21 +10,23 @@
 // server gives the same board, so everyone converges.
 
 /** defaultLimits stand in for the limits the server sends in its welcome
- * (board.DefaultLimits, with sync's maxInFlight) until the welcome arrives,
- * and for any limit the welcome does not name (maxAuthorRunes, maxZ): the
- * welcome's values replace them, field by field. They are here once, and
- * everything else reads app.limits. */
+ * (board.DefaultLimits, with sync's maxInFlight and maxMessageBytes) until
+ * the welcome arrives, and for any limit the welcome does not name
+ * (maxAuthorRunes, maxZ): the welcome's values replace them, field by
+ * field. They are here once, and everything else reads app.limits. */
 export const defaultLimits = Object.freeze({
   maxTextRunes: 5000,
   maxTitleRunes: 200,
   maxAuthorRunes: 60,
   maxNotes: 5000,
+  maxBoardBytes: 4 << 20, // a board's notes, counted as their text plus 256 bytes each
   maxBatchOps: 500,
   maxCoord: 1_000_000,
   minSize: 40,
   maxSize: 4000,
   maxZ: 2 ** 53, // fixed on the server; not sent
   maxInFlight: 64, // operations sent and not yet answered (socket.js)
+  maxMessageBytes: 65536, // the largest message the server reads (socket.js)
 });
 
 /** topZ returns the highest z on the board, or 0 for a board without

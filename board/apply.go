@@ -101,6 +101,9 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		} else {
 			n.Z = min(b.topZ()+1, lim.MaxZ)
 		}
+		if err := b.grow(noteSize(n), lim); err != nil {
+			return err
+		}
 		b.Notes[n.ID] = n
 	case KindUpdate:
 		n, err := b.note(op.ID)
@@ -116,18 +119,35 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		setIf(&n.Color, s.Color)
 		setIf(&n.Z, s.Z)
 		n.UpdatedAt = st.At
+		if err := b.grow(noteSize(n)-noteSize(b.Notes[n.ID]), lim); err != nil {
+			return err
+		}
 		b.Notes[n.ID] = n
 	case KindDelete:
 		if _, err := b.note(op.ID); err != nil {
 			return err
 		}
+		b.size -= noteSize(b.Notes[op.ID])
 		delete(b.Notes, op.ID)
 		b.Deleted[op.ID] = true
 	case KindRename:
+		if err := b.grow(len(*op.Title)-len(b.Title), lim); err != nil {
+			return err
+		}
 		b.Title = *op.Title
 	default:
 		return Errorf(EInvalid, "unknown operation kind %q", op.Kind)
 	}
+	return nil
+}
+
+// grow adds by bytes to the board's size, refusing to go past
+// MaxBoardBytes. Shrinking always succeeds.
+func (b *Board) grow(by int, lim Limits) error {
+	if by > 0 && b.size+by > lim.MaxBoardBytes {
+		return Errorf(ETooLarge, "the board is full: its notes may hold at most %d MB, and this would take it past that", lim.MaxBoardBytes>>20)
+	}
+	b.size += by
 	return nil
 }
 

@@ -1,10 +1,12 @@
 package board
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"maps"
 	"slices"
 	"time"
@@ -26,6 +28,10 @@ type Board struct {
 	// idempotent, across restarts too, because it is part of the stored
 	// board. Apply keeps it.
 	Clients map[string]uint64
+
+	// size is what counts against Limits.MaxBoardBytes: the title and the
+	// notes (see noteSize). Apply keeps it; Size returns it.
+	size int
 }
 
 // Note is one sticky note.
@@ -47,14 +53,6 @@ type Note struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// Palette lists the note colours, in the order a colour picker shows them.
-// Notes may only have these colours; the browser maps each name to shades
-// that keep text at WCAG AA contrast in light and dark themes.
-var Palette = []string{"yellow", "orange", "pink", "purple", "blue", "green", "grey", "white"}
-
-// DefaultColor is the colour of a note created without one.
-const DefaultColor = "yellow"
-
 // Default size of a note created without one, in board units (CSS pixels at 100% zoom).
 const (
 	DefaultWidth  = 200
@@ -70,8 +68,21 @@ func New(id, title string, now time.Time) *Board {
 		Notes:     map[string]Note{},
 		Deleted:   map[string]bool{},
 		Clients:   map[string]uint64{},
+		size:      len(title),
 	}
 }
+
+// Size returns what the board's title and notes count against
+// Limits.MaxBoardBytes: about the size of its JSON, which is what every
+// client joining it receives.
+func (b *Board) Size() int { return b.size }
+
+// noteOverhead is what a note's JSON takes besides its text and author:
+// the id, numbers, colour and two timestamps, rounded up.
+const noteOverhead = 256
+
+// noteSize is what a note counts against Limits.MaxBoardBytes.
+func noteSize(n Note) int { return noteOverhead + len(n.Text) + len(n.Author) + len(n.AuthorID) }
 
 // NewID returns a new random board id: 128 bits from crypto/rand, encoded as
 // 22 URL-safe characters. For now the link is the permission, so the id must
@@ -133,23 +144,76 @@ type boardJSON struct {
 	Clients   map[string]uint64 `json:"clients,omitempty"`
 }
 
-// MarshalJSON encodes the board with its notes in drawing order.
+// MarshalJSON encodes the board with its notes in drawing order, as
+// WriteJSON does.
 func (b *Board) MarshalJSON() ([]byte, error) {
-	return json.Marshal(boardJSON{
-		ID:        b.ID,
-		Title:     b.Title,
-		Version:   b.Version,
-		CreatedAt: b.CreatedAt,
-		Notes:     b.SortedNotes(),
-		Deleted:   slices.Sorted(maps.Keys(b.Deleted)),
-		Clients:   b.Clients,
-	})
+	var buf bytes.Buffer
+	if err := b.WriteJSON(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteJSON writes the board's JSON (the form boardJSON describes) to w,
+// one note at a time, so that a large board is never whole in memory
+// twice. Characters that are special in HTML are not escaped: the JSON
+// goes to WebSocket frames, API answers and the database, none of them
+// HTML; a page that embeds JSON escapes it for its own context.
+func (b *Board) WriteJSON(w io.Writer) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// encode appends v's JSON to buf, without the encoder's newline.
+	encode := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1)
+		return nil
+	}
+	head := boardJSON{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt}
+	if err := encode(head); err != nil {
+		return err
+	}
+	// head ends in "notes":null}: replace that with the notes, one by one.
+	buf.Truncate(buf.Len() - len(`null}`))
+	buf.WriteByte('[')
+	for i, n := range b.SortedNotes() {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := encode(n); err != nil {
+			return err
+		}
+		if buf.Len() > 32<<10 {
+			if _, err := w.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	buf.WriteByte(']')
+	if len(b.Deleted) > 0 {
+		buf.WriteString(`,"deleted":`)
+		if err := encode(slices.Sorted(maps.Keys(b.Deleted))); err != nil {
+			return err
+		}
+	}
+	if len(b.Clients) > 0 {
+		buf.WriteString(`,"clients":`)
+		if err := encode(b.Clients); err != nil {
+			return err
+		}
+	}
+	buf.WriteByte('}')
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // Public returns a copy of b without the bookkeeping clients need not see
 // (tombstones and client sequence numbers).
 func (b *Board) Public() *Board {
-	return &Board{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Notes: b.Notes}
+	return &Board{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Notes: b.Notes, size: b.size}
 }
 
 // DecodeBoard decodes a board encoded by MarshalJSON and checks every field
@@ -179,6 +243,7 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 			return nil, Errorf(EConflict, "note %s appears twice", n.ID)
 		}
 		b.Notes[n.ID] = n
+		b.size += noteSize(n)
 	}
 	for _, id := range j.Deleted {
 		if !ValidNoteID(id) {

@@ -336,3 +336,63 @@ func TestValidNoteID(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxBoardBytes: a board stops growing at MaxBoardBytes, whether by new
+// notes, longer texts or a batch, and what shrinks it makes room again.
+// Its size survives encoding and decoding.
+func TestMaxBoardBytes(t *testing.T) {
+	lim := board.Limits{MaxBoardBytes: 3000}.WithDefaults()
+	b := board.New(board.NewID(), "Full", t0)
+	v := uint64(0)
+	apply := func(op board.Op) error {
+		v++
+		err := board.Apply(b, op, board.Stamp{Version: v, At: t0}, lim)
+		if err != nil {
+			v--
+		}
+		return err
+	}
+	text := strings.Repeat("x", 600)
+	ids := []string{idA, idB, idC}
+	for _, id := range ids {
+		if err := apply(board.Op{Kind: board.KindCreate, Note: &board.NewNote{ID: id, X: new(0.0), Y: new(0.0), Text: &text}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := b.Size()
+	if before != len("Full")+3*(256+600) {
+		t.Errorf("size %d", before)
+	}
+	longer, short := strings.Repeat("y", 1500), "x"
+	for name, op := range map[string]board.Op{
+		"a new note":  {Kind: board.KindCreate, Note: &board.NewNote{ID: uuid.NewString(), X: new(0.0), Y: new(0.0), Text: &text}},
+		"longer text": {Kind: board.KindUpdate, ID: idA, Set: &board.Patch{Text: &longer}},
+		"a batch": {Kind: board.KindBatch, Ops: []board.Op{
+			{Kind: board.KindUpdate, ID: idB, Set: &board.Patch{Text: &short}},
+			{Kind: board.KindUpdate, ID: idA, Set: &board.Patch{Text: &longer}},
+			{Kind: board.KindUpdate, ID: idC, Set: &board.Patch{Text: &longer}},
+		}},
+	} {
+		if err := apply(op); board.ErrorCode(err) != board.ETooLarge {
+			t.Errorf("%s: %v, want too_large", name, err)
+		}
+		if b.Size() != before {
+			t.Errorf("%s: size %d after a refusal, want %d", name, b.Size(), before)
+		}
+	}
+	// Shorter text and deletes make room.
+	if err := apply(board.Op{Kind: board.KindUpdate, ID: idA, Set: &board.Patch{Text: &short}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := apply(board.Op{Kind: board.KindDelete, ID: idB}); err != nil {
+		t.Fatal(err)
+	}
+	if err := apply(board.Op{Kind: board.KindUpdate, ID: idC, Set: &board.Patch{Text: &longer}}); err != nil {
+		t.Errorf("after making room: %v", err)
+	}
+	data, _ := json.Marshal(b)
+	again, err := board.DecodeBoard(data, lim)
+	if err != nil || again.Size() != b.Size() {
+		t.Errorf("decoded size %d, want %d (%v)", again.Size(), b.Size(), err)
+	}
+}

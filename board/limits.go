@@ -13,15 +13,21 @@ import (
 // a megabyte of text, a note a million screens away, a board too big to load
 // on a phone. The zero value means "use the defaults"; see DefaultLimits.
 type Limits struct {
-	MaxTextRunes   int     // note text, in characters (runes); default 5,000
-	MaxTitleRunes  int     // board title, in characters; default 200
-	MaxAuthorRunes int     // author label on a note, in characters; default 60
-	MaxNotes       int     // notes on one board; default 5,000
-	MaxBatchOps    int     // operations in one batch; default 500
-	MaxCoord       float64 // |x| and |y| of a note's corner; default 1,000,000
-	MinSize        float64 // smallest note width or height; default 40
-	MaxSize        float64 // largest note width or height; default 4,000
-	MaxZ           int64   // |z| of a note; default 2^53, the largest integer a browser holds exactly
+	MaxTextRunes   int // note text, in characters (runes); default 5,000
+	MaxTitleRunes  int // board title, in characters; default 200
+	MaxAuthorRunes int // author label on a note, in characters; default 60
+	MaxNotes       int // notes on one board; default 5,000
+	// MaxBoardBytes bounds a board's title and notes together, counted as
+	// their text's bytes plus 256 a note (about the board's JSON): what
+	// every client joining the board receives, and what the server holds
+	// for it. Default 4 MiB: 5,000 notes of 500 characters, or the whole
+	// text of a long novel.
+	MaxBoardBytes int
+	MaxBatchOps   int     // operations in one batch; default 500
+	MaxCoord      float64 // |x| and |y| of a note's corner; default 1,000,000
+	MinSize       float64 // smallest note width or height; default 40
+	MaxSize       float64 // largest note width or height; default 4,000
+	MaxZ          int64   // |z| of a note; default 2^53, the largest integer a browser holds exactly
 }
 
 // DefaultLimits are the limits used where none are configured.
@@ -30,6 +36,7 @@ var DefaultLimits = Limits{
 	MaxTitleRunes:  200,
 	MaxAuthorRunes: 60,
 	MaxNotes:       5000,
+	MaxBoardBytes:  4 << 20,
 	MaxBatchOps:    500,
 	MaxCoord:       1_000_000,
 	MinSize:        40,
@@ -49,6 +56,7 @@ func (l Limits) WithDefaults() Limits {
 	setInt(&l.MaxTitleRunes, d.MaxTitleRunes)
 	setInt(&l.MaxAuthorRunes, d.MaxAuthorRunes)
 	setInt(&l.MaxNotes, d.MaxNotes)
+	setInt(&l.MaxBoardBytes, d.MaxBoardBytes)
 	setInt(&l.MaxBatchOps, d.MaxBatchOps)
 	if l.MaxCoord <= 0 {
 		l.MaxCoord = d.MaxCoord

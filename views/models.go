@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/a-h/templ"
 )
@@ -54,7 +55,39 @@ type BoardScript struct {
 	Strings map[string]string `json:"strings"`
 	// Board is the board as the server drew it, so the script has the
 	// model at once, even if the connection is down when the page loads.
-	Board any `json:"board"`
+	Board ScriptBoard `json:"board"`
+}
+
+// ScriptBoard is the board as the page script reads it (boardFromJSON in
+// assets/state.js): the fields and JSON names of GET /api/boards/{id}, so
+// the script reads one shape whether the board came with the page, from
+// the API or in a welcome. It leaves out what the page never uses (the
+// server's tombstones and client sequence numbers).
+type ScriptBoard struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Version   uint64    `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Notes go bottom to top of the stack. Never nil, so a board without
+	// notes sends [] as the API does.
+	Notes []ScriptNote `json:"notes"`
+}
+
+// ScriptNote is one note of a ScriptBoard, every field the script keeps,
+// in the API's order and with its names.
+type ScriptNote struct {
+	ID        string    `json:"id"`
+	X         float64   `json:"x"`
+	Y         float64   `json:"y"`
+	W         float64   `json:"w"`
+	H         float64   `json:"h"`
+	Text      string    `json:"text"`
+	Color     string    `json:"color"`
+	Z         int64     `json:"z"`
+	Author    string    `json:"author"`
+	AuthorID  string    `json:"authorId,omitempty"` // empty for notes made before participants
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // ErrorPage is a page for a failed request.

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 
 	"corkboard/board"
 	boardsync "corkboard/sync"
+	"corkboard/sync/wsclient"
 )
 
 func mustTestServer(t *testing.T) *httptest.Server {
@@ -59,27 +62,44 @@ func TestAPI(t *testing.T) {
 
 	for _, tt := range []struct {
 		name, method, path, body string
+		contentType              string
 		status                   int
-		code                     string
+		code                     string // the error's code; for a 201, the title the board got
 	}{
-		{"unknown board", "GET", "/api/boards/" + board.NewID(), "", 404, board.ENotFound},
-		{"malformed id", "GET", "/api/boards/..%2f..%2fetc", "", 404, board.ENotFound},
-		{"malformed JSON", "POST", "/api/boards", `{"title":`, 400, board.EInvalid},
-		{"trailing data", "POST", "/api/boards", `{"title":"x"} {"title":"y"}`, 400, board.EInvalid},
-		{"unknown field", "POST", "/api/boards", `{"title":"x","admin":true}`, 400, board.EInvalid},
-		{"wrong type", "POST", "/api/boards", `{"title":7}`, 400, board.EInvalid},
-		{"title too long", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 201) + `"}`, 413, board.ETooLarge},
-		{"control character", "POST", "/api/boards", `{"title":"a\u0007"}`, 400, board.EInvalid},
-		{"body too large", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 70<<10) + `"}`, 413, board.ETooLarge},
-		{"unknown API path", "GET", "/api/nothing", "", 404, board.ENotFound},
+		// The title is optional, and so is the body that holds it.
+		{"empty body", "POST", "/api/boards", "", "", 201, "Untitled board"},
+		{"only whitespace", "POST", "/api/boards", " \r\n\t ", "", 201, "Untitled board"},
+		{"JSON with no body", "POST", "/api/boards", "", "application/json", 201, "Untitled board"},
+		{"no title", "POST", "/api/boards", `{}`, "application/json", 201, "Untitled board"},
+		{"unknown board", "GET", "/api/boards/" + board.NewID(), "", "", 404, board.ENotFound},
+		{"malformed id", "GET", "/api/boards/..%2f..%2fetc", "", "", 404, board.ENotFound},
+		{"malformed JSON", "POST", "/api/boards", `{"title":`, "", 400, board.EInvalid},
+		{"trailing data", "POST", "/api/boards", `{"title":"x"} {"title":"y"}`, "", 400, board.EInvalid},
+		{"unknown field", "POST", "/api/boards", `{"title":"x","admin":true}`, "", 400, board.EInvalid},
+		{"wrong type", "POST", "/api/boards", `{"title":7}`, "", 400, board.EInvalid},
+		{"title too long", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 201) + `"}`, "", 413, board.ETooLarge},
+		{"control character", "POST", "/api/boards", `{"title":"a\u0007"}`, "", 400, board.EInvalid},
+		{"body too large", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 70<<10) + `"}`, "", 413, board.ETooLarge},
+		{"unknown API path", "GET", "/api/nothing", "", "", 404, board.ENotFound},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
+			if tt.status == http.StatusCreated {
+				var b boardCreated
+				json.NewDecoder(resp.Body).Decode(&b)
+				if resp.StatusCode != tt.status || b.Title != tt.code || !board.ValidID(b.ID) || resp.Header.Get("Location") != "/api/boards/"+b.ID {
+					t.Errorf("got %d %+v (Location %q), want %d and the title %q", resp.StatusCode, b, resp.Header.Get("Location"), tt.status, tt.code)
+				}
+				return
+			}
 			var e apiError
 			json.NewDecoder(resp.Body).Decode(&e)
 			if resp.StatusCode != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
@@ -180,3 +200,128 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("switching language set cookies %v, want lang=sv", cookies)
 	}
 }
+
+// TestBoardPageConfig: the board page hands its script the board as
+// boardFromJSON (assets/state.js) reads it: the very JSON of GET
+// /api/boards/{id}, notes and all, and markup in a note stays text inside
+// the config's script element.
+func TestBoardPageConfig(t *testing.T) {
+	const payload = `</script><script>alert(1)</script>`
+	srv := mustTestServer(t)
+	for _, tt := range []struct {
+		name  string
+		ops   []board.Op
+		texts []string // the notes' texts, bottom to top
+	}{
+		{"empty board", nil, []string{}},
+		{"notes, a tombstone and markup", []board.Op{
+			{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000001", X: ptr(10.0), Y: ptr(20.0), Text: ptr(payload)}},
+			{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000002", X: ptr(300.0), Y: ptr(20.0), Text: ptr("plain"), Color: ptr("blue")}},
+			{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000003", X: ptr(600.0), Y: ptr(20.0)}},
+			{Kind: board.KindDelete, ID: "00000000-0000-4000-8000-000000000003"},
+		}, []string{payload, "plain"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			id := mustCreateBoard(t, srv.URL, tt.name).ID
+			mustApply(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws/"+id, tt.ops)
+
+			page := mustGet(t, srv.URL+"/b/"+id)
+			const open = `<script id="board-config" type="application/json">`
+			_, rest, ok := strings.Cut(page, open)
+			if !ok {
+				t.Fatalf("no %s in the page:\n%s", open, page)
+			}
+			raw, _, _ := strings.Cut(rest, "</script>")
+			if strings.Contains(strings.ToLower(raw), "<script") || strings.Contains(raw, "<!--") {
+				t.Errorf("markup in the config can break out of its element:\n%s", raw)
+			}
+			var cfg struct {
+				BoardID string          `json:"boardId"`
+				Board   json.RawMessage `json:"board"`
+			}
+			if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+				t.Fatalf("config is not JSON (cut short by a note's text?): %v\n%s", err, raw)
+			}
+			if cfg.BoardID != id {
+				t.Errorf("boardId %q, want %q", cfg.BoardID, id)
+			}
+
+			// The same JSON as the API's, value for value.
+			var got, want any
+			json.Unmarshal(cfg.Board, &got)
+			json.Unmarshal([]byte(mustGet(t, srv.URL+"/api/boards/"+id)), &want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("page config board:\n%s\nwant the API's:\n%v", cfg.Board, want)
+			}
+
+			var b struct {
+				Version uint64
+				Notes   []board.Note
+				Deleted []string
+			}
+			if err := json.Unmarshal(cfg.Board, &b); err != nil {
+				t.Fatal(err)
+			}
+			texts := []string{}
+			for _, n := range b.Notes {
+				texts = append(texts, n.Text)
+				if n.AuthorID == "" || n.Author != "Ada" || n.CreatedAt.IsZero() || n.UpdatedAt.IsZero() {
+					t.Errorf("note %+v: want its author, author id and times", n)
+				}
+			}
+			if b.Notes == nil || !slices.Equal(texts, tt.texts) || b.Version != uint64(len(tt.ops)) || b.Deleted != nil {
+				t.Errorf("config board has version %d, notes %q, tombstones %q; want version %d, notes %q, no tombstones", b.Version, texts, b.Deleted, len(tt.ops), tt.texts)
+			}
+		})
+	}
+}
+
+// mustApply sends ops to a board over its WebSocket, as a participant
+// named Ada, and waits until the server has acknowledged them all.
+func mustApply(t *testing.T, wsURL string, ops []board.Op) {
+	t.Helper()
+	if len(ops) == 0 {
+		return
+	}
+	c, _, err := wsclient.Dial(context.Background(), wsURL, wsclient.Hello{Client: "api-test", Name: "Ada", Participant: wsclient.NewParticipant()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, op := range ops {
+		if _, err := c.SendOp(op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.WS.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		msgs, err := c.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			switch {
+			case m.Type == "reject" || m.Type == "error":
+				t.Fatalf("%s %d: %s", m.Type, m.Seq, m.Message)
+			case m.Type == "ack" && m.Seq == c.Seq():
+				return
+			}
+		}
+	}
+}
+
+func mustGet(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+func ptr[T any](v T) *T { return &v }

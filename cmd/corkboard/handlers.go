@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"corkboard/assets"
 	"corkboard/board"
@@ -74,16 +75,30 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, err)
 			return
 		}
+		// A board at its byte cap is a page of megabytes, which a phone on
+		// a school's Wi-Fi may take a while to read.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(largeAnswerWait))
 		lang := pageLang(w, r)
-		p := views.BoardPage{
-			Lang: lang, Path: "/b/" + b.ID, ID: b.ID, Title: b.Title, Version: b.Version,
-			Script: views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings(), Board: b},
-		}
-		for _, n := range b.SortedNotes() {
+		notes := b.SortedNotes()
+		script := views.ScriptBoard{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Notes: make([]views.ScriptNote, 0, len(notes))}
+		p := views.BoardPage{Lang: lang, Path: "/b/" + b.ID, ID: b.ID, Title: b.Title, Version: b.Version}
+		for _, n := range notes {
 			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
+			script.Notes = append(script.Notes, scriptNote(n))
 		}
+		p.Script = views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings(), Board: script}
 		renderPage(w, r, http.StatusOK, views.Board(p))
 	})
+}
+
+// scriptNote is n as the board page's script reads it. The conversion is
+// here, not in views, so that views knows nothing of the domain;
+// TestBoardPageConfig holds the result to the API's shape.
+func scriptNote(n board.Note) views.ScriptNote {
+	return views.ScriptNote{
+		ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
+		Author: n.Author, AuthorID: n.AuthorID, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
+	}
 }
 
 func handleBoardSocket(log *slog.Logger, hub *boardsync.Hub) http.Handler {
@@ -144,9 +159,20 @@ func handleGetBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, b)
+		// Written as it is encoded, a note at a time: a large board is
+		// never whole in memory twice.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(largeAnswerWait))
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := b.WriteJSON(w); err != nil {
+			log.Debug("writing a board", "err", err)
+		}
 	})
 }
+
+// largeAnswerWait is how long an answer that may be megabytes (a board's
+// page, its JSON) may take to write, instead of the server's WriteTimeout.
+const largeAnswerWait = 5 * time.Minute
 
 func handleHealthz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
