@@ -192,6 +192,11 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 	wal := tx.Bucket(bucketWAL)
 	boards := tx.Bucket(bucketBoards)
 	var seqs []uint64
+	// walLast is each board's last version read from the WAL so far. The
+	// head on disk is no guide to where the WAL's records begin: beginning
+	// an epoch or saving a snapshot stores the head with its Last, records
+	// in the WAL included.
+	walLast := map[string]uint64{}
 	err := forEachEntry(wal, func(seq uint64, entry []byte) error {
 		seqs = append(seqs, seq)
 		s.nextSeq = seq + 1
@@ -207,9 +212,14 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 			if last <= b.head.Moved {
 				return nil // moved to the board's history; the entry is left over from a crash
 			}
-			if first <= b.head.Moved || (b.head.Last > b.head.Moved && first != b.head.Last+1) {
-				return fmt.Errorf("WAL entry %d: board %s has versions %d-%d after %d", seq, id, first, last, b.head.Last)
+			after, seen := walLast[id]
+			if !seen {
+				after = b.head.Moved
 			}
+			if first != after+1 {
+				return fmt.Errorf("WAL entry %d: board %s has versions %d-%d after %d", seq, id, first, last, after)
+			}
+			walLast[id] = last
 			b.head.Last = last
 			b.head.LastKey, b.head.LastPos = key, boardsync.Position{First: first, Last: last}
 			b.refs = append(b.refs, walRef{seq: seq, last: last})
@@ -219,6 +229,11 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 	})
 	if err != nil {
 		return err
+	}
+	for id, b := range s.boards {
+		if stored, err := readHead(boards, id); err == nil && stored != nil && stored.head.Last > b.head.Last {
+			return fmt.Errorf("board %s: its records end at version %d, but it has had %d", id, b.head.Last, stored.head.Last)
+		}
 	}
 	for _, seq := range seqs {
 		if s.walRefs[seq] == 0 {

@@ -515,3 +515,26 @@ func TestOpenDropsUnusedEntries(t *testing.T) {
 		t.Errorf("WAL holds %d entries, want 0", n)
 	}
 }
+
+// A board loaded again after a restart, with records still in the WAL
+// (no snapshot moved them), begins an epoch, which stores its head; the
+// file then opens again, after a crash or a copy, with every record.
+func TestReopenAfterEpochWithWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "epochs.db")
+	s := mustOpen(t, path)
+	mustCreate(t, s, "a")
+	mustAppend(t, s, "a", 0, rec(1, "x"), rec(2, "y"))
+	s.Close()
+	for round := range 3 {
+		s = mustOpen(t, path)
+		if _, err := s.BeginEpoch(ctx, "a", uint64(2+round)); err != nil {
+			t.Fatal(err)
+		}
+		mustAppend(t, s, "a", uint64(2+round), rec(uint64(3+round), "z"))
+		s.Close()
+	}
+	s = mustOpen(t, path)
+	if got := versions(t, s, "a"); got != "[1 2 3 4 5]" {
+		t.Errorf("board a: %s", got)
+	}
+}
