@@ -35,7 +35,9 @@ check:
 generate:
 	go tool templ generate
 
-# The load scenarios of the README (S1 classroom, S2 lecture, S3 school),
+# The load scenarios of the README (S1 classroom, S2 lecture, S3 school, S4
+# a presented lesson, the 10,000-client join, the big-board join and a
+# voting round of 1,000),
 # then the board page in headless Chromium (1,000 notes: load time, drag fps).
 bench: build
 	./cmd/boardload/bench.sh

@@ -8,11 +8,16 @@
 import { newId } from "./socket.js";
 import { topZ } from "./state.js";
 import { NoteEditor } from "./editor.js";
+import { fitCamera, inset, noteSize, placeGrid, placeNote, revealCamera, screenToBoard } from "./layout.js";
 
-const minZoom = 0.1;
+const minZoom = 0.05; // far enough out for a phone to show notes spread over a wall's worth of board
 const maxZoom = 4;
-const fitMaxZoom = 3; // a projector showing a handful of notes should fill the wall
-const fitMargin = 40; // board edge to screen edge after a fit, in screen pixels
+// Fit makes a handful of notes fill a projector, but no more than twice
+// their size: beyond that a note is no easier to read, only emptier.
+const fitMaxZoom = 2;
+const fitMargin = 40; // notes to the edge of the free screen after a fit, in screen pixels (less on a phone)
+const readableZoom = 0.5; // a note added while zoomed further out than this is brought up to 100 % to type into
+const placeChoices = 3; // a new note takes one of the 3 free places nearest the middle, so a class adding at once spreads out
 const copyOffset = 24; // a duplicate shows beside its original, not hidden under it
 const dragSendMs = 40; // a drag sends at most one move per 40 ms; the last always goes
 
@@ -65,21 +70,58 @@ export function createActions(app, { viewport, boardEl }) {
   /** addNote adds an empty note with its corner at (x, y) on the board, on
    * top of the others, and opens it for typing. */
   function addNote(x, y) {
+    app.autoFit = false; // the person is at work here: the view stays where it is
     const id = newId();
-    app.edit({ kind: "create", note: { id, x: Math.round(x), y: Math.round(y), text: "", z: onTop()(0) } });
+    // Refused (the board is locked): nothing to select or type into.
+    if (!app.edit({ kind: "create", note: { id, x: Math.round(x), y: Math.round(y), text: "", z: onTop()(0) } })) return null;
     ui.selected = new Set([id]);
     app.renderNow(); // the editor goes into the note's element, so draw it now
     editor.start(id);
     return id;
   }
 
-  /** addNoteInView adds a note near the middle of what is on screen, a
-   * little off each time, so notes added one after another do not hide
-   * each other. */
+  /** margin is how far notes keep from the edges of the free screen area:
+   * 40 pixels, less on a narrow screen. */
+  const margin = (area) => Math.min(fitMargin, Math.round((area.right - area.left) * 0.04));
+
+  /** addNoteInView adds a note in free space on screen, as near the middle
+   * as there is room (layout.js's placeNote), never under the fixed bars.
+   * When the screen is full, the note goes beside what is there and the
+   * view moves to show it; when the view is zoomed out too far to read,
+   * it zooms in on the new note, since the person is about to type in it. */
   function addNoteInView() {
-    const r = viewport.getBoundingClientRect();
-    const p = toBoard(r.left + r.width / 2 - 100 + Math.random() * 40, r.top + r.height / 2 - 80 + Math.random() * 40);
+    const { area, m, view } = freeView();
+    const p = placeNote([...app.view().notes.values()], view, { choices: placeChoices, maxCoord: app.limits.maxCoord });
+    showNew({ x: p.x, y: p.y, ...noteSize }, p.inView, area, m);
     return addNote(p.x, p.y);
+  }
+
+  /** placeNotesInView returns where n new notes go, such as the lines of
+   * a pasted list: a grid in free space on screen (layout.js's
+   * placeGrid), placed and brought into view as addNoteInView does. */
+  function placeNotesInView(n) {
+    const { area, m, view } = freeView();
+    const g = placeGrid([...app.view().notes.values()], view, n, { maxCoord: app.limits.maxCoord });
+    if (!g.rect) return [];
+    app.autoFit = false; // the person is at work here: the view stays where it is
+    showNew(g.rect, g.inView, area, m);
+    app.render();
+    return g.places;
+  }
+
+  // freeView is the board rectangle that the free screen area shows, with
+  // its margin kept: where new notes go.
+  function freeView() {
+    const area = app.freeArea();
+    const m = margin(area);
+    return { area, m, view: screenToBoard(cam, inset(area, m)) };
+  }
+
+  // showNew brings r, where new notes go, into view: zoomed in if the view
+  // is too far out to read it, moved if r is outside it.
+  function showNew(r, inView, area, m) {
+    if (cam.zoom < readableZoom) Object.assign(cam, fitCamera([r], area, { margin: m, minZoom, maxZoom: 1 }));
+    else if (!inView) Object.assign(cam, revealCamera(cam, r, area, { margin: m, minZoom }));
   }
 
   function recolor(color) {
@@ -216,6 +258,7 @@ export function createActions(app, { viewport, boardEl }) {
     cam.x = px - ((px - cam.x) * z) / cam.zoom;
     cam.y = py - ((py - cam.y) * z) / cam.zoom;
     cam.zoom = z;
+    app.autoFit = false;
     app.render();
   }
 
@@ -229,32 +272,24 @@ export function createActions(app, { viewport, boardEl }) {
   function panBy(dx, dy) {
     cam.x += dx;
     cam.y += dy;
+    app.autoFit = false;
     app.render();
   }
 
-  /** fit shows every note, as large as the screen allows. */
+  /** fit shows every note, as large as the screen allows (up to twice
+   * their size), inside the part of the screen that no fixed bar covers
+   * (app.freeArea). A board without notes shows its origin at 100 %. */
   function fit() {
-    const notes = [...app.view().notes.values()];
-    const r = viewport.getBoundingClientRect();
-    if (!notes.length) {
-      Object.assign(cam, { x: 0, y: 0, zoom: 1 });
-      return app.render();
-    }
-    const x0 = Math.min(...notes.map((n) => n.x)), y0 = Math.min(...notes.map((n) => n.y));
-    const x1 = Math.max(...notes.map((n) => n.x + n.w)), y1 = Math.max(...notes.map((n) => n.y + n.h));
-    // The board starts below the top bar; fit into what is left.
-    const height = r.height - boardEl.offsetTop;
-    const z = clamp(Math.min((r.width - 2 * fitMargin) / (x1 - x0), (height - 2 * fitMargin) / (y1 - y0)), minZoom, fitMaxZoom);
-    cam.zoom = z;
-    cam.x = (r.width - (x1 - x0) * z) / 2 - x0 * z;
-    cam.y = (height - (y1 - y0) * z) / 2 - y0 * z;
+    const area = app.freeArea();
+    Object.assign(cam, fitCamera([...app.view().notes.values()], area, { margin: margin(area), minZoom, maxZoom: fitMaxZoom }));
+    app.autoFit = true;
     app.render();
   }
 
   return {
     toBoard,
     select, toggleSelected, selectInRect,
-    addNote, addNoteInView, recolor, bringToFront, duplicate, deleteSelected, moveSelected, resizeSelected,
+    addNote, addNoteInView, placeNotesInView, recolor, bringToFront, duplicate, deleteSelected, moveSelected, resizeSelected,
     startEditing: (id) => editor.start(id),
     stopEditing: () => editor.stop(),
     startDrag, dragTo, endDrag, cancelDrag,

@@ -1,20 +1,39 @@
 // board.js: the board page. It wires the model (state.js), the connection
 // (socket.js), the drawing (render.js), the actions (actions.js) and the
-// input (input.js) together.
+// input (input.js) together, and runs the page's own furniture: the name
+// dialog, the ⋯ menu, the help and the list of people, each of which can be
+// put away, the free area they leave for the notes (app.freeArea), the
+// share panel (share.js), downloading the board (download.js), pasting a
+// list (paste.js), and the cover that says why the board closed.
+//
+// The page's link decides its role (cfg.role, drawn into the page by the
+// server): a view link's page has no editing controls and sends no edits,
+// an edit link's cannot rename the board, and only the facilitator's
+// removes people. The server checks all of it again on every message.
 
 import { BoardState, boardFromJSON, defaultLimits, inverse, UndoStack } from "./state.js";
-import { Connection, Outbox, newId, tooLarge } from "./socket.js";
+import { Close, Connection, Outbox, newId, tooLarge } from "./socket.js";
 import { Renderer, renderPeople } from "./render.js";
 import { createActions } from "./actions.js";
 import { attachInput } from "./input.js";
+import { attachShare } from "./share.js";
+import { attachStage } from "./stage.js";
+import { attachLesson } from "./lesson.js";
+import { attachDownload } from "./download.js";
+import { attachPaste } from "./paste.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
 const t = cfg.strings;
 const $ = (sel) => document.querySelector(sel);
 
+const role = cfg.role || "facilitate";
 const app = {
   cfg,
   t,
+  role,
+  canEdit: role !== "view",
+  canRename: role === "facilitate",
+  canRemove: role === "facilitate",
   state: new BoardState(boardFromJSON(cfg.board)),
   epoch: "",
   you: "", // this connection's presence id
@@ -22,6 +41,10 @@ const app = {
   peers: new Map(),
   ui: { selected: new Set(), dragging: new Set(), editing: null, remoteEditors: new Map(), preview: new Map() },
   cam: { x: 0, y: 0, zoom: 1 },
+  // autoFit: the view still fits the notes by itself (when the first
+  // welcome brings a newer board, or the window changes size), because
+  // nobody has panned, zoomed or added a note yet.
+  autoFit: true,
   undo: new UndoStack(newId),
   name: localStorage.getItem("corkboard:name") || "",
   color: localStorage.getItem("corkboard:color") || randomColor(),
@@ -41,8 +64,10 @@ function runes(s, n) {
   return cs.length > n ? cs.slice(0, n).join("") : s;
 }
 
-const renderer = new Renderer({ boardEl: $("#board"), viewportEl: $("#viewport"), cursorsEl: $("#cursors"), strings: t });
-const outbox = new Outbox(cfg.boardId);
+document.body.classList.add("scripted"); // the camera now places the board, below the top bar
+
+const renderer = new Renderer({ boardEl: $("#board"), viewportEl: $("#viewport"), cursorsEl: $("#cursors"), strings: t, editable: app.canEdit });
+const outbox = new Outbox(cfg.link);
 
 /** view is the board to show: the model plus the drag in progress. */
 app.view = () => {
@@ -68,19 +93,32 @@ app.renderNow = () => {
   renderQueued = false;
   const v = app.view();
   renderer.notes(v, app.ui);
+  app.lesson?.render(v);
   if ($("#board-title").textContent !== v.title && !$("#board-title").isContentEditable) {
     $("#board-title").textContent = v.title;
     document.title = v.title + " · Corkboard";
   }
+  if ($("#menu-title").textContent !== v.title) $("#menu-title").textContent = v.title;
+  // The whole title, should two lines not hold it, and how to rename it.
+  const tip = app.canRename ? v.title + "\n" + t["board.rename"] : v.title;
+  if ($("#board-title").title !== tip) $("#board-title").title = tip;
   renderer.camera(app.cam);
   renderer.cursors(app.peers, app.you);
-  renderPeople($("#people"), app.peers, { you: app.you, participant: app.participant, name: app.name }, t, app.count);
+  const me = { you: app.you, participant: app.participant, name: app.name, role: app.role, following: !!app.stage?.following(), hand: app.lesson?.myHand() };
+  const people = renderPeople($("#people"), app.peers, me, t, app.count, { onRemove: app.canRemove ? removePerson : undefined, presenter: app.stage?.info.presenter });
+  const count = t["people.count"].replace("{n}", people);
+  if ($("#people-count").textContent !== count) $("#people-count").textContent = count;
+  if ($("#my-name").textContent !== app.name) $("#my-name").textContent = app.name;
   updateToolbar();
+  app.stage?.render();
 };
 
 /** edit applies an edit of this person: at once on screen, then through the
  * server. undoable says whether it goes on the undo stack. */
 app.edit = (op, { undoable = true, inv } = {}) => {
+  // The view link's page makes no edits but votes (the server would refuse them).
+  if (!app.canEdit && op.kind !== "vote" && op.kind !== "unvote") return 0;
+  if (app.lesson?.refuse(op)) return 0; // the board is locked
   const before = app.state.view();
   if (undoable) app.undo.record(op, inv ?? inverse(before, op));
   const seq = conn.send(op);
@@ -89,7 +127,9 @@ app.edit = (op, { undoable = true, inv } = {}) => {
   return seq;
 };
 
-app.cursor = (x, y) => conn.cursor(x, y, app.ui.editing);
+// A presenter's cursor gives way to their view and pointer (stage.js),
+// which count against the same limit on the server.
+app.cursor = (x, y) => (app.stage?.wantsPresent() && x !== null ? undefined : conn.cursor(x, y, app.ui.editing));
 
 const conn = new Connection({
   url: (location.protocol === "https:" ? "wss://" : "ws://") + location.host + cfg.wsPath,
@@ -105,6 +145,10 @@ const conn = new Connection({
   limits: () => app.limits,
   onMessage: handle,
   onStatus: showStatus,
+  onClosed: showClosed,
+  // Whether the page's link still leads to the board, for a page that
+  // cannot connect: a 404 means it was replaced.
+  linkGone: async () => (await fetch("/api/boards/" + encodeURIComponent(cfg.link) + "/links", { cache: "no-store" })).status === 404,
 });
 app.conn = conn;
 
@@ -126,6 +170,9 @@ function handle(m) {
       app.count = m.count || 0;
       if (m.board) app.state.replace(boardFromJSON(m.board));
       rememberBoard();
+      // The first welcome may bring notes added since the page was drawn.
+      if (app.autoFit && !app.welcomed) actions.fit();
+      app.welcomed = true;
       break;
     case "op":
       if (!app.state.serverOp(m, outbox.client)) {
@@ -155,6 +202,8 @@ function handle(m) {
       for (const p of app.peers.values()) if (p.editing && p.id !== app.you) app.ui.remoteEditors.set(p.editing, p);
       break;
   }
+  app.stage?.handle(m); // the stage news in a welcome or presence, and summon
+  app.lesson?.onMessage(m); // the server's clock, and the hands
   app.render();
 }
 
@@ -171,10 +220,14 @@ function showStatus({ state, unsent, reason }) {
     case "failed":
       text = t["status.failed"] + (reason ? " " + reason : "");
       break;
+    case "closed":
+      text = t["status.closed"];
+      break;
     default:
       text = unsent ? t["status.reconnectingUnsent"].replace("{n}", unsent) : t["status.reconnecting"];
   }
   el.textContent = text;
+  el.title = text; // a phone shows only the dot while all is well
   el.dataset.state = state === "connected" && unsent ? "saving" : state;
 }
 
@@ -187,20 +240,81 @@ function toast(text) {
   toastTimer = setTimeout(() => (el.hidden = true), 6000);
 }
 app.toast = toast;
+$("#toast").addEventListener("click", () => ($("#toast").hidden = true)); // read it and put it away
 
 function rememberBoard() {
   let recent = [];
   try {
     recent = JSON.parse(localStorage.getItem("corkboard:recent")) || [];
   } catch {}
-  recent = recent.filter((b) => b.id !== cfg.boardId);
-  recent.unshift({ id: cfg.boardId, title: app.state.confirmed.title, at: Date.now() });
+  // Kept by link, the page's permission: the board's id is never sent
+  // to the page. (Entries from before links hold an id, which is such a
+  // board's facilitate link.)
+  recent = recent.filter((b) => (b.link || b.id) !== cfg.link);
+  recent.unshift({ link: cfg.link, role: app.role, title: app.state.confirmed.title, at: Date.now() });
   localStorage.setItem("corkboard:recent", JSON.stringify(recent.slice(0, 20)));
 }
+
+/** forgetBoard takes this link off the recent boards: it leads nowhere now. */
+function forgetBoard() {
+  try {
+    const recent = JSON.parse(localStorage.getItem("corkboard:recent")) || [];
+    localStorage.setItem("corkboard:recent", JSON.stringify(recent.filter((b) => (b.link || b.id) !== cfg.link)));
+  } catch {}
+}
+
+/** confirmAction asks before something that cannot be taken back, in the
+ * page's own dialog, with Cancel focused; it resolves to true for OK. */
+function confirmAction(text, ok) {
+  const dialog = $("#confirm-dialog");
+  $("#confirm-text").textContent = text;
+  $("#confirm-ok").textContent = ok;
+  dialog.returnValue = "";
+  dialog.showModal();
+  $("#confirm-cancel").focus();
+  return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true }));
+}
+app.confirm = confirmAction;
+
+/** removePerson asks the facilitator, then removes a person (all of their
+ * tabs) from the board. */
+async function removePerson(p) {
+  const name = p.name || "?";
+  if (!(await confirmAction(t["people.removeConfirm"].replaceAll("{name}", name), t["people.remove"]))) return;
+  if (!conn.remove(p.id)) toast(t["people.removeOffline"]);
+}
+
+/** showClosed covers the board when the server closed the connection for
+ * good: the link was replaced (4004; also when a page that could not
+ * connect finds its link leads nowhere), or the facilitator removed this
+ * person (4005), who may join again. */
+function showClosed(code) {
+  const removed = code === Close.removed;
+  for (const d of document.querySelectorAll("dialog[open]")) d.close();
+  showMenu(false);
+  actions.stopEditing();
+  $("#closed-title").textContent = t[removed ? "closed.removedTitle" : "closed.replacedTitle"];
+  $("#closed-text").textContent = t[removed ? "closed.removed" : "closed.replaced"];
+  const unsent = removed ? 0 : outbox.ops.length; // a removed person's edits go out when they come back
+  $("#closed-unsent").textContent = t["closed.unsent"].replace("{n}", unsent);
+  $("#closed-unsent").hidden = unsent === 0;
+  $("#rejoin").hidden = !removed;
+  if (!removed) forgetBoard();
+  app.closed = code;
+  $("#closed-dialog").showModal();
+  (removed ? $("#rejoin") : $("#closed-home")).focus();
+}
+$("#closed-dialog").addEventListener("cancel", (e) => e.preventDefault()); // Escape does not hide why
+$("#rejoin").addEventListener("click", () => {
+  app.closed = 0;
+  $("#closed-dialog").close();
+  conn.rejoin();
+});
 
 // The selection toolbar: colours and actions for the selected notes.
 function updateToolbar() {
   const bar = $("#selection-bar");
+  if (!bar) return; // a view link's page has none
   const n = app.ui.selected.size;
   bar.hidden = n === 0 || !!app.ui.editing;
   $("#selection-count").textContent = n > 1 ? t["selection.count"].replace("{n}", n) : "";
@@ -208,6 +322,7 @@ function updateToolbar() {
 
 function buildToolbar() {
   const swatches = $("#swatches");
+  if (!swatches) return;
   for (const c of cfg.palette) {
     const b = document.createElement("button");
     b.type = "button";
@@ -223,26 +338,35 @@ function buildToolbar() {
   $("#delete").addEventListener("click", () => actions.deleteSelected());
 }
 
-// Name: asked once, remembered in this browser.
+// Name: asked once, remembered in this browser. Only "Join" (Enter, or the
+// button) takes what was typed. Escape, or Cancel, keeps the name this
+// person had; on a first visit, when there is none, they join as a guest
+// (as with an empty name), so Escape never shuts anyone out, and the ⋯
+// menu's "Change name" shows that name and fixes it.
 function askName() {
   const dialog = $("#name-dialog");
   const input = $("#name-input");
   input.value = app.name || "";
+  $("#name-cancel").hidden = !app.name;
+  dialog.returnValue = "";
   dialog.showModal();
   return new Promise((resolve) => {
     dialog.addEventListener(
       "close",
       () => {
-        const name = runes(input.value.trim(), app.limits.maxAuthorRunes) || t["name.default"] + " " + Math.floor(100 + Math.random() * 900);
+        const typed = dialog.returnValue === "ok" ? runes(input.value.trim(), app.limits.maxAuthorRunes) : "";
+        const name = typed || app.name || t["name.default"] + " " + Math.floor(100 + Math.random() * 900);
+        const changed = name !== app.name;
         app.name = name;
         app.state.identify(app.name, app.participant);
         localStorage.setItem("corkboard:name", name);
-        resolve();
+        resolve(changed);
       },
       { once: true },
     );
   });
 }
+$("#name-cancel").addEventListener("click", () => $("#name-dialog").close("cancel"));
 
 // Rename the board: double-click the title (or focus it and press Enter),
 // type, Enter saves, Escape cancels.
@@ -276,39 +400,145 @@ function renameBoard() {
   h1.addEventListener("keydown", onKey);
   h1.addEventListener("blur", onBlur, { once: true });
 }
-$("#board-title").addEventListener("dblclick", renameBoard);
-$("#board-title").addEventListener("keydown", (e) => {
-  if (e.key === "Enter" && !$("#board-title").isContentEditable) {
-    e.preventDefault();
-    renameBoard();
+if (app.canRename) {
+  $("#board-title").addEventListener("dblclick", renameBoard);
+  $("#board-title").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !$("#board-title").isContentEditable) {
+      e.preventDefault();
+      renameBoard();
+    }
+  });
+  $("#board-title").tabIndex = 0;
+}
+
+// The ⋯ menu: what is needed now and then, out of the way of the notes.
+const menu = $("#more-menu"), menuButton = $("#more");
+function showMenu(open) {
+  menu.hidden = !open;
+  menuButton.setAttribute("aria-expanded", String(open));
+}
+menuButton.addEventListener("click", () => {
+  showMenu(menu.hidden);
+  if (!menu.hidden) menu.querySelector("button, a")?.focus();
+});
+menu.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    e.stopPropagation();
+    showMenu(false);
+    menuButton.focus();
   }
 });
-$("#board-title").tabIndex = 0;
-$("#board-title").title = t["board.rename"];
+document.addEventListener("pointerdown", (e) => {
+  if (!menu.hidden && !e.target.closest(".more")) showMenu(false);
+});
+menu.addEventListener("click", (e) => {
+  if (e.target.closest("button, a")) showMenu(false);
+});
 
 $("#change-name").addEventListener("click", async () => {
-  await askName();
-  conn.ws?.close(); // say hello again with the new name
+  if (await askName()) conn.ws?.close(); // say hello again with the new name
   app.render();
 });
 
-$("#large-text").addEventListener("click", () => {
-  const on = document.body.classList.toggle("large-text");
-  localStorage.setItem("corkboard:large", on ? "1" : "");
+// Large text, the help and the list of people are choices of this person,
+// kept in this browser.
+/** refitText measures every note's text again: the text size changed. */
+app.refitText = () => {
+  renderer.refit();
+  app.render();
+};
+function setLargeText(on) {
+  document.body.classList.toggle("large-text", on);
   $("#large-text").setAttribute("aria-pressed", String(on));
-});
-if (localStorage.getItem("corkboard:large")) {
-  document.body.classList.add("large-text");
-  $("#large-text").setAttribute("aria-pressed", "true");
+  renderer.refit();
+  app.render();
 }
+// refitIfUntouched fits the view again after the bars changed size, unless
+// the person has moved it.
+const refitIfUntouched = () => app.autoFit && actions.fit();
+$("#large-text").addEventListener("click", () => {
+  const on = !document.body.classList.contains("large-text");
+  localStorage.setItem("corkboard:large", on ? "1" : "");
+  setLargeText(on);
+  refitIfUntouched();
+});
+setLargeText(!!localStorage.getItem("corkboard:large"));
+
+function showHelp(on) {
+  $("#help").hidden = !on;
+  $("#show-help").setAttribute("aria-pressed", String(on));
+}
+$("#hide-help").addEventListener("click", () => {
+  localStorage.setItem("corkboard:help", "off");
+  showHelp(false);
+  refitIfUntouched();
+});
+$("#show-help").addEventListener("click", () => {
+  const on = $("#help").hidden;
+  localStorage.setItem("corkboard:help", on ? "on" : "off");
+  showHelp(on);
+  refitIfUntouched();
+});
+showHelp(localStorage.getItem("corkboard:help") !== "off");
+
+// The names of the people here, or on a phone by default only how many.
+function showPeople(open) {
+  $("#people").hidden = !open;
+  $("#people-toggle").setAttribute("aria-expanded", String(open));
+}
+$("#people-toggle").addEventListener("click", () => {
+  const open = $("#people").hidden;
+  localStorage.setItem("corkboard:people", open ? "open" : "closed");
+  showPeople(open);
+  refitIfUntouched();
+});
+const peopleChoice = localStorage.getItem("corkboard:people");
+showPeople(peopleChoice ? peopleChoice === "open" : !matchMedia("(max-width: 600px)").matches);
+
+/** freeArea returns the part of the screen no fixed bar covers, in
+ * viewport pixels: below the top bar and above the dock (the selection
+ * bar, the help and the people). The selection bar counts even while it is
+ * hidden, since it appears over the bottom of the screen whenever a note
+ * is selected. Fit and new notes keep to this area. */
+app.freeArea = () => {
+  const vp = $("#viewport");
+  const top = Math.max(0, $(".topbar").getBoundingClientRect().bottom);
+  const bar = $("#selection-bar");
+  const hidden = bar?.hidden;
+  if (hidden) {
+    bar.style.visibility = "hidden";
+    bar.hidden = false;
+  }
+  const dockTop = $("#dock").getBoundingClientRect().top;
+  if (hidden) {
+    bar.hidden = true;
+    bar.style.visibility = "";
+  }
+  const bottom = Math.max(top + 1, Math.min(vp.clientHeight, dockTop));
+  return { left: 0, top, right: vp.clientWidth, bottom };
+};
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty("--topbar-h", $(".topbar").getBoundingClientRect().bottom + "px");
+}).observe($(".topbar"));
+addEventListener("resize", refitIfUntouched);
 
 const actions = createActions(app, { viewport: $("#viewport"), boardEl: $("#board") });
 app.actions = actions;
 app.fit = actions.fit; // the browser tests call corkboard.fit()
 buildToolbar();
 attachInput(app, actions);
+const share = attachShare(app);
+app.stage = attachStage(app, actions); // before the first fit: the projector view has bars of its own
+app.lesson = attachLesson(app, { renderer });
+attachDownload(app);
+attachPaste(app, actions);
+for (const id of ["share", "share-menu"]) $("#" + id)?.addEventListener("click", () => share.open());
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;
 window.corkboard = app; // for the browser tests and the curious
+// Open on every note, whatever the screen, not on the board's corner.
+app.renderNow(); // the people list and its count first: fit measures the bars
+actions.fit();
+app.renderNow();
 
 if (!app.name) await askName();
 conn.start();

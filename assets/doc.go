@@ -2,24 +2,43 @@
 // no build step. Each module has one job:
 //
 //	state.js    the board model: confirmed state, pending edits, reconcile,
-//	            undo, and the limits that hold until the server's welcome
+//	            undo, and the limits that hold until the server's welcome;
+//	            applyOp mirrors board.Apply, lesson operations too
 //	socket.js   the connection: hello, resume, reconnect with backoff, outbox,
 //	            at most maxInFlight operations on the wire unanswered, none
-//	            over maxMessageBytes (refused, and rolled back like a reject)
-//	render.js   drawing notes, cursors and the people present into the page
+//	            over maxMessageBytes (refused, and rolled back like a reject);
+//	            no retry after a close that says why (link replaced, removed)
+//	render.js   drawing notes, cursors and the people present into the page,
+//	            and fitting each note's text (smaller, or marked as going on)
+//	layout.js   where a new note goes (free space in view) and how the
+//	            camera fits the notes into the screen the bars leave free
 //	actions.js  what a person can do: add, recolour, move, resize, delete,
 //	            duplicate, undo, select, pan, zoom and fit, each one named
 //	editor.js   typing into a note
 //	input.js    pointer, keyboard and touch input mapped to actions
-//	board.js    the board page: wires them together
-//	home.js     the home page: recent boards
+//	share.js    the share panel: links, QR code, join code, replacing links
+//	stage.js    presenting: the presenter's view, laser pointer, spotlight
+//	            and stops; following the presenter; the projector view
+//	            (?projector=1)
+//	lesson.js   running a lesson: the lesson bar (timer, lock, private
+//	            writing, votes left, raising a hand), the lesson's marks on
+//	            notes (blank private notes, vote buttons and counts), and the
+//	            facilitator's Lesson panel; the timer on the server's clock
+//	download.js the Download panel: links to the board's exports, in
+//	            every format, through the page's own link
+//	paste.js    "Paste a list": a note for every line, in a grid in free
+//	            space, checked against the limits and sent in batches
+//	board.js    the board page: wires them together, and follows the link's
+//	            role (a view link's page has no editing controls)
+//	home.js     the home page: recent boards, and importing a JSON export
 //
 // Every change to a board goes through one path (board.js's edit: shown at
 // once, kept in the outbox, sent), whatever triggered it. The pure logic
-// (state.js, and the parts of socket.js and render.js that need no page)
-// is tested in node by the *.test.mjs files; state.test.mjs runs the Apply
-// cases of board/testdata/apply.json that board's Go tests run too. Note
-// text reaches the DOM through textContent only.
+// (state.js, layout.js, and the parts of socket.js, render.js, stage.js
+// and paste.js that need no page) is tested in node by the *.test.mjs files;
+// state.test.mjs runs the Apply cases of board/testdata/apply.json that
+// board's Go tests run too. Note text reaches the DOM through textContent
+// only.
 package assets
 
 import "embed"

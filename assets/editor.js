@@ -15,6 +15,7 @@ export class NoteEditor {
   start(id) {
     this.stop();
     const app = this.app;
+    if (app.lesson?.refuse({ kind: "update", id })) return; // the board is locked: say so, not type in vain
     const el = document.getElementById("note-" + id);
     const note = app.view().notes.get(id);
     if (!el || !note) return;

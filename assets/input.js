@@ -1,12 +1,25 @@
 // input.js: maps pointer, touch, pen, wheel and keyboard input, and the top
 // bar's buttons, to the named actions of actions.js. Pointer Events cover
 // mouse, touch and pen alike. What an action does is actions.js's business;
-// here is only which gesture or key means which action.
+// here is only which gesture or key means which action. On a view link's
+// page (app.canEdit false) nothing maps to an edit: a drag anywhere pans,
+// and only the keys that move the view do anything.
 
 const dragThresholdPx = 3; // less movement than this on screen is a click, not a drag
 const cursorEveryMs = 50; // 20 a second: the server drops cursor moves beyond 30
 
 export function attachInput(app, actions) {
+  // A person who pans or zooms takes the view back from a presenter they
+  // follow (stage.js): every move of the view from here says so first.
+  const { panBy, zoomAt, zoomBy, fit } = actions;
+  const took = () => app.stage?.tookView();
+  actions = {
+    ...actions,
+    panBy: (dx, dy) => ((dx || dy) && took(), panBy(dx, dy)),
+    zoomAt: (...a) => (took(), zoomAt(...a)),
+    zoomBy: (f) => (took(), zoomBy(f)),
+    fit: () => (took(), fit()),
+  };
   const viewport = document.getElementById("viewport");
   const boardEl = document.getElementById("board");
   const band = document.getElementById("band");
@@ -15,12 +28,17 @@ export function attachInput(app, actions) {
 
   // --- Buttons ---------------------------------------------------------------
 
-  document.getElementById("zoom-in").addEventListener("click", () => actions.zoomBy(1.25));
-  document.getElementById("zoom-out").addEventListener("click", () => actions.zoomBy(0.8));
-  document.getElementById("fit").addEventListener("click", () => actions.fit());
-  document.getElementById("add-note").addEventListener("click", () => actions.addNoteInView());
-  document.getElementById("undo").addEventListener("click", () => actions.undo());
-  document.getElementById("redo").addEventListener("click", () => actions.redo());
+  // A view link's page has no editing buttons at all (board.templ).
+  const on = (id, fn) => document.getElementById(id)?.addEventListener("click", fn);
+  on("zoom-in", () => actions.zoomBy(1.25));
+  on("zoom-out", () => actions.zoomBy(0.8));
+  on("fit", () => actions.fit());
+  if (app.canEdit) {
+    on("add-note", () => actions.addNoteInView());
+    on("undo", () => actions.undo());
+    on("redo", () => actions.redo());
+    on("redo-menu", () => actions.redo()); // a phone's redo, in the ⋯ menu
+  }
 
   // --- Wheel: pan, or zoom with Ctrl (which is also what a trackpad pinch sends)
 
@@ -51,7 +69,7 @@ export function attachInput(app, actions) {
       gesture = { kind: "pinch", dist: Math.hypot(a.x - b.x, a.y - b.y), mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } };
       return;
     }
-    const noteEl = noteOf(e.target);
+    const noteEl = app.canEdit ? noteOf(e.target) : null; // a viewer's drag on a note pans
     if (noteEl) {
       const id = noteEl.dataset.id;
       if (e.shiftKey) {
@@ -69,7 +87,7 @@ export function attachInput(app, actions) {
     // Empty space: touch pans; mouse and pen draw a selection band
     // (middle button, or Space held, pans).
     actions.stopEditing();
-    if (e.pointerType === "touch" || e.button === 1 || spaceHeld) {
+    if (!app.canEdit || e.pointerType === "touch" || e.button === 1 || spaceHeld) {
       gesture = { kind: "pan", x: e.clientX, y: e.clientY };
     } else {
       if (!e.shiftKey) actions.select([]);
@@ -149,6 +167,7 @@ export function attachInput(app, actions) {
   });
 
   viewport.addEventListener("dblclick", (e) => {
+    if (!app.canEdit) return;
     // The pointer is captured by the viewport during a press, which makes
     // the viewport the target of the click; ask what is under the pointer.
     const noteEl = noteOf(document.elementFromPoint(e.clientX, e.clientY) || e.target);
@@ -163,7 +182,7 @@ export function attachInput(app, actions) {
   // Focus follows selection for the keyboard: Tab walks the notes.
   boardEl.addEventListener("focusin", (e) => {
     const noteEl = noteOf(e.target);
-    if (noteEl && !ui.selected.has(noteEl.dataset.id) && !ui.editing) actions.select([noteEl.dataset.id]);
+    if (app.canEdit && noteEl && !ui.selected.has(noteEl.dataset.id) && !ui.editing) actions.select([noteEl.dataset.id]);
   });
 
   // --- Keyboard -------------------------------------------------------------
@@ -173,8 +192,13 @@ export function attachInput(app, actions) {
   });
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea, dialog, [contenteditable]:not([contenteditable=false])")) return;
+    if (app.stage?.key(e)) return; // the presenter's: stops, pointer, spotlight
     const mod = e.ctrlKey || e.metaKey;
     const step = e.shiftKey ? 50 : 10;
+    if (!app.canEdit) {
+      viewKey(e, mod);
+      return;
+    }
     if (mod && (e.key === "z" || e.key === "Z")) {
       e.preventDefault();
       e.shiftKey ? actions.redo() : actions.undo();
@@ -244,4 +268,38 @@ export function attachInput(app, actions) {
         return;
     }
   });
+
+  /** viewKey handles a key on a view link's page: the view moves, and
+   * nothing else happens. */
+  function viewKey(e, mod) {
+    if (mod) return;
+    switch (e.key) {
+      case "+":
+      case "=":
+        actions.zoomBy(1.25);
+        return;
+      case "-":
+        actions.zoomBy(0.8);
+        return;
+      case "0":
+        actions.fit();
+        return;
+      case "Escape":
+        document.activeElement?.blur?.();
+        return;
+      case "ArrowLeft":
+      case "ArrowRight":
+      case "ArrowUp":
+      case "ArrowDown": {
+        e.preventDefault();
+        const d = (e.shiftKey ? 5 : 1) * 40;
+        const [dx, dy] = { ArrowLeft: [d, 0], ArrowRight: [-d, 0], ArrowUp: [0, d], ArrowDown: [0, -d] }[e.key];
+        actions.panBy(dx, dy);
+        return;
+      }
+      case " ":
+        spaceHeld = true;
+        return;
+    }
+  }
 }

@@ -1,9 +1,23 @@
 // render.js: draws the board model into the page. Notes are keyed by id and
 // their elements reused, so a change touches only what changed; note text
 // goes through textContent only.
+//
+// Text that does not fit its note is first set smaller, step by step, but
+// never below a floor (14 px, or the normal 16 px when large text is on:
+// large text may lose its extra size, never more); what still does not fit
+// is marked as going on (the class "clipped": its last line fades out and
+// the note shows a "⋯" marker, with the whole text as the note's tooltip).
+// Notes do not grow to fit: their size is shared with everyone, and large
+// text is one person's choice.
+
+const fitSteps = [0.9, 0.8, 0.7, 0.6]; // text sizes tried, as fractions of the note's own
+const tooltipChars = 1000; // a clipped note's tooltip shows this much of its text
 
 export class Renderer {
-  constructor({ boardEl, viewportEl, cursorsEl, strings }) {
+  /** editable says whether notes get their handles for editing (a resize
+   * corner): not on a view link's page, which changes nothing. */
+  constructor({ boardEl, viewportEl, cursorsEl, strings, editable = true }) {
+    this.editable = editable;
     this.boardEl = boardEl;
     this.viewportEl = viewportEl;
     this.cursorsEl = cursorsEl;
@@ -13,12 +27,20 @@ export class Renderer {
     for (const el of boardEl.querySelectorAll(".note[data-id]")) this.els.set(el.dataset.id, el);
     this.cursorEls = new Map();
     this.drawn = new Map(); // note id -> what was drawn last, to skip unchanged notes
+    this.refitAll = false;
+  }
+
+  /** refit measures every note's text again at the next draw: for a
+   * change of text size. */
+  refit() {
+    this.refitAll = true;
   }
 
   /** notes draws every note of view. ui says what is selected, being
    * dragged or edited here, and who edits what elsewhere. */
   notes(view, ui) {
     const seen = new Set();
+    const measure = [];
     for (const n of view.notes.values()) {
       seen.add(n.id);
       let el = this.els.get(n.id);
@@ -31,10 +53,22 @@ export class Renderer {
       // with unchanged marks needs no work: a drag on a board of 1,000
       // notes touches one element a frame, not a thousand.
       const sel = ui.selected.has(n.id), drag = ui.dragging.has(n.id), editor = ui.remoteEditors.get(n.id), editing = ui.editing === n.id;
+      // mark sums up what a lesson shows on the note (lesson.js: private
+      // writing, votes), drawn by decorate; both hooks are optional.
+      const mark = this.marks ? this.marks(n, view) : "";
       const d = this.drawn.get(n.id);
-      if (d && d.n === n && d.sel === sel && d.drag === drag && d.editor === editor && d.editing === editing) continue;
-      this.drawn.set(n.id, { n, sel, drag, editor, editing });
-      this.update(el, n, ui);
+      if (!(d && d.n === n && d.sel === sel && d.drag === drag && d.editor === editor && d.editing === editing && d.mark === mark)) {
+        this.drawn.set(n.id, { n, sel, drag, editor, editing, mark });
+        this.update(el, n, ui);
+        this.decorate?.(el, n, mark, view);
+      }
+      // Only a change of text or size (or a note just out of the editor,
+      // or a lesson's mark, which can take room from the text) can change
+      // what fits: a drag across the board measures nothing.
+      const key = editing ? "" : n.text + "\u0000" + n.w + "\u0000" + n.h + "\u0000" + mark;
+      if (key && (this.refitAll || el._fitKey !== key)) measure.push(el);
+      if (!key && el.classList.contains("clipped")) el.classList.remove("clipped"); // the editor scrolls instead
+      el._fitKey = key;
     }
     for (const [id, el] of this.els) {
       if (!seen.has(id)) {
@@ -42,6 +76,43 @@ export class Renderer {
         this.els.delete(id);
         this.drawn.delete(id);
       }
+    }
+    this.refitAll = false;
+    this.fitText(measure);
+  }
+
+  /** fitText sets the text of each note element in els as large as fits,
+   * from the note's own size down to the floor, and marks the notes whose
+   * text does not fit even then. It measures all of them at once at each
+   * step, so a thousand notes cost a handful of layouts, not a thousand. */
+  fitText(els) {
+    if (!els.length) return;
+    for (const el of els) {
+      el._text ??= el.querySelector(".note-text");
+      el._text.style.fontSize = "";
+    }
+    const base = parseFloat(getComputedStyle(els[0]).fontSize) || 16;
+    const floor = base > 16 ? 16 : 14;
+    const tall = (el) => el._text.scrollHeight > el._text.clientHeight + 1;
+    const wide = (el) => el._text.scrollWidth > el._text.clientWidth + 1;
+    // While measuring, words are not broken ("fitting" in the CSS), so a
+    // word too long for its line ("Photosynthesis" in large text) makes the
+    // text smaller too, rather than breaking in two.
+    for (const el of els) el._text.classList.add("fitting");
+    let over = els.filter((el) => tall(el) || wide(el));
+    for (const f of fitSteps) {
+      if (!over.length || base * f < floor - 0.01) break;
+      for (const el of over) el._text.style.fontSize = f * 100 + "%";
+      over = over.filter((el) => tall(el) || wide(el));
+    }
+    for (const el of els) el._text.classList.remove("fitting");
+    // At the floor a long word breaks after all, which can take a line more.
+    const clipped = new Set(over.filter(tall));
+    for (const el of els) {
+      const was = el.classList.contains("clipped"), is = clipped.has(el);
+      if (was !== is) el.classList.toggle("clipped", is);
+      if (is) el.title = [...el._text.textContent].slice(0, tooltipChars).join("");
+      else if (was) el.removeAttribute("title");
     }
   }
 
@@ -59,18 +130,21 @@ export class Renderer {
   }
 
   update(el, n, ui) {
-    if (!el.querySelector(".resize-handle")) {
+    if (!el._ready) {
       // Server-rendered notes get their interactive parts here.
+      el._ready = true;
       el.tabIndex = 0;
       el.setAttribute("role", "group");
-      const handle = document.createElement("div");
-      handle.className = "resize-handle";
-      handle.setAttribute("aria-hidden", "true");
-      el.append(handle);
       if (!el.querySelector(".note-author")) {
         const author = document.createElement("footer");
         author.className = "note-author";
-        el.insertBefore(author, handle);
+        el.append(author);
+      }
+      if (this.editable) {
+        const handle = document.createElement("div");
+        handle.className = "resize-handle";
+        handle.setAttribute("aria-hidden", "true");
+        el.append(handle);
       }
     }
     const s = el.style;
@@ -136,16 +210,82 @@ export class Renderer {
 }
 
 /** renderPeople fills the list of who is here: this person first, then
- * everyone else, each once (see others). me is {you, participant, name};
- * count is how many connections the board has, which in a large room is
- * more than the server lists (it names the first hundred). */
-export function renderPeople(listEl, peers, me, t, count = 0) {
-  const items = [{ name: me.name + " " + t["people.you"], color: null }, ...others(peers, me)];
+ * everyone else, each once (see others), each with their role. me is
+ * {you, participant, name, role}; count is how many connections the board
+ * has, which in a large room is more than the server lists (it names the
+ * first hundred). With onRemove (the facilitator's page), everyone else
+ * gets a Remove button that calls it with their entry. The list is built
+ * again only when what it shows changed, so a button is not replaced
+ * under a press as cursors move. It returns how many people are here, me
+ * included. presenter is the presence id of whoever presents (stage.js):
+ * their entry says so, and a mark shows each person who follows (me too,
+ * with me.following); a person presents or follows when any of their tabs
+ * does. */
+export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presenter } = {}) {
+  const person = (p) => p.participant || "tab:" + p.id;
+  const presents = new Set(), follows = new Set();
+  for (const p of peers.values()) {
+    if (p.id === presenter) presents.add(person(p));
+    if (p.following) follows.add(person(p));
+  }
+  const mine = me.participant || "tab:" + me.you;
+  const items = [
+    { name: me.name + " " + t["people.you"], color: null, role: me.role, me: true, presents: !!presenter && (presenter === me.you || presents.has(mine)), follows: !!me.following, hand: me.hand },
+    ...others(peers, me).map((p) => ({ ...p, presents: presents.has(person(p)), follows: follows.has(person(p)) })),
+  ];
   const unlisted = count - 1 - peers.size; // connections beyond the list, mine aside
+  const sig = JSON.stringify([items.map((p) => [p.id, p.name, p.color, p.role, p.presents, p.follows, p.hand || ""]), unlisted, !!onRemove]);
+  const n = items.length + Math.max(0, unlisted);
+  if (listEl._sig === sig) return n;
+  listEl._sig = sig;
   const lis = items.map((p) => {
     const li = document.createElement("li");
-    li.textContent = p.name || "?";
+    const name = document.createElement("span");
+    name.className = "person-name";
+    name.textContent = p.name || "?";
+    li.append(name);
+    if (p.role && t["role." + p.role]) {
+      const role = document.createElement("span");
+      role.className = "person-role";
+      role.textContent = t["role." + p.role];
+      li.append(" ", role);
+    }
+    if (p.presents) {
+      const badge = document.createElement("span");
+      badge.className = "person-presents";
+      badge.textContent = t["people.presenting"];
+      li.append(badge);
+    } else if (p.follows) {
+      const mark = document.createElement("span");
+      mark.className = "person-follows";
+      mark.textContent = "◎";
+      mark.title = t["people.following"];
+      mark.setAttribute("role", "img");
+      mark.setAttribute("aria-label", t["people.following"]);
+      li.append(mark);
+    }
+    if (p.hand === "raised" || p.hand === "done") {
+      // A raised hand, or done (lesson.js): one per person, from presence.
+      const hand = document.createElement("span");
+      hand.className = p.hand === "raised" ? "person-hand icon icon-hand" : "person-hand";
+      hand.dataset.hand = p.hand;
+      hand.textContent = p.hand === "raised" ? "" : "✓";
+      hand.title = t[p.hand === "raised" ? "lesson.handUpLabel" : "lesson.handDoneLabel"];
+      hand.setAttribute("role", "img");
+      hand.setAttribute("aria-label", hand.title);
+      li.append(hand);
+      li.dataset.hand = p.hand;
+    }
     if (p.color) li.style.setProperty("--peer-color", p.color);
+    if (onRemove && !p.me) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "person-remove";
+      b.textContent = t["people.remove"];
+      b.setAttribute("aria-label", t["people.removeLabel"].replace("{name}", p.name || "?"));
+      b.addEventListener("click", () => onRemove(p));
+      li.append(b);
+    }
     return li;
   });
   if (unlisted > 0) {
@@ -155,6 +295,7 @@ export function renderPeople(listEl, peers, me, t, count = 0) {
     lis.push(li);
   }
   listEl.replaceChildren(...lis);
+  return n;
 }
 
 /** others returns the people present besides me, one entry a person, not a

@@ -25,7 +25,19 @@ export const Close = Object.freeze({
   boardFull: 4001, // the board has as many connections as it takes
   badHello: 4002, // the first message was not a valid hello
   reset: 4003, // the server dropped unsaved changes: a new epoch
+  linkReplaced: 4004, // the link was replaced: it leads nowhere now
+  removed: 4005, // the facilitator removed this person from the board
 });
+
+// A close that says "do not come back" (with this link, or for now): the
+// page says why and does not try again by itself.
+const final = new Set([Close.linkReplaced, Close.removed]);
+
+// After this many failed tries in a row, the page asks over HTTP whether
+// its link still leads anywhere: a link replaced while the page was offline
+// never got its close 4004, and the upgrade of a replaced link is refused
+// with a 404 that a WebSocket cannot see.
+const linkCheckAfter = 2;
 
 // A client that sent one of these would send it again: retrying cannot help.
 const hopeless = new Set([Close.badHello, Close.unsupported, Close.invalidData]);
@@ -151,13 +163,18 @@ export class Outbox {
 
 /** Connection keeps one WebSocket to a board open, and its outbox flowing. */
 export class Connection {
-  constructor({ url, outbox, hello, limits, onMessage, onStatus }) {
+  constructor({ url, outbox, hello, limits, onMessage, onStatus, onClosed, linkGone }) {
     this.url = url;
     this.outbox = outbox;
     this.hello = hello; // () => {since, epoch, name, color}
     this.limits = limits; // () => the limits in force (app.limits): maxInFlight, maxMessageBytes
     this.onMessage = onMessage;
     this.onStatus = onStatus;
+    // onClosed(code, reason) hears of a close that ends the connection for
+    // good (4004, 4005); linkGone() answers, as a promise, whether the
+    // link leads nowhere any more. Both are optional.
+    this.onClosed = onClosed;
+    this.linkGone = linkGone;
     this.ws = null;
     // The outbox's ops up to this seq went out on this socket. The ones
     // still in the outbox are unanswered: an ack or reject takes them out.
@@ -221,6 +238,10 @@ export class Connection {
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (final.has(e.code)) {
+        this.end(e.code, e.reason);
+        return;
+      }
       if (hopeless.has(e.code) || (e.code === Close.tooBig && !this.dropTooBig())) {
         this.setState("failed", e.reason);
         return; // retrying the same thing would fail the same way
@@ -266,6 +287,39 @@ export class Connection {
     // does not knock on the server all at the same millisecond.
     const delay = Math.max(min, Math.min(30000, 400 * 2 ** Math.min(this.attempt, 7)) * (0.5 + Math.random()));
     this.retryTimer = setTimeout(() => this.connect(), delay);
+    if (this.linkGone && this.attempt % 4 === linkCheckAfter) this.checkLink();
+  }
+
+  /** checkLink ends the connection as replaced if the link leads nowhere
+   * any more. A failed check (offline, a server restarting) says nothing. */
+  async checkLink() {
+    let gone = false;
+    try {
+      gone = await this.linkGone();
+    } catch {}
+    if (gone && !this.stopped && this.state !== "connected") this.end(Close.linkReplaced, "");
+  }
+
+  /** end stops for good after a close that asks not to come back (see
+   * final): no retry, until rejoin. */
+  end(code, reason) {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close();
+    }
+    this.setState("closed", reason);
+    this.onClosed?.(code, reason);
+  }
+
+  /** rejoin connects again after end: a person removed from the board
+   * may come back with a link that still works. */
+  rejoin() {
+    this.stopped = false;
+    this.attempt = 0;
+    this.connect();
   }
 
   retryNow() {
@@ -317,6 +371,24 @@ export class Connection {
     if (this.ws?.readyState !== WebSocket.OPEN || this.state !== "connected") return;
     const m = x === null ? { type: "cursor", editing: editing || "" } : { type: "cursor", x, y, editing: editing || "" };
     this.ws.send(JSON.stringify(m));
+  }
+
+  /** remove asks the server to remove a person (by presence id) from the
+   * board: facilitators only. */
+  remove(peer) {
+    if (this.ws?.readyState !== WebSocket.OPEN || this.state !== "connected") return false;
+    this.ws.send(JSON.stringify({ type: "remove", peer }));
+    return true;
+  }
+
+  /** stage sends a stage message (present, view, pointer, spotlight,
+   * summon, follow, hand, ...). Like a cursor it is never kept or resent:
+   * it reports false when not connected, and the page says it again after
+   * the next welcome. */
+  stage(m) {
+    if (this.ws?.readyState !== WebSocket.OPEN || this.state !== "connected") return false;
+    this.ws.send(JSON.stringify(m));
+    return true;
   }
 
   /** pause closes the socket and stays offline until resume (for tests and

@@ -241,3 +241,41 @@ test("a close 1009 drops the op that caused it, found by sending one at a time, 
   assert.deepEqual(ws.seqs(), [4, 5, 6, 7], "then the whole window again");
   assert.equal(conn.state, "connected");
 });
+
+test("a link replaced (4004) or a person removed (4005) stays down and says so; removed may rejoin", async (t) => {
+  for (const code of [Close.linkReplaced, Close.removed]) {
+    await t.test(String(code), (t) => {
+      const { conn } = mustConnection(t);
+      const closed = [];
+      conn.onClosed = (c, reason) => closed.push([c, reason]);
+      const ws = online(conn, welcome(3));
+      const sockets = FakeSocket.all.length;
+      ws.onclose({ code, reason: "why" });
+      assert.equal(conn.state, "closed");
+      assert.deepEqual(closed, [[code, "why"]]);
+      assert.equal(conn.ws, null);
+      conn.retryNow(); // coming back online does not bring it back
+      assert.equal(FakeSocket.all.length, sockets, "no new socket");
+      conn.rejoin();
+      assert.equal(FakeSocket.all.length, sockets + 1, "rejoin connects again");
+      assert.equal(conn.state, "connecting");
+    });
+  }
+});
+
+test("a page that cannot connect asks whether its link still leads anywhere, and stops if not", async (t) => {
+  const { conn } = mustConnection(t);
+  const closed = [];
+  let asked = 0;
+  conn.onClosed = (c) => closed.push(c);
+  conn.linkGone = async () => (asked++, true);
+  online(conn, welcome(3));
+  FakeSocket.all.at(-1).onclose({ code: 1006, reason: "" });
+  assert.equal(asked, 0, "one failure is not enough to ask");
+  conn.connect();
+  FakeSocket.all.at(-1).onclose({ code: 1006, reason: "" });
+  assert.equal(asked, 1);
+  await tick();
+  assert.equal(conn.state, "closed");
+  assert.deepEqual(closed, [Close.linkReplaced]);
+});

@@ -38,24 +38,51 @@ export function topZ(board) {
 }
 
 /** applyOp applies one operation to a board in place. It mirrors Apply in
- * board/apply.go (the shared cases in board/testdata/apply.json keep the
- * two in step): it returns Apply's error code ("not_found", "conflict",
- * "invalid") or "" on success, and leaves the board unchanged on error (a
- * batch is all or nothing). Limits are the server's to check. stamp is
- * {at, author, authorId} of the op message; the version is the caller's. */
+ * board/apply.go and board/lesson.go (the shared cases in
+ * board/testdata/apply.json keep the two in step): it returns Apply's error
+ * code ("not_found", "conflict", "forbidden", "invalid", "too_large") or ""
+ * on success, and leaves the board unchanged on error (a batch is all or
+ * nothing). Limits and roles are the server's to check; the one rule it
+ * mirrors is that only its author changes a private note's text, which
+ * holds for every role. stamp is {at, author, authorId} of the op message;
+ * the version is the caller's. */
 export function applyOp(board, op, stamp = {}) {
+  const refused = permitPrivate(board, op, stamp);
+  if (refused) return refused;
   if (op.kind === "batch") {
     const scratch = { ...board, notes: new Map(board.notes), deleted: new Set(board.deleted) };
     for (const sub of op.ops || []) {
       const err = applyOne(scratch, sub, stamp);
       if (err) return err;
     }
-    board.notes = scratch.notes;
-    board.deleted = scratch.deleted;
-    board.title = scratch.title;
+    Object.assign(board, scratch);
     return "";
   }
+  if (lessonKinds.has(op.kind)) return applyLesson(board, op, stamp, stamp.at || new Date().toISOString());
   return applyOne(board, op, stamp);
+}
+
+/** lessonKinds are the operations that run a lesson (board/lesson.go):
+ * the facilitator's, but for votes, and never undone. */
+export const lessonKinds = new Set([
+  "lock", "unlock", "hide", "reveal", "vote-start", "vote", "unvote", "vote-end", "vote-clear",
+  "timer-start", "timer-pause", "timer-resume", "timer-reset", "stop-add", "stop-set", "stop-delete", "stop-move",
+]);
+
+/** maxStops is board.MaxStops: a board holds at most this many stops. */
+const maxStops = 100;
+
+// permitPrivate refuses a change to the text of a private note by anyone
+// but its author (permitPrivate in board/role.go), judged on the board as
+// it is before the operation, batch or not.
+function permitPrivate(board, op, stamp) {
+  const ops = op.kind === "batch" ? op.ops || [] : [op];
+  for (const o of ops) {
+    if (o.kind !== "update" || o.set?.text === undefined) continue;
+    const n = board.notes.get(o.id);
+    if (n && n.private && (!n.authorId || n.authorId !== stamp.authorId)) return "forbidden";
+  }
+  return "";
 }
 
 function applyOne(board, op, stamp) {
@@ -72,6 +99,7 @@ function applyOne(board, op, stamp) {
       // Notes made before participants existed have no authorId at all,
       // as on the server.
       if (stamp.authorId) note.authorId = stamp.authorId;
+      if (board.private) note.private = true;
       board.notes.set(n.id, note);
       return "";
     }
@@ -85,6 +113,7 @@ function applyOne(board, op, stamp) {
       if (!board.notes.has(op.id)) return "not_found";
       board.notes.delete(op.id);
       board.deleted.add(op.id);
+      dropVotes(board, op.id);
       return "";
     case "rename":
       board.title = op.title;
@@ -93,27 +122,251 @@ function applyOne(board, op, stamp) {
   return "invalid";
 }
 
+// applyLesson applies the operations of board/lesson.go's applyLesson, at
+// the stamp's time at.
+// Like the server, it never changes voting, ballots, timer or stops in
+// place, so a copy of the board (cloneBoard) may share them.
+function applyLesson(board, op, stamp, at) {
+  switch (op.kind) {
+    case "lock":
+    case "unlock":
+      board.locked = op.kind === "lock";
+      return "";
+    case "hide":
+      board.private = true;
+      return "";
+    case "reveal":
+      // The server puts every private note's text in the operation: those
+      // who could not see a note's text learn it here.
+      for (const [id, n] of board.notes) {
+        if (!n.private) continue;
+        const m = { ...n };
+        delete m.private;
+        if (op.texts && Object.hasOwn(op.texts, id)) m.text = op.texts[id];
+        board.notes.set(id, m);
+      }
+      board.private = false;
+      return "";
+    case "vote-start":
+      if (board.voting?.open) return "conflict";
+      board.voting = { votes: op.voting.votes, perNote: op.voting.perNote, hidden: !!op.voting.hidden, open: true };
+      clearVotes(board);
+      return "";
+    case "vote":
+    case "unvote":
+      return vote(board, op, stamp);
+    case "vote-end":
+      if (!board.voting?.open) return "conflict";
+      // The totals come with the operation: those who saw only their own
+      // votes learn everyone's here.
+      for (const [id, n] of board.notes) {
+        const votes = op.votes?.[id] ?? 0;
+        if ((n.votes ?? 0) !== votes) board.notes.set(id, withVotes(n, votes));
+      }
+      board.voting = { ...board.voting, open: false };
+      board.ballots = null; // the counts stay; who voted for what goes, as on the server
+      return "";
+    case "vote-clear":
+      board.voting = null;
+      clearVotes(board);
+      return "";
+    case "timer-start":
+      board.timer = { seconds: op.seconds, endsAt: addTime(at, op.seconds * 1e9) };
+      return "";
+    case "timer-pause": {
+      const t = board.timer;
+      if (!t?.endsAt) return "conflict";
+      const leftMs = Math.trunc(timeDiffNs(t.endsAt, at) / 1e6);
+      if (leftMs < 1) return "conflict"; // it has ended: a paused timer always has time left
+      board.timer = { seconds: t.seconds, leftMs };
+      return "";
+    }
+    case "timer-resume": {
+      const t = board.timer;
+      if (!t || t.endsAt) return "conflict";
+      board.timer = { seconds: t.seconds, endsAt: addTime(at, (t.leftMs || 0) * 1e6) };
+      return "";
+    }
+    case "timer-reset":
+      board.timer = null;
+      return "";
+    case "stop-add":
+      if (board.stops.length >= maxStops) return "too_large";
+      if (board.stops.some((s) => s.id === op.stop.id)) return "conflict";
+      board.stops = [...board.stops, op.stop];
+      return "";
+    case "stop-set": {
+      const i = board.stops.findIndex((s) => s.id === op.stop.id);
+      if (i < 0) return "not_found";
+      board.stops = board.stops.map((s, j) => (j === i ? op.stop : s));
+      return "";
+    }
+    case "stop-delete": {
+      const i = board.stops.findIndex((s) => s.id === op.id);
+      if (i < 0) return "not_found";
+      board.stops = board.stops.filter((_, j) => j !== i);
+      return "";
+    }
+    case "stop-move": {
+      const i = board.stops.findIndex((s) => s.id === op.id);
+      if (i < 0) return "not_found";
+      if (op.index >= board.stops.length) return "invalid";
+      const stops = board.stops.filter((_, j) => j !== i);
+      stops.splice(op.index, 0, board.stops[i]);
+      board.stops = stops;
+      return "";
+    }
+  }
+  return "invalid";
+}
+
+// vote applies a vote or unvote (board/lesson.go's vote). A copy of
+// someone else's vote has no authorId (ballots are secret) and counts
+// only; in a hidden round it has no note either, and changes nothing.
+function vote(board, op, stamp) {
+  const v = board.voting;
+  if (!v?.open) return "conflict";
+  if (op.withheld && !op.id) return "";
+  if (board.deleted.has(op.id) || !board.notes.has(op.id)) return "not_found";
+  const up = op.kind === "vote";
+  if (stamp.authorId) {
+    const ballot = board.ballots?.[stamp.authorId] ?? {};
+    const mine = ballot[op.id] ?? 0;
+    if (up && ballotTotal(ballot) >= v.votes) return "conflict";
+    if (up && mine >= v.perNote) return "conflict";
+    if (!up && mine === 0) return "conflict";
+    const next = { ...ballot, [op.id]: mine + (up ? 1 : -1) };
+    if (next[op.id] === 0) delete next[op.id];
+    const ballots = { ...board.ballots };
+    if (Object.keys(next).length) ballots[stamp.authorId] = next;
+    else delete ballots[stamp.authorId];
+    board.ballots = ballots;
+  }
+  const n = board.notes.get(op.id);
+  const votes = n.votes ?? 0;
+  board.notes.set(op.id, withVotes(n, up ? votes + 1 : Math.max(0, votes - 1)));
+  return "";
+}
+
+/** ballotTotal returns how many votes a ballot ({note id: votes}) holds. */
+export function ballotTotal(ballot) {
+  let total = 0;
+  for (const n of Object.values(ballot || {})) total += n;
+  return total;
+}
+
+// withVotes returns note n with votes votes; none is no field at all, as
+// in the server's JSON.
+function withVotes(n, votes) {
+  const m = { ...n, votes };
+  if (!votes) delete m.votes;
+  return m;
+}
+
+function clearVotes(board) {
+  for (const [id, n] of board.notes) if (n.votes) board.notes.set(id, withVotes(n, 0));
+  board.ballots = null;
+}
+
+// dropVotes takes back the votes on a deleted note from every ballot, so
+// its voters may give them to other notes.
+function dropVotes(board, id) {
+  if (!board.ballots) return;
+  let ballots = null;
+  for (const [p, ballot] of Object.entries(board.ballots)) {
+    if (!ballot[id]) continue;
+    ballots ??= { ...board.ballots };
+    const next = { ...ballot };
+    delete next[id];
+    if (Object.keys(next).length) ballots[p] = next;
+    else delete ballots[p];
+  }
+  if (ballots) board.ballots = ballots;
+}
+
+// Times are the server's RFC 3339 strings, to the nanosecond. A Date holds
+// only milliseconds, so the arithmetic the timer needs keeps whole seconds
+// and nanoseconds apart, and writes times as Go does (UTC, the fraction
+// without trailing zeros), so the boards compare equal.
+
+/** parseTime returns an RFC 3339 time as {sec, ns}: whole seconds since
+ * 1970 and the nanoseconds past them. */
+export function parseTime(s) {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(s || "");
+  if (!m) return { sec: Math.floor(Date.parse(s) / 1000) || 0, ns: 0 };
+  return { sec: Date.parse(m[1] + m[3]) / 1000, ns: Number((m[2] || "").slice(0, 9).padEnd(9, "0")) };
+}
+
+/** timeMs returns an RFC 3339 time in milliseconds since 1970. */
+export function timeMs(s) {
+  const t = parseTime(s);
+  return t.sec * 1000 + t.ns / 1e6;
+}
+
+function formatTime({ sec, ns }) {
+  const frac = ns ? "." + String(ns).padStart(9, "0").replace(/0+$/, "") : "";
+  return new Date(sec * 1000).toISOString().slice(0, 19) + frac + "Z";
+}
+
+function addTime(s, ns) {
+  const t = parseTime(s);
+  const total = t.ns + ns;
+  const carry = Math.floor(total / 1e9);
+  return formatTime({ sec: t.sec + carry, ns: total - carry * 1e9 });
+}
+
+// timeDiffNs returns a - b in nanoseconds.
+function timeDiffNs(a, b) {
+  const p = parseTime(a), q = parseTime(b);
+  return (p.sec - q.sec) * 1e9 + (p.ns - q.ns);
+}
+
 /** boardFromJSON turns the server's board into the model's form. */
 export function boardFromJSON(j) {
   return {
     id: j.id, title: j.title, version: j.version, createdAt: j.createdAt,
+    locked: !!j.locked, private: !!j.private, voting: j.voting ?? null, ballots: j.ballots ?? null,
+    timer: j.timer ?? null, stops: j.stops ?? [],
     notes: new Map((j.notes || []).map((n) => [n.id, n])),
     deleted: new Set(j.deleted || []),
   };
 }
 
 /** boardToJSON is boardFromJSON backwards: the board in the form the
- * server's Board.MarshalJSON gives (without its clients), fields in the
- * same order, notes bottom to top (by z, then id), tombstones sorted and
- * left out when there are none. The shared Apply cases compare with it. */
+ * server's Board.WriteJSON gives (without its clients), fields in the same
+ * order (boardJSON in board/board.go), what is unset left out, notes bottom
+ * to top (by z, then id), tombstones sorted. The shared Apply cases
+ * compare with it. */
 export function boardToJSON(b) {
   const byStack = (p, q) => p.z - q.z || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0);
-  const j = {
-    id: b.id, title: b.title, version: b.version, createdAt: b.createdAt,
-    notes: [...b.notes.values()].sort(byStack).map(noteToJSON),
-  };
+  const j = {};
+  if (b.id) j.id = b.id;
+  Object.assign(j, { title: b.title, version: b.version, createdAt: b.createdAt });
+  if (b.locked) j.locked = true;
+  if (b.private) j.private = true;
+  if (b.voting) {
+    const { votes, perNote, hidden, open } = b.voting;
+    j.voting = hidden ? { votes, perNote, hidden, open } : { votes, perNote, open };
+  }
+  if (b.ballots && Object.keys(b.ballots).length) j.ballots = sortedObject(b.ballots, sortedObject);
+  if (b.timer) {
+    const { seconds, endsAt, leftMs } = b.timer;
+    j.timer = { seconds };
+    if (endsAt) j.timer.endsAt = endsAt;
+    if (leftMs) j.timer.leftMs = leftMs;
+  }
+  if (b.stops?.length) {
+    j.stops = b.stops.map(({ id, name, x, y, w, h }) => (name ? { id, name, x, y, w, h } : { id, x, y, w, h }));
+  }
+  j.notes = [...b.notes.values()].sort(byStack).map(noteToJSON);
   if (b.deleted.size) j.deleted = [...b.deleted].sort();
   return j;
+}
+
+// sortedObject returns o with its keys in order (as Go writes maps), each
+// value through f.
+function sortedObject(o, f = (v) => v) {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, f(o[k])]));
 }
 
 function noteToJSON(n) {
@@ -121,6 +374,8 @@ function noteToJSON(n) {
   if (n.authorId) j.authorId = n.authorId;
   j.createdAt = n.createdAt;
   j.updatedAt = n.updatedAt;
+  if (n.private) j.private = true;
+  if (n.votes) j.votes = n.votes;
   return j;
 }
 
@@ -137,6 +392,10 @@ export class BoardState {
     // Who this person is, for the notes their pending creates show: the
     // server will stamp them the same way.
     this.me = { author: "", authorId: undefined };
+    // now gives the time a pending operation shows with (a timer started
+    // here counts from it until the server's copy comes): the page sets it
+    // to the server's clock once the welcome tells it.
+    this.now = () => new Date().toISOString();
   }
 
   /** identify sets this person's name and public participant id. */
@@ -150,7 +409,8 @@ export class BoardState {
     if (this.cached) return this.cached;
     if (this.pending.length === 0) return (this.cached = this.confirmed);
     const v = cloneBoard(this.confirmed);
-    for (const p of this.pending) applyOp(v, p.op, this.me); // a failing one just shows nothing
+    const stamp = { ...this.me, at: this.now() };
+    for (const p of this.pending) applyOp(v, p.op, stamp); // a failing one just shows nothing
     return (this.cached = v);
   }
 
@@ -187,8 +447,11 @@ export class BoardState {
 }
 
 /** inverse returns the operation that undoes op, given the board as it was
- * just before op; or null when there is nothing to undo. */
+ * just before op; or null when there is nothing to undo. Running a lesson
+ * (lessonKinds) is never undone: a vote is taken back with unvote, a lock
+ * with unlock, and a reveal cannot be taken back at all. */
 export function inverse(before, op) {
+  if (lessonKinds.has(op.kind)) return null;
   switch (op.kind) {
     case "create":
       return { kind: "delete", id: op.note.id };

@@ -2,7 +2,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { applyOp, boardFromJSON, boardToJSON, BoardState, inverse, topZ, UndoStack, cloneBoard } from "./state.js";
+import { applyOp, boardFromJSON, boardToJSON, BoardState, inverse, topZ, UndoStack, cloneBoard, lessonKinds, parseTime, timeMs } from "./state.js";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -165,4 +165,95 @@ test("undo of a batch delete recreates every note", () => {
   const undo = u.undo(b);
   assert.equal(applyOp(b, undo), "");
   assert.deepEqual([...b.notes.values()].map((n) => n.text).sort(), ["a", "b"]);
+});
+
+const ada = "AAAAAAAAAAAAAAAA", bo = "BBBBBBBBBBBBBBBB";
+const at = (s) => `2026-11-26T09:00:${String(s).padStart(2, "0")}Z`;
+
+test("running a lesson is never undone: no inverse, nothing on the undo stack", () => {
+  const b = board();
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } });
+  const u = new UndoStack(() => B);
+  for (const kind of lessonKinds) {
+    const op = { kind, id: A };
+    assert.equal(inverse(b, op), null, kind);
+    u.record(op, inverse(b, op));
+  }
+  assert.equal(u.canUndo(), false);
+});
+
+test("someone else's private note comes blank, marked private, and the reveal brings its text", () => {
+  const s = new BoardState(board());
+  s.identify("Bo", bo);
+  s.serverOp({ version: 1, at: at(1), op: { kind: "hide" } }, "me");
+  // Ada's note, as everyone but Ada receives it: without its text.
+  s.serverOp({ version: 2, at: at(2), author: "Ada", authorId: ada, client: "ada", seq: 1, op: { kind: "create", withheld: true, note: { id: A, x: 0, y: 0 } } }, "me");
+  s.serverOp({ version: 3, at: at(3), author: "Ada", authorId: ada, client: "ada", seq: 2, op: { kind: "update", withheld: true, id: A, set: {} } }, "me");
+  let n = s.view().notes.get(A);
+  assert.deepEqual([n.text, n.private, n.updatedAt], ["", true, at(3)]);
+  // Bo may move it, not change its text: the page shows that at once.
+  s.local(1, { kind: "update", id: A, set: { text: "mine now" } });
+  assert.equal(s.view().notes.get(A).text, "");
+  s.settle(1);
+  // Bo's own note while writing privately keeps its text for Bo.
+  s.local(2, { kind: "create", note: { id: B, x: 300, y: 0, text: "Bo's" } });
+  assert.deepEqual([s.view().notes.get(B).text, s.view().notes.get(B).private], ["Bo's", true]);
+  s.serverOp({ version: 4, at: at(4), author: "Bo", authorId: bo, client: "me", seq: 2, op: { kind: "create", note: { id: B, x: 300, y: 0, text: "Bo's" } } }, "me");
+  s.serverOp({ version: 5, at: at(5), op: { kind: "reveal", texts: { [A]: "Ada's", [B]: "Bo's" } } }, "me");
+  n = s.view().notes.get(A);
+  assert.deepEqual([n.text, "private" in n, s.view().private], ["Ada's", false, false]);
+  assert.equal("private" in s.view().notes.get(B), false);
+});
+
+test("a vote shows at once with this person's ballot; copies of others' votes count, or in a hidden round do nothing", () => {
+  const s = new BoardState(board());
+  s.identify("Ada", ada);
+  s.serverOp({ version: 1, at: at(1), op: { kind: "create", note: { id: A, x: 0, y: 0 } } }, "me");
+  s.serverOp({ version: 2, at: at(2), op: { kind: "vote-start", voting: { votes: 2, perNote: 2 } } }, "me");
+  s.local(1, { kind: "vote", id: A });
+  assert.deepEqual([s.view().notes.get(A).votes, s.view().ballots], [1, { [ada]: { [A]: 1 } }]);
+  assert.equal(s.confirmed.ballots, null, "the confirmed board waits for the server");
+  // Someone else's vote, as Ada receives it: no author.
+  s.serverOp({ version: 3, at: at(3), op: { kind: "vote", id: A } }, "me");
+  s.serverOp({ version: 4, at: at(4), author: "Ada", authorId: ada, client: "me", seq: 1, op: { kind: "vote", id: A } }, "me");
+  assert.equal(s.pending.length, 0);
+  assert.deepEqual([s.view().notes.get(A).votes, s.view().ballots[ada][A]], [2, 1]);
+  s.serverOp({ version: 5, at: at(5), op: { kind: "vote-end", votes: { [A]: 2 } } }, "me");
+  s.serverOp({ version: 6, at: at(6), op: { kind: "vote-start", voting: { votes: 1, perNote: 1, hidden: true } } }, "me");
+  assert.equal(s.view().notes.get(A).votes, undefined, "a new round starts from nothing");
+  s.serverOp({ version: 7, at: at(7), op: { kind: "vote", withheld: true } }, "me");
+  assert.deepEqual([s.view().version, s.view().notes.get(A).votes], [7, undefined]);
+  // Over the round's limit: the page shows nothing for it.
+  s.local(2, { kind: "vote", id: A });
+  s.local(3, { kind: "vote", id: A });
+  assert.equal(s.view().notes.get(A).votes, 1);
+});
+
+test("a timer started here counts from the page's idea of the server's clock until the server's copy comes", () => {
+  const s = new BoardState(board());
+  s.now = () => "2026-11-26T09:00:00.5Z";
+  s.local(1, { kind: "timer-start", seconds: 120 });
+  assert.deepEqual(s.view().timer, { seconds: 120, endsAt: "2026-11-26T09:02:00.5Z" });
+  s.serverOp({ version: 1, at: "2026-11-26T09:00:00.75Z", client: "me", seq: 1, op: { kind: "timer-start", seconds: 120 } }, "me");
+  assert.deepEqual(s.view().timer, { seconds: 120, endsAt: "2026-11-26T09:02:00.75Z" });
+});
+
+test("times keep their nanoseconds, and any zone comes out in UTC", () => {
+  assert.deepEqual(parseTime("2026-11-26T09:00:01.123456789Z"), { sec: Date.parse("2026-11-26T09:00:01Z") / 1000, ns: 123456789 });
+  assert.equal(timeMs("2026-11-26T10:00:01.5+01:00"), Date.parse("2026-11-26T09:00:01.5Z"));
+  const b = board();
+  applyOp(b, { kind: "timer-start", seconds: 60 }, { at: "2026-11-26T10:59:30.000000001+01:00" });
+  assert.equal(b.timer.endsAt, "2026-11-26T10:00:30.000000001Z");
+});
+
+test("boardToJSON writes the fields in the order of the server's boardJSON", () => {
+  const b = boardFromJSON({
+    id: "x", title: "T", version: 3, createdAt: at(0), locked: true, private: true, voting: { votes: 1, perNote: 1, open: true },
+    ballots: { [ada]: { [A]: 1 } }, timer: { seconds: 5, leftMs: 10 }, stops: [{ id: B, x: 0, y: 0, w: 1, h: 1 }],
+    notes: [{ id: A, x: 0, y: 0, w: 200, h: 160, text: "", color: "yellow", z: 1, author: "", createdAt: at(0), updatedAt: at(0), private: true, votes: 1 }],
+    deleted: [B],
+  });
+  const j = boardToJSON(b);
+  assert.deepEqual(Object.keys(j), ["id", "title", "version", "createdAt", "locked", "private", "voting", "ballots", "timer", "stops", "notes", "deleted"]);
+  assert.deepEqual(Object.keys(j.notes[0]).slice(-4), ["createdAt", "updatedAt", "private", "votes"]);
 });

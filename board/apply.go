@@ -19,6 +19,10 @@ type Stamp struct {
 	// records nothing.
 	Client string
 	Seq    uint64
+	// Role is what the sender's link lets it do; Apply refuses what it may
+	// not (EForbidden). Empty for operations stored before roles existed,
+	// which count as a facilitator's.
+	Role Role
 }
 
 // Apply applies op to b with the given stamp, checking it against lim first.
@@ -28,16 +32,26 @@ func Apply(b *Board, op Op, st Stamp, lim Limits) error {
 	if err := lim.Validate(op); err != nil {
 		return err
 	}
+	if err := permit(b, st.Role, op, st); err != nil {
+		return err
+	}
 	if st.Version <= b.Version {
 		return Errorf(EInternal, "version %d is not after the board's version %d", st.Version, b.Version)
 	}
 	st.At = st.At.UTC()
-	if op.Kind == KindBatch {
+	switch op.Kind {
+	case KindBatch:
 		if err := applyBatch(b, op.Ops, st, lim); err != nil {
 			return err
 		}
-	} else if err := applyOne(b, op, st, lim); err != nil {
-		return err
+	case KindCreate, KindUpdate, KindDelete, KindRename:
+		if err := applyOne(b, op, st, lim); err != nil {
+			return err
+		}
+	default:
+		if err := applyLesson(b, op, st, lim); err != nil {
+			return err
+		}
 	}
 	b.Version = st.Version
 	if st.Client != "" {
@@ -83,6 +97,7 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		n := Note{
 			ID: nn.ID, X: *nn.X, Y: *nn.Y, W: DefaultWidth, H: DefaultHeight,
 			Color: DefaultColor, Author: st.Author, AuthorID: st.AuthorID, CreatedAt: st.At, UpdatedAt: st.At,
+			Private: b.Private,
 		}
 		if nn.W != nil {
 			n.W = *nn.W
@@ -105,6 +120,9 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 			return err
 		}
 		b.Notes[n.ID] = n
+		if n.Private {
+			b.private++
+		}
 	case KindUpdate:
 		n, err := b.note(op.ID)
 		if err != nil {
@@ -127,9 +145,13 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		if _, err := b.note(op.ID); err != nil {
 			return err
 		}
+		if b.Notes[op.ID].Private {
+			b.private--
+		}
 		b.size -= noteSize(b.Notes[op.ID])
 		delete(b.Notes, op.ID)
 		b.Deleted[op.ID] = true
+		b.dropVotes(op.ID)
 	case KindRename:
 		if err := b.grow(len(*op.Title)-len(b.Title), lim); err != nil {
 			return err

@@ -29,10 +29,26 @@ type Board struct {
 	// board. Apply keeps it.
 	Clients map[string]uint64
 
-	// size is what counts against Limits.MaxBoardBytes: the title and the
-	// notes (see noteSize). Apply keeps it; Size returns it.
+	// Running a lesson (lesson.go).
+	Locked  bool    // only facilitators may change the board
+	Private bool    // notes made now are private (Note.Private) until a reveal
+	Voting  *Voting // the current or last round of dot voting, or nil
+	// Ballots maps a participant id to their votes in the round: note id
+	// to votes. Each person sees only their own (see View).
+	Ballots map[string]map[string]int
+	Timer   *Timer // nil when there is none
+	Stops   []Stop // in order
+
+	// size is what counts against Limits.MaxBoardBytes: the title, the
+	// notes (see noteSize) and the stops. Apply keeps it; Size returns it.
 	size int
+	// private counts the private notes, so that a board with none (most
+	// of the time) need not be searched for them.
+	private int
 }
+
+// PrivateNotes returns how many notes are private (Note.Private).
+func (b *Board) PrivateNotes() int { return b.private }
 
 // Note is one sticky note.
 type Note struct {
@@ -51,6 +67,12 @@ type Note struct {
 	AuthorID  string    `json:"authorId,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// Private marks a note written while the board was private: its text
+	// reaches only its author until the facilitator reveals it.
+	Private bool `json:"private,omitempty"`
+	// Votes is the note's votes in the current or last round (see View
+	// for what each person sees of them while a hidden round is open).
+	Votes int `json:"votes,omitempty"`
 }
 
 // Default size of a note created without one, in board units (CSS pixels at 100% zoom).
@@ -103,11 +125,16 @@ func ValidID(s string) bool {
 	return err == nil && len(b) == 16 && base64.RawURLEncoding.EncodeToString(b) == s
 }
 
-// Clone returns a deep copy of b.
+// Clone returns a copy of b that shares nothing Apply changes in place.
+// (Apply never changes Voting, Timer, Ballots or Stops in place, so the
+// copy shares those.)
 func (b *Board) Clone() *Board {
 	c := *b
 	c.Notes = maps.Clone(b.Notes)
 	c.Deleted = maps.Clone(b.Deleted)
+	if c.Deleted == nil { // a View has no tombstones, and its clone may delete
+		c.Deleted = map[string]bool{}
+	}
 	c.Clients = maps.Clone(b.Clients)
 	return &c
 }
@@ -135,19 +162,26 @@ func (b *Board) topZ() int64 {
 // boardJSON is the JSON form of a Board, shared by the API, the wire protocol
 // and stored snapshots. Slices, not maps, so the encoding is deterministic.
 type boardJSON struct {
-	ID        string            `json:"id"`
-	Title     string            `json:"title"`
-	Version   uint64            `json:"version"`
-	CreatedAt time.Time         `json:"createdAt"`
-	Notes     []Note            `json:"notes"`
-	Deleted   []string          `json:"deleted,omitempty"`
-	Clients   map[string]uint64 `json:"clients,omitempty"`
+	ID        string                    `json:"id,omitempty"`
+	Title     string                    `json:"title"`
+	Version   uint64                    `json:"version"`
+	CreatedAt time.Time                 `json:"createdAt"`
+	Locked    bool                      `json:"locked,omitempty"`
+	Private   bool                      `json:"private,omitempty"`
+	Voting    *Voting                   `json:"voting,omitempty"`
+	Ballots   map[string]map[string]int `json:"ballots,omitempty"`
+	Timer     *Timer                    `json:"timer,omitempty"`
+	Stops     []Stop                    `json:"stops,omitempty"`
+	Notes     []Note                    `json:"notes"`
+	Deleted   []string                  `json:"deleted,omitempty"`
+	Clients   map[string]uint64         `json:"clients,omitempty"`
 }
 
 // MarshalJSON encodes the board with its notes in drawing order, as
 // WriteJSON does.
 func (b *Board) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(b.size + 1024) // one allocation, not a doubling series, for a large board
 	if err := b.WriteJSON(&buf); err != nil {
 		return nil, err
 	}
@@ -171,7 +205,8 @@ func (b *Board) WriteJSON(w io.Writer) error {
 		buf.Truncate(buf.Len() - 1)
 		return nil
 	}
-	head := boardJSON{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt}
+	head := boardJSON{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt,
+		Locked: b.Locked, Private: b.Private, Voting: b.Voting, Ballots: b.Ballots, Timer: b.Timer, Stops: b.Stops}
 	if err := encode(head); err != nil {
 		return err
 	}
@@ -210,12 +245,6 @@ func (b *Board) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// Public returns a copy of b without the bookkeeping clients need not see
-// (tombstones and client sequence numbers).
-func (b *Board) Public() *Board {
-	return &Board{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Notes: b.Notes, size: b.size}
-}
-
 // DecodeBoard decodes a board encoded by MarshalJSON and checks every field
 // against lim, so a damaged snapshot or a hand-edited file is an *Error, not
 // a board that breaks later.
@@ -224,7 +253,8 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 	if err := DecodeJSON(data, &j); err != nil {
 		return nil, err
 	}
-	if !ValidID(j.ID) {
+	// A board as clients see it has no id (see View).
+	if j.ID != "" && !ValidID(j.ID) {
 		return nil, Errorf(EInvalid, "board id %q is malformed", j.ID)
 	}
 	if err := lim.checkTitle(j.Title); err != nil {
@@ -244,6 +274,9 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 		}
 		b.Notes[n.ID] = n
 		b.size += noteSize(n)
+		if n.Private {
+			b.private++
+		}
 	}
 	for _, id := range j.Deleted {
 		if !ValidNoteID(id) {
@@ -253,6 +286,43 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 	}
 	for id, seq := range j.Clients {
 		b.Clients[id] = seq
+	}
+	b.Locked, b.Private, b.Timer = j.Locked, j.Private, j.Timer
+	if j.Voting != nil {
+		v := *j.Voting
+		v.Open = false // checkVoting checks a round as a client starts it
+		if err := checkVoting(v); err != nil {
+			return nil, err
+		}
+		b.Voting = j.Voting
+	}
+	for p, ballot := range j.Ballots {
+		if !ValidParticipantID(p) {
+			return nil, Errorf(EInvalid, "a ballot's participant id %q is malformed", p)
+		}
+		for id, n := range ballot {
+			if _, ok := b.Notes[id]; !ok || n < 1 {
+				return nil, Errorf(EInvalid, "a ballot gives %d votes to note %q, which is not on the board", n, id)
+			}
+		}
+	}
+	b.Ballots = j.Ballots
+	b.size += ballotsSize(b.Ballots)
+	if t := j.Timer; t != nil && (t.Seconds < 1 || t.Seconds > MaxTimerSeconds || t.LeftMs < 0) {
+		return nil, Errorf(EInvalid, "the timer is malformed")
+	}
+	if len(j.Stops) > MaxStops {
+		return nil, Errorf(ETooLarge, "board has %d stops; the limit is %d", len(j.Stops), MaxStops)
+	}
+	for _, st := range j.Stops {
+		if err := lim.checkStop(st); err != nil {
+			return nil, err
+		}
+		if b.stop(st.ID) >= 0 {
+			return nil, Errorf(EConflict, "stop %s appears twice", st.ID)
+		}
+		b.Stops = append(b.Stops, st)
+		b.size += stopSize(st)
 	}
 	return b, nil
 }

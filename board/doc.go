@@ -21,4 +21,25 @@
 // changes, so the later update in server order wins for those fields and
 // leaves the others alone. A deleted note leaves a tombstone: any later
 // operation naming it is rejected, so a late move never resurrects it.
+//
+// # Who may do what
+//
+// Every operation comes with the Role of the link it came through
+// (role.go): a facilitator may do everything, an editor change notes, a
+// viewer only vote. Apply checks the role itself, so no caller can forget
+// to, and the lock (locked boards take changes from facilitators only)
+// and private notes (only the author changes a private note's text) are
+// checked in the same place.
+//
+// # Running a lesson
+//
+// Lock, write privately then reveal, dot voting, the timer and stops are
+// board state changed by operations like notes are (lesson.go), so they
+// survive reloads and go wherever the board's log goes. Some of them are
+// not for everyone's eyes: view.go decides what each person may see.
+// View is the board as one participant sees it (other people's private
+// text blank, a hidden round's counts their own); Withhold is the copy of
+// an operation for everyone but its author; Prepare adds to a reveal or
+// the end of a round what was withheld until then, so that everyone ends
+// with the same board.
 package board

@@ -12,6 +12,8 @@ const (
 	ENotFound    = "not_found"    // the board or note does not exist (or was deleted)
 	EConflict    = "conflict"     // the input contradicts the board's state, e.g. a duplicate id
 	EForbidden   = "forbidden"    // the caller may not do this
+	ELocked      = "locked"       // the facilitator locked the board: only facilitators change it now
+	EMethod      = "method"       // the address does not take this HTTP method
 	ETooLarge    = "too_large"    // the input or the board is over a size limit
 	ERateLimited = "rate_limited" // the caller sent too much too fast
 	EUnavailable = "unavailable"  // the server cannot do it now (it is restarting); try again shortly

@@ -139,6 +139,44 @@ func (l Limits) Validate(op Op) error {
 		}
 	case KindRename:
 		return l.checkTitle(*op.Title)
+	case KindVote, KindUnvote:
+		if op.ID != "" && !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "note id %q is not a lower-case UUID", op.ID)
+		}
+	case KindVoteStart:
+		return checkVoting(*op.Voting)
+	case KindTimerStart:
+		if op.Seconds < 1 || op.Seconds > MaxTimerSeconds {
+			return Errorf(EInvalid, "a timer runs from 1 second to %d hours", MaxTimerSeconds/3600)
+		}
+	case KindStopAdd, KindStopSet:
+		return l.checkStop(*op.Stop)
+	case KindStopDelete:
+		if !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "stop id %q is not a lower-case UUID", op.ID)
+		}
+	case KindStopMove:
+		if !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "stop id %q is not a lower-case UUID", op.ID)
+		}
+		if *op.Index < 0 || *op.Index >= MaxStops {
+			return Errorf(EInvalid, "index %d is out of range (0 to %d)", *op.Index, MaxStops-1)
+		}
+	case KindReveal:
+		for id, text := range op.Texts {
+			if !ValidNoteID(id) {
+				return Errorf(EInvalid, "note id %q is not a lower-case UUID", id)
+			}
+			if err := l.checkText(text); err != nil {
+				return err
+			}
+		}
+	case KindVoteEnd:
+		for id, n := range op.Votes {
+			if !ValidNoteID(id) || n < 0 {
+				return Errorf(EInvalid, "the votes of note %q are malformed", id)
+			}
+		}
 	case KindBatch:
 		if len(op.Ops) > l.MaxBatchOps {
 			return Errorf(ETooLarge, "a batch holds at most %d operations; this one has %d", l.MaxBatchOps, len(op.Ops))
@@ -250,6 +288,9 @@ func (l Limits) checkNote(n Note) error {
 	}
 	if n.AuthorID != "" && !ValidParticipantID(n.AuthorID) {
 		return Errorf(EInvalid, "note %s: author id %q is malformed", n.ID, n.AuthorID)
+	}
+	if n.Votes < 0 {
+		return Errorf(EInvalid, "note %s: %d votes", n.ID, n.Votes)
 	}
 	return l.checkFields(&n.W, &n.H, &n.Text, &n.Color, &n.Z)
 }

@@ -5,6 +5,7 @@ import (
 	jsonv2 "encoding/json/v2"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,25 @@ const (
 	KindDelete = "delete"
 	KindRename = "rename"
 	KindBatch  = "batch"
+
+	// Running a lesson (lesson.go); a facilitator's, but for votes.
+	KindLock        = "lock"
+	KindUnlock      = "unlock"
+	KindHide        = "hide"
+	KindReveal      = "reveal"
+	KindVoteStart   = "vote-start"
+	KindVote        = "vote"
+	KindUnvote      = "unvote"
+	KindVoteEnd     = "vote-end"
+	KindVoteClear   = "vote-clear"
+	KindTimerStart  = "timer-start"
+	KindTimerPause  = "timer-pause"
+	KindTimerResume = "timer-resume"
+	KindTimerReset  = "timer-reset"
+	KindStopAdd     = "stop-add"
+	KindStopSet     = "stop-set"
+	KindStopDelete  = "stop-delete"
+	KindStopMove    = "stop-move"
 )
 
 // Op is one change to a board. Which fields are set depends on Kind:
@@ -23,17 +43,40 @@ const (
 //	update: ID and Set (at least one field)
 //	delete: ID
 //	rename: Title
-//	batch:  Ops (1 to Limits.MaxBatchOps operations, none of them a batch),
-//	        applied all or nothing
+//	batch:  Ops (1 to Limits.MaxBatchOps operations, each a create,
+//	        update, delete or rename), applied all or nothing
+//
+//	lock, unlock, hide, reveal, vote-end, vote-clear, timer-pause,
+//	timer-resume, timer-reset: nothing
+//	vote-start:  Voting (votes and perNote; hidden optional)
+//	vote, unvote: ID (a note)
+//	timer-start: Seconds
+//	stop-add, stop-set: Stop
+//	stop-delete: ID (a stop)
+//	stop-move:   ID and Index
+//
+// The server adds what only it knows to some operations before it orders
+// them (see Prepare): the texts a reveal shows, the counts a round ends
+// with. It also sends clients that may not see all of an operation a copy
+// with Withheld set and the hidden parts left out (see Withhold). Clients
+// never send these fields: DecodeOp refuses them.
 //
 // The JSON form uses the lower-case field names shown in the struct tags.
 type Op struct {
-	Kind  string   `json:"kind"`
-	Note  *NewNote `json:"note,omitempty"`
-	ID    string   `json:"id,omitempty"`
-	Set   *Patch   `json:"set,omitempty"`
-	Title *string  `json:"title,omitempty"`
-	Ops   []Op     `json:"ops,omitempty"`
+	Kind    string   `json:"kind"`
+	Note    *NewNote `json:"note,omitempty"`
+	ID      string   `json:"id,omitempty"`
+	Set     *Patch   `json:"set,omitempty"`
+	Title   *string  `json:"title,omitempty"`
+	Ops     []Op     `json:"ops,omitempty"`
+	Voting  *Voting  `json:"voting,omitempty"`
+	Seconds int      `json:"seconds,omitempty"`
+	Stop    *Stop    `json:"stop,omitempty"`
+	Index   *int     `json:"index,omitempty"`
+
+	Texts    map[string]string `json:"texts,omitempty"`    // reveal: every private note's text
+	Votes    map[string]int    `json:"votes,omitempty"`    // vote-end: each note's votes
+	Withheld bool              `json:"withheld,omitempty"` // a copy with what the receiver may not see left out
 }
 
 // NewNote is the content of a create operation. Pointers mark optional
@@ -66,11 +109,28 @@ func (p *Patch) empty() bool {
 	return p.X == nil && p.Y == nil && p.W == nil && p.H == nil && p.Text == nil && p.Color == nil && p.Z == nil
 }
 
-// DecodeOp decodes one operation from JSON. It rejects unknown fields,
-// wrong types and numbers JSON cannot hold, and checks the operation's shape
-// (required and forbidden fields for its kind). Limits are checked by
-// Limits.Validate and Apply.
+// DecodeOp decodes one operation from a client. It rejects unknown fields,
+// wrong types and numbers JSON cannot hold, the fields only the server
+// sets, and checks the operation's shape (required and forbidden fields
+// for its kind). Limits are checked by Limits.Validate and Apply.
 func DecodeOp(data []byte) (Op, error) {
+	var op Op
+	if err := DecodeJSON(data, &op); err != nil {
+		return Op{}, err
+	}
+	if err := op.checkServerFields(); err != nil {
+		return Op{}, err
+	}
+	if err := op.checkShape(true); err != nil {
+		return Op{}, err
+	}
+	return op, nil
+}
+
+// DecodeOrderedOp decodes an operation as the server ordered it: from the
+// board's log, or from the server's op messages, where it may carry what
+// the server added (see Op).
+func DecodeOrderedOp(data []byte) (Op, error) {
 	var op Op
 	if err := DecodeJSON(data, &op); err != nil {
 		return Op{}, err
@@ -81,70 +141,100 @@ func DecodeOp(data []byte) (Op, error) {
 	return op, nil
 }
 
+func (op *Op) checkServerFields() error {
+	if op.Texts != nil || op.Votes != nil || op.Withheld {
+		return Errorf(EInvalid, "\"texts\", \"votes\" and \"withheld\" are set by the server, not by clients")
+	}
+	for i := range op.Ops {
+		if err := op.Ops[i].checkServerFields(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (op *Op) checkShape(top bool) error {
-	has := func(name string, set bool) error {
-		if set {
-			return Errorf(EInvalid, "a %s operation has no %q field", op.Kind, name)
-		}
-		return nil
-	}
-	need := func(name string, set bool) error {
-		if !set {
-			return Errorf(EInvalid, "a %s operation needs a %q field", op.Kind, name)
-		}
-		return nil
-	}
-	// first returns the first error of its arguments: the checks of a kind
-	// are written in one line each, and an operation is checked three times
-	// on its way to the board, so this allocates nothing.
-	first := func(errs ...error) error {
-		for _, err := range errs {
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	// The fields each kind takes; every other field must be absent.
+	var want []string
 	switch op.Kind {
 	case KindCreate:
-		if err := first(need("note", op.Note != nil), has("id", op.ID != ""), has("set", op.Set != nil),
-			has("title", op.Title != nil), has("ops", op.Ops != nil)); err != nil {
-			return err
-		}
-		if op.Note.X == nil || op.Note.Y == nil {
-			return Errorf(EInvalid, "a new note needs \"x\" and \"y\"")
-		}
+		want = []string{"note"}
 	case KindUpdate:
-		if err := first(need("id", op.ID != ""), need("set", op.Set != nil), has("note", op.Note != nil),
-			has("title", op.Title != nil), has("ops", op.Ops != nil)); err != nil {
-			return err
-		}
-		if op.Set.empty() {
-			return Errorf(EInvalid, "an update must set at least one field")
-		}
-	case KindDelete:
-		return first(need("id", op.ID != ""), has("note", op.Note != nil), has("set", op.Set != nil),
-			has("title", op.Title != nil), has("ops", op.Ops != nil))
+		want = []string{"id", "set"}
+	case KindDelete, KindVote, KindUnvote, KindStopDelete:
+		want = []string{"id"}
 	case KindRename:
-		return first(need("title", op.Title != nil), has("id", op.ID != ""), has("note", op.Note != nil),
-			has("set", op.Set != nil), has("ops", op.Ops != nil))
+		want = []string{"title"}
 	case KindBatch:
 		if !top {
 			return Errorf(EInvalid, "a batch cannot contain another batch")
 		}
-		if err := first(need("ops", len(op.Ops) > 0), has("id", op.ID != ""), has("note", op.Note != nil),
-			has("set", op.Set != nil), has("title", op.Title != nil)); err != nil {
-			return err
-		}
-		for i := range op.Ops {
-			if err := op.Ops[i].checkShape(false); err != nil {
-				return Errorf(ErrorCode(err), "operation %d of the batch: %s", i+1, ErrorMessage(err))
-			}
-		}
+		want = []string{"ops"}
+	case KindVoteStart:
+		want = []string{"voting"}
+	case KindTimerStart:
+		want = []string{"seconds"}
+	case KindStopAdd, KindStopSet:
+		want = []string{"stop"}
+	case KindStopMove:
+		want = []string{"id", "index"}
+	case KindLock, KindUnlock, KindHide, KindReveal, KindVoteEnd, KindVoteClear,
+		KindTimerPause, KindTimerResume, KindTimerReset:
 	case "":
 		return Errorf(EInvalid, "the operation has no \"kind\"")
 	default:
 		return Errorf(EInvalid, "unknown operation kind %q", op.Kind)
+	}
+	fields := [...]struct {
+		name string
+		set  bool
+	}{
+		{"note", op.Note != nil}, {"id", op.ID != ""}, {"set", op.Set != nil}, {"title", op.Title != nil},
+		{"ops", op.Ops != nil}, {"voting", op.Voting != nil}, {"seconds", op.Seconds != 0},
+		{"stop", op.Stop != nil}, {"index", op.Index != nil},
+	}
+	for _, f := range fields {
+		needed := slices.Contains(want, f.name)
+		// A withheld vote leaves out which note it was for.
+		if f.name == "id" && op.Withheld && (op.Kind == KindVote || op.Kind == KindUnvote) {
+			needed = f.set
+		}
+		switch {
+		case needed && !f.set:
+			return Errorf(EInvalid, "a %s operation needs a %q field", op.Kind, f.name)
+		case !needed && f.set:
+			return Errorf(EInvalid, "a %s operation has no %q field", op.Kind, f.name)
+		}
+	}
+	if op.Texts != nil && op.Kind != KindReveal || op.Votes != nil && op.Kind != KindVoteEnd {
+		return Errorf(EInvalid, "a %s operation has no \"texts\" or \"votes\" field", op.Kind)
+	}
+	switch op.Kind {
+	case KindCreate:
+		if op.Note.X == nil || op.Note.Y == nil {
+			return Errorf(EInvalid, "a new note needs \"x\" and \"y\"")
+		}
+	case KindUpdate:
+		// A withheld update may have nothing left that its receiver may
+		// see; it still bumps the note's time.
+		if op.Set.empty() && !op.Withheld {
+			return Errorf(EInvalid, "an update must set at least one field")
+		}
+	case KindBatch:
+		if len(op.Ops) == 0 {
+			return Errorf(EInvalid, "a batch operation needs a \"ops\" field")
+		}
+		for i := range op.Ops {
+			sub := &op.Ops[i]
+			if err := sub.checkShape(false); err != nil {
+				return Errorf(ErrorCode(err), "operation %d of the batch: %s", i+1, ErrorMessage(err))
+			}
+			switch sub.Kind {
+			case KindCreate, KindUpdate, KindDelete, KindRename:
+			default:
+				return Errorf(EInvalid, "operation %d of the batch: a batch holds only create, update, delete and rename operations", i+1)
+			}
+		}
 	}
 	return nil
 }

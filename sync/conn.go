@@ -24,6 +24,11 @@ type conn struct {
 	ws     *websocket.Conn
 	out    *writer
 	peerID string // this connection's presence id
+	// role and link are what the connection came in with: the link's role
+	// decides what it may do, and if the link is replaced the connection
+	// is closed.
+	role board.Role
+	link string
 
 	// Set from the hello before the connection joins its room; read-only after.
 	client      string // the client id, as the client names itself
@@ -38,6 +43,7 @@ type conn struct {
 
 	readDone chan struct{} // closed when the reader has stopped
 	readBuf  []byte        // owned by the reader: the last message's bytes, reused
+	lastWho  time.Time     // owned by the reader: when it last asked who
 }
 
 func newConn(h *Hub, ws *websocket.Conn, sock *socket) *conn {
@@ -81,7 +87,8 @@ func (c *conn) serve(r *room) {
 func (c *conn) handshake() (hello, error) {
 	lim := c.hub.lim
 	c.ws.SetReadDeadline(time.Now().Add(lim.HelloTimeout))
-	c.ws.SetPongHandler(func(string) error {
+	c.ws.SetPongHandler(func(data string) error {
+		c.out.probes.answer([]byte(data))
 		return c.ws.SetReadDeadline(time.Now().Add(lim.PongWait))
 	})
 	data, err := c.read()
@@ -145,7 +152,8 @@ func (c *conn) readLoop(r *room) {
 		}
 		c.ws.SetReadDeadline(time.Now().Add(lim.PongWait))
 		m, err := decodeClientMsg(data)
-		if err == nil && m.Type == typeCursor {
+		if err == nil && (m.Type == typeCursor || m.Type == typeView || m.Type == typePointer) {
+			// Only ever a latest position: dropped when they come too fast.
 			if !cursors.AllowN(c.hub.now(), 1) {
 				continue
 			}
@@ -164,6 +172,20 @@ func (c *conn) readLoop(r *room) {
 			c.out.send(errorMessage(board.Errorf(board.EInvalid, "hello was already said on this connection")), wakeWriter)
 		case m.Type == typeOp:
 			if !c.handleOp(r, m) {
+				return
+			}
+		case m.Type == typeWho:
+			if !c.handleWho(r) {
+				return
+			}
+		case m.Type == typeRemove:
+			select {
+			case r.removes <- removeRequest{by: c, peer: *m.Peer}:
+			case <-r.done:
+				return
+			}
+		default:
+			if !c.handleStage(r, m) {
 				return
 			}
 		}
@@ -235,7 +257,46 @@ func (c *conn) answered() {
 	}
 }
 
+// handleWho asks the room for everyone on the board, at most once every
+// whoInterval: in a room of thousands the answer is large.
+func (c *conn) handleWho(r *room) bool {
+	now := c.hub.now()
+	if now.Sub(c.lastWho) < whoInterval {
+		c.out.send(errorMessage(board.Errorf(board.ERateLimited, "who may be asked once every %v", whoInterval)), wakeWriter)
+		return true
+	}
+	c.lastWho = now
+	select {
+	case r.who <- c:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// whoInterval is how often a connection may ask who is on the board.
+const whoInterval = 5 * time.Second
+
+// handleStage hands a stage message (stage.go) to the room.
+func (c *conn) handleStage(r *room, m clientMsg) bool {
+	u, err := m.stage(c.hub.boardLim)
+	if err != nil {
+		c.out.send(errorMessage(err), wakeWriter)
+		return true
+	}
+	u.conn = c
+	select {
+	case r.stages <- u:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
 func (c *conn) handleCursor(r *room, m clientMsg) bool {
+	if m.Type != typeCursor {
+		return c.handleStage(r, m)
+	}
 	cur, err := m.cursor(c.hub.boardLim)
 	if err != nil {
 		c.out.send(errorMessage(err), wakeWriter)

@@ -24,9 +24,12 @@ var regressionSeeds = []uint64{}
 
 // TestRandomizedConvergence has several clients make random, conflicting
 // edits and deletes while they randomly disconnect, reconnect, resume and
-// resend, and the server now and then restarts. At the end every client's
-// board equals the server's, every acknowledged operation is in the log
-// exactly once, and no deleted note is on the board.
+// resend, and the server now and then restarts. One of them facilitates a
+// lesson at random (lock, private writing and reveals, voting rounds,
+// the timer, stops), everyone votes, two of them are tabs of one person,
+// and one has only the view link. At the end every client's board equals
+// the server's as that person may see it, every acknowledged operation is
+// in the log exactly once, and no deleted note is on the board.
 func TestRandomizedConvergence(t *testing.T) {
 	seeds := append([]uint64{}, regressionSeeds...)
 	if *seedFlag != 0 {
@@ -41,7 +44,7 @@ func TestRandomizedConvergence(t *testing.T) {
 					t.Logf("reproduce with: go test ./sync -run TestRandomizedConvergence -seed %d", seed)
 				}
 			})
-			runConvergence(t, seed, 6, 600)
+			runConvergence(t, seed, 6, 1500)
 		})
 	}
 }
@@ -50,6 +53,8 @@ func TestRandomizedConvergence(t *testing.T) {
 // operations not yet acknowledged, and a connection that comes and goes.
 type fuzzClient struct {
 	id      string
+	role    board.Role
+	secret  string // the participant's secret, sent in the hello
 	seq     uint64
 	pending []pendingOp
 	conn    *wsclient.Client
@@ -67,20 +72,31 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	// Frequent snapshots exercise snapshotting under load.
 	srv := mustServer(t, nil, boardsync.Limits{SnapshotEvery: 25, OpsPerSecond: 10000})
-	id := srv.mustBoard(t)
-	url := srv.wsURL(id)
+	_, links := srv.mustBoardLinks(t)
+	id := links.Facilitate
 
+	// client-0 facilitates; client-1 and client-2 are two tabs of one
+	// person; the last client has the view link.
 	clients := make([]*fuzzClient, nClients)
 	for i := range clients {
-		clients[i] = &fuzzClient{id: fmt.Sprintf("client-%d", i), acked: map[uint64]bool{}}
+		c := &fuzzClient{id: fmt.Sprintf("client-%d", i), role: board.RoleEdit, secret: wsclient.NewParticipant(), acked: map[uint64]bool{}}
+		switch i {
+		case 0:
+			c.role = board.RoleFacilitate
+		case 2:
+			c.secret = clients[1].secret
+		case nClients - 1:
+			c.role = board.RoleView
+		}
+		clients[i] = c
 	}
 
 	connect := func(c *fuzzClient) {
-		h := wsclient.Hello{Client: c.id, Name: c.id}
+		h := wsclient.Hello{Client: c.id, Name: c.id, Participant: c.secret}
 		if c.replica.Board != nil {
 			h.Since, h.Epoch = c.replica.Board.Version, c.replica.Epoch
 		}
-		conn, rest, err := wsclient.Dial(context.Background(), url, h, nil)
+		conn, rest, err := wsclient.Dial(context.Background(), srv.wsURL(links.Link(c.role)), h, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", c.id, err)
 		}
@@ -149,8 +165,58 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 		notes := c.replica.Board.SortedNotes()
 		return notes[rng.IntN(len(notes))].ID, true
 	}
+	randomStop := func(c *fuzzClient) (string, bool) {
+		if c.replica.Board == nil || len(c.replica.Board.Stops) == 0 {
+			return "", false
+		}
+		return c.replica.Board.Stops[rng.IntN(len(c.replica.Board.Stops))].ID, true
+	}
+	lessonOp := func(c *fuzzClient) board.Op {
+		newStop := func(id string) *board.Stop {
+			return &board.Stop{ID: id, Name: fmt.Sprintf("stop %d", rng.IntN(100)), X: rng.Float64() * 1000, Y: 0, W: 1600, H: 900}
+		}
+		stop, hasStop := randomStop(c)
+		switch r := rng.IntN(15); {
+		case r == 0:
+			if rng.IntN(2) == 0 {
+				return kind(board.KindLock)
+			}
+			return kind(board.KindUnlock)
+		case r <= 2:
+			return voteStart(1+rng.IntN(3), 1, rng.IntN(2) == 0)
+		case r == 3:
+			return kind(board.KindHide)
+		case r == 4:
+			return kind(board.KindReveal)
+		case r == 5:
+			return voteStart(1+rng.IntN(3), 1, rng.IntN(2) == 0)
+		case r == 6:
+			return kind(board.KindVoteEnd)
+		case r == 7:
+			return kind(board.KindVoteClear)
+		case r == 8:
+			return board.Op{Kind: board.KindTimerStart, Seconds: 1 + rng.IntN(600)}
+		case r == 9:
+			return kind([]string{board.KindTimerPause, board.KindTimerResume, board.KindTimerReset}[rng.IntN(3)])
+		case r == 10 || !hasStop:
+			return board.Op{Kind: board.KindStopAdd, Stop: newStop(uuid.NewString())}
+		case r == 11:
+			return board.Op{Kind: board.KindStopSet, Stop: newStop(stop)}
+		case r == 12:
+			return board.Op{Kind: board.KindStopDelete, ID: stop}
+		default:
+			i := rng.IntN(len(c.replica.Board.Stops))
+			return board.Op{Kind: board.KindStopMove, ID: stop, Index: &i}
+		}
+	}
 	randomOp := func(c *fuzzClient) board.Op {
 		id, ok := randomNote(c)
+		if ok && (c.role == board.RoleView && rng.IntN(10) > 0 || rng.IntN(5) == 0) {
+			return voteOp([]string{board.KindVote, board.KindVote, board.KindUnvote}[rng.IntN(3)], id)
+		}
+		if c.role == board.RoleFacilitate && rng.IntN(2) == 0 {
+			return lessonOp(c)
+		}
 		switch r := rng.IntN(100); {
 		case !ok || r < 20:
 			return createOp(uuid.NewString(), rng.Float64()*2000, rng.Float64()*2000)
@@ -233,35 +299,40 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 	for _, c := range clients {
 		await(c, "answers", func() bool { return len(c.pending) == 0 })
 	}
-	want, err := srv.hub.Board(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := srv.board(t, id)
 	for _, c := range clients {
 		await(c, fmt.Sprintf("version %d", want.Version), func() bool { return c.replica.Board.Version == want.Version })
 	}
 
-	wantJSON := mustJSON(t, want.Public())
 	for _, c := range clients {
-		if got := mustJSON(t, c.replica.Board.Public()); got != wantJSON {
-			t.Errorf("%s differs from the server:\n got %s\nwant %s", c.id, got, wantJSON)
+		who := board.ParticipantID(c.secret)
+		mine, err := srv.hub.BoardAs(context.Background(), srv.boardID(t, id), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := c.replica.Board.Clone()
+		got.ID, got.Deleted, got.Clients = "", nil, nil
+		if got, want := mustJSON(t, got), mustJSON(t, mine); got != want {
+			t.Errorf("%s differs from the server's board as %s sees it:\n got %s\nwant %s", c.id, who, got, want)
 		}
 	}
 
 	// Every acknowledged operation was committed exactly once, and no
 	// deleted note is on the board.
-	log, err := srv.log.Read(context.Background(), id, 1, 0)
+	log, err := srv.log.Read(context.Background(), srv.boardID(t, id), 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	applied := map[string]int{}
 	deleted := map[string]bool{}
+	kinds := map[string]int{}
 	for _, r := range log {
 		var e boardsync.Entry
 		if err := json.Unmarshal(r.Data, &e); err != nil {
 			t.Fatal(err)
 		}
 		applied[fmt.Sprintf("%s/%d", e.Client, e.Seq)]++
+		kinds[e.Op.Kind]++
 		for _, op := range append([]board.Op{e.Op}, e.Op.Ops...) {
 			if op.Kind == board.KindDelete {
 				deleted[op.ID] = true
@@ -290,5 +361,5 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			t.Errorf("deleted note %s is on the board", nid)
 		}
 	}
-	t.Logf("seed %d: %d versions, %d acknowledged, %d notes, %d deleted", seed, want.Version, acked, len(want.Notes), len(deleted))
+	t.Logf("seed %d: %d versions, %d acknowledged, %d notes, %d deleted; by kind %v", seed, want.Version, acked, len(want.Notes), len(deleted), kinds)
 }

@@ -27,6 +27,18 @@
 //     flow control) and a writer (writer.go), which owns everything sent
 //     to the client and puts what waits together into one frame. A client
 //     that cannot keep up is disconnected, never allowed to hold up the room.
+//   - Audiences: an operation that not everyone may see whole (a private
+//     note, a secret vote) is encoded twice, whole for its author and as
+//     board.Withhold's copy for everyone else (audience.go); everything
+//     else is encoded once and shared.
+//   - The stage (stage.go): who presents, their view and pointer, the
+//     spotlight, who follows, raised hands. Presence, like cursors: never
+//     stored.
+//   - Links and roles (links.go, hub_links.go): each board's three links
+//     and its join code, kept by a Links store (MemLinks, or boltstore's);
+//     the role a connection has comes from its link on every message.
+//   - Slow and stalled clients: probe.go measures how far behind a client
+//     is, from the pings it answers.
 //   - The wire protocol's messages are in protocol.go.
 //
 // A Hub (hub.go) owns the live rooms: it starts a room when the first

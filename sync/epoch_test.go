@@ -85,7 +85,7 @@ func TestCrashNewEpoch(t *testing.T) {
 
 	// The server crashes: a second server starts on what the log holds.
 	close(log.crashed)
-	second := mustServer(t, log.Log, boardsync.Limits{})
+	second := mustServer(t, log.Log, boardsync.Limits{}, boardsync.Config{Links: srv.cfg.Links})
 	c := mustDial(t, second.wsURL(id), wsclient.Hello{Client: "c"})
 	c.mustApply(textOp(n, "saved after the crash")) // version 2, again
 
@@ -174,7 +174,7 @@ func TestBurstWithinLimits(t *testing.T) {
 					t.Errorf("%d acks, %d rejects, %v; want %d acks", r.acks, r.rejects, r.err, ops)
 				}
 			}
-			if n := counter(srv.hub.Metrics().SlowDisconnects); n != 0 {
+			if n := slowTotal(srv); n != 0 {
 				t.Errorf("%d slow-client disconnects", n)
 			}
 		})
@@ -209,7 +209,7 @@ func TestParticipant(t *testing.T) {
 	if got := tab2.replica.Board.Notes[n].AuthorID; got != public {
 		t.Errorf("note authorId %q, want %q", got, public)
 	}
-	b, _ := srv.hub.Board(context.Background(), id)
+	b := srv.board(t, id)
 	if b.Notes[n].AuthorID != public {
 		t.Errorf("server's note authorId %q", b.Notes[n].AuthorID)
 	}

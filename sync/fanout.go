@@ -1,5 +1,7 @@
 package sync
 
+import "slices"
+
 // fanout sends a large room's operations to its connections from a
 // goroutine of its own, which writes to the sockets one after the other,
 // directly (writer.send with direct), waking nobody. What the room
@@ -14,9 +16,10 @@ package sync
 // server spends. Why one goroutine and not one per core: the writes would
 // take both cores from everything else (readers, the room, the log), and
 // shorter rounds coalesce less. Measured in S2 (1,000 viewers, 100
-// operations a second), one goroutine used 0.73-0.81 cores against two
-// goroutines' 0.83-0.98 and the bare relay's 0.93-0.98, at a lower
-// delivery p99 than both.
+// operations a second; docs/performance.md), one goroutine used 0.73 and
+// 0.81 cores at a delivery p99 of 43 and 50 ms, the bare relay in the same
+// runs 0.93 and 0.98 cores at 56 and 70 ms; two goroutines used 0.73-0.98
+// cores at 40-66 ms.
 //
 // Versions stay in order for everyone because every operation, the
 // sender's own copy included, goes through the fan-out, and a connection
@@ -34,6 +37,7 @@ type fanout struct {
 // to everyone, or let a connection join or leave.
 type fanoutJob struct {
 	msg   []byte
+	op    *logged // an operation, which some may get a copy of (audience.go)
 	join  *conn
 	leave *conn
 }
@@ -62,6 +66,14 @@ func (f *fanout) join(c *conn)         { f.jobs <- fanoutJob{join: c} }
 func (f *fanout) leave(c *conn)        { f.jobs <- fanoutJob{leave: c} }
 func (f *fanout) broadcast(msg []byte) { f.jobs <- fanoutJob{msg: msg} }
 
+func (f *fanout) broadcastLogged(l logged) {
+	if l.secret == nil {
+		f.broadcast(l.msg)
+		return
+	}
+	f.jobs <- fanoutJob{op: &l}
+}
+
 // stop lets the fan-out finish what it was given and waits for it.
 func (f *fanout) stop() {
 	close(f.jobs)
@@ -71,15 +83,29 @@ func (f *fanout) stop() {
 func (f *fanout) run() {
 	defer close(f.done)
 	members := map[*conn]struct{}{}
-	var msgs [][]byte
+	var (
+		msgs    [][]byte
+		secrets map[int]*logged // the operations among msgs that some get whole
+	)
 	flush := func() {
 		if len(msgs) == 0 {
 			return
 		}
 		for c := range members {
-			c.out.sendMany(msgs, direct)
+			// Most get the shared list; the few who get an operation
+			// whole (its sender's tabs) a copy of it.
+			own := msgs
+			for i, l := range secrets {
+				if l.secret.sees(c) {
+					if &own[0] == &msgs[0] {
+						own = slices.Clone(msgs)
+					}
+					own[i] = l.secret.msg
+				}
+			}
+			c.out.sendMany(own, direct)
 		}
-		msgs = nil // the writers keep the slice until they have written it
+		msgs, secrets = nil, nil // the writers keep the slice until they have written it
 	}
 	do := func(j fanoutJob) {
 		switch {
@@ -89,6 +115,12 @@ func (f *fanout) run() {
 		case j.leave != nil:
 			flush()
 			delete(members, j.leave)
+		case j.op != nil:
+			if secrets == nil {
+				secrets = map[int]*logged{}
+			}
+			secrets[len(msgs)] = j.op
+			msgs = append(msgs, j.op.msg)
 		default:
 			msgs = append(msgs, j.msg)
 		}

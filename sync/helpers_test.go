@@ -46,6 +46,15 @@ func mustServer(t *testing.T, log boardsync.Log, lim boardsync.Limits, cfg ...bo
 		c = cfg[0]
 	}
 	c.Log, c.Limits, c.AllowedOrigins = log, lim, []string{"https://school.example"}
+	if c.Links == nil {
+		// A store that keeps links too (bbolt) keeps them; otherwise they
+		// live in memory, shared by the hubs of restarts.
+		if l, ok := log.(boardsync.Links); ok {
+			c.Links = l
+		} else {
+			c.Links = boardsync.NewMemLinks()
+		}
+	}
 	s := &testServer{hub: boardsync.NewHub(c), log: log, cfg: c}
 	s.current.Store(s.hub)
 	mux := http.NewServeMux()
@@ -79,6 +88,15 @@ func (s *testServer) restart(t *testing.T) {
 // counter reads a Prometheus counter or gauge.
 func counter(c prometheus.Collector) int { return int(testutil.ToFloat64(c)) }
 
+// slowTotal returns how many clients the server dropped as too slow.
+func slowTotal(s *testServer) int {
+	n := 0
+	for _, reason := range []string{"unanswered", "overdue", "stalled", "queue"} {
+		n += counter(s.hub.Metrics().SlowDisconnects.WithLabelValues(reason))
+	}
+	return n
+}
+
 // fakeClock is a Clock the test moves by hand. After's channels fire when
 // Advance passes their time; waiting receives a value each time someone
 // starts waiting.
@@ -95,7 +113,7 @@ type fakeTimer struct {
 }
 
 func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), waiting: make(chan struct{}, 1000)}
+	return &fakeClock{now: clockStart, waiting: make(chan struct{}, 1000)}
 }
 
 func (c *fakeClock) Now() time.Time {
@@ -128,27 +146,77 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.timers = kept
 }
 
+// mustBoard creates a board and returns its facilitate link, with which
+// a client may do everything.
 func (s *testServer) mustBoard(t *testing.T) string {
 	t.Helper()
-	b, err := s.hub.CreateBoard(context.Background(), "Test board")
+	_, links := s.mustBoardLinks(t)
+	return links.Facilitate
+}
+
+// mustBoardLinks creates a board and returns its id and links.
+func (s *testServer) mustBoardLinks(t *testing.T) (string, boardsync.BoardLinks) {
+	t.Helper()
+	b, links, err := s.hub.CreateBoard(context.Background(), "Test board")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.ID
+	return b.ID, links
+}
+
+// board returns the server's board that a link leads to.
+func (s *testServer) board(t *testing.T, link string) *board.Board {
+	t.Helper()
+	a, err := s.hub.Resolve(context.Background(), link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.hub.Board(context.Background(), a.BoardID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// boardID returns the id of the board a link leads to.
+func (s *testServer) boardID(t *testing.T, link string) string {
+	t.Helper()
+	a, err := s.hub.Resolve(context.Background(), link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.BoardID
+}
+
+// clockStart is when fake clocks start, and old boards were made.
+var clockStart = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+
+func deadline() time.Time { return time.Now().Add(10 * time.Second) }
+
+// dialStatus returns the HTTP status a WebSocket dial gets: 101 if it
+// connects.
+func dialStatus(t *testing.T, url string) int {
+	t.Helper()
+	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err == nil {
+		ws.Close()
+		return http.StatusSwitchingProtocols
+	}
+	if resp == nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode
 }
 
 func (s *testServer) wsURL(id string) string {
 	return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/ws/" + id
 }
 
-// boardJSON returns the server's board, encoded, for byte-for-byte comparisons.
-func (s *testServer) boardJSON(t *testing.T, id string) string {
+// boardJSON returns the server's board a link leads to, encoded, for
+// byte-for-byte comparisons.
+func (s *testServer) boardJSON(t *testing.T, link string) string {
 	t.Helper()
-	b, err := s.hub.Board(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := json.Marshal(b)
+	data, _ := json.Marshal(s.board(t, link))
 	return string(data)
 }
 
@@ -163,6 +231,8 @@ type client struct {
 	errors   []wsclient.Message
 	ops      []wsclient.Message
 	presence []wsclient.Message
+	people   []wsclient.Message
+	summons  []wsclient.Message
 }
 
 func mustDial(t *testing.T, url string, h wsclient.Hello) *client {
@@ -194,6 +264,10 @@ func (cl *client) handle(msgs []wsclient.Message) {
 			cl.ops = append(cl.ops, m)
 		case "presence":
 			cl.presence = append(cl.presence, m)
+		case "people":
+			cl.people = append(cl.people, m)
+		case "summon":
+			cl.summons = append(cl.summons, m)
 		}
 		if err := cl.replica.Apply(m); err != nil {
 			cl.t.Fatalf("client %s: %v", cl.c.Hello.Client, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -20,7 +19,10 @@ import (
 
 // Config is what a Hub needs. Log is required; the rest have defaults.
 type Config struct {
-	Log         Log
+	Log Log
+	// Links keeps the boards' links. Default: the Log, if it keeps links
+	// too (boltstore.Store does); otherwise in memory, for tests.
+	Links       Links
 	Logger      *slog.Logger // default: discard
 	Clock       Clock        // default: the real time
 	Limits      Limits       // zero fields: DefaultLimits
@@ -35,6 +37,7 @@ type Config struct {
 // room, writing what is pending, on Shutdown.
 type Hub struct {
 	log      Log
+	links    Links
 	logger   *slog.Logger
 	clock    Clock
 	lim      Limits
@@ -59,6 +62,7 @@ type Hub struct {
 func NewHub(cfg Config) *Hub {
 	h := &Hub{
 		log:            cfg.Log,
+		links:          cfg.Links,
 		logger:         cfg.Logger,
 		clock:          cfg.Clock,
 		lim:            cfg.Limits.WithDefaults(),
@@ -73,6 +77,13 @@ func NewHub(cfg Config) *Hub {
 	}
 	if h.clock == nil {
 		h.clock = realClock{}
+	}
+	if h.links == nil {
+		if l, ok := cfg.Log.(Links); ok {
+			h.links = l
+		} else {
+			h.links = NewMemLinks()
+		}
 	}
 	h.upgrader = websocket.Upgrader{
 		// A zero read size reuses the HTTP server's 4 KiB read buffer.
@@ -114,26 +125,66 @@ func (h *Hub) Metrics() *Metrics { return h.metrics }
 // BoardLimits returns the board limits the hub enforces.
 func (h *Hub) BoardLimits() board.Limits { return h.boardLim }
 
-// CreateBoard creates a new, empty board and starts its log.
-func (h *Hub) CreateBoard(ctx context.Context, title string) (*board.Board, error) {
+// CreateBoard creates a new, empty board, starts its log and gives it its
+// links. It returns the board with its id, which only its creator is told
+// (see board.Board.View).
+func (h *Hub) CreateBoard(ctx context.Context, title string) (*board.Board, BoardLinks, error) {
 	b := board.New(board.NewID(), title, h.now())
 	op := board.Op{Kind: board.KindRename, Title: &title}
 	if err := h.boardLim.Validate(op); err != nil {
-		return nil, err
+		return nil, BoardLinks{}, err
 	}
-	snap, err := json.Marshal(b)
-	if err != nil {
-		return nil, err
-	}
-	if err := h.log.Create(ctx, b.ID, snap); err != nil {
-		return nil, err
-	}
-	return b.Public(), nil
+	return h.create(ctx, b)
 }
 
-// Board returns a copy of the board's current state, loading it if needed.
-// It fails with ENotFound for a board that does not exist.
+// ImportBoard creates a new board that holds what b holds (a board read
+// from an export): its title, notes, stops and votes, under a new id and
+// new links, at version 0. It checks b against this server's limits.
+func (h *Hub) ImportBoard(ctx context.Context, b *board.Board) (*board.Board, BoardLinks, error) {
+	b = b.Clone()
+	b.ID, b.Version, b.Clients = board.NewID(), 0, nil
+	clear(b.Deleted)
+	data, err := b.MarshalJSON()
+	if err != nil {
+		return nil, BoardLinks{}, err
+	}
+	// What the room will load: checked now, so a board the server would
+	// refuse to load is never created.
+	if b, err = board.DecodeBoard(data, h.boardLim); err != nil {
+		return nil, BoardLinks{}, err
+	}
+	if b.Size() > h.boardLim.MaxBoardBytes {
+		return nil, BoardLinks{}, board.Errorf(board.ETooLarge, "the board is %d bytes; a board holds at most %d", b.Size(), h.boardLim.MaxBoardBytes)
+	}
+	return h.create(ctx, b)
+}
+
+func (h *Hub) create(ctx context.Context, b *board.Board) (*board.Board, BoardLinks, error) {
+	snap, err := b.MarshalJSON()
+	if err != nil {
+		return nil, BoardLinks{}, err
+	}
+	if err := h.log.Create(ctx, b.ID, snap); err != nil {
+		return nil, BoardLinks{}, err
+	}
+	links := NewLinks()
+	if err := h.links.CreateLinks(ctx, b.ID, links); err != nil {
+		return nil, BoardLinks{}, err
+	}
+	return b, links, nil
+}
+
+// Board returns a copy of the board's current state as everyone may see
+// it (board.Board.View for nobody in particular: what a page, the API and
+// an export show), loading it if needed. It fails with ENotFound for a
+// board that does not exist.
 func (h *Hub) Board(ctx context.Context, id string) (*board.Board, error) {
+	return h.BoardAs(ctx, id, "")
+}
+
+// BoardAs is Board as a participant may see it: with their own private
+// notes and votes.
+func (h *Hub) BoardAs(ctx context.Context, id, participant string) (*board.Board, error) {
 	if !board.ValidID(id) {
 		return nil, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
@@ -144,7 +195,7 @@ func (h *Hub) Board(ctx context.Context, id string) (*board.Board, error) {
 	defer h.release(r)
 	result := make(chan *board.Board, 1)
 	select {
-	case r.requests <- func() { result <- r.publicBoard() }:
+	case r.requests <- func() { result <- r.board.View(participant).Clone() }:
 	case <-r.done:
 		return nil, errShuttingDown
 	case <-ctx.Done():
@@ -162,24 +213,36 @@ func (h *Hub) Board(ctx context.Context, id string) (*board.Board, error) {
 
 var errShuttingDown = board.Errorf(board.EUnavailable, "the server is restarting; try again in a moment")
 
-// ServeBoard upgrades the request to a WebSocket on the board with the given
-// id and runs the connection until it closes. When it cannot (the board
-// does not exist, the request is not a WebSocket handshake, it comes from
-// a foreign site, the server is shutting down) it writes nothing and
-// returns an error for the caller to answer, a *board.Error: ENotFound,
-// EInvalid, EForbidden or EUnavailable.
-func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, id string) error {
-	if !board.ValidID(id) {
-		return board.Errorf(board.ENotFound, "There is no such board.")
-	}
+// ServeBoard upgrades the request to a WebSocket on the board a link
+// leads to, with the link's role, and runs the connection until it closes.
+// When it cannot (the link leads nowhere, the request is not a WebSocket
+// handshake, it comes from a foreign site, the server is shutting down) it
+// writes nothing and returns an error for the caller to answer, a
+// *board.Error: ENotFound, EInvalid, EForbidden or EUnavailable.
+func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, link string) error {
 	if !websocket.IsWebSocketUpgrade(r) {
 		return board.Errorf(board.EInvalid, "This address takes WebSocket connections only.")
 	}
 	if !h.originAllowed(r) {
 		return board.Errorf(board.EForbidden, "This board does not accept connections from other sites.")
 	}
-	rm, err := h.acquire(r.Context(), id)
+	access, err := h.Resolve(r.Context(), link)
 	if err != nil {
+		return err
+	}
+	rm, err := h.acquire(r.Context(), access.BoardID)
+	if err != nil {
+		return err
+	}
+	// The link again, now that the room is loaded: a link replaced before
+	// the room was (which the room cannot know of) leads nowhere here, and
+	// one replaced from now on reaches the room, which closes or refuses
+	// its connections.
+	if again, err := h.Resolve(r.Context(), link); err != nil || again != access {
+		h.release(rm)
+		if err == nil {
+			err = board.Errorf(board.ENotFound, "This link leads to no board.")
+		}
 		return err
 	}
 	hj := &hijacker{ResponseWriter: w}
@@ -192,6 +255,7 @@ func (h *Hub) ServeBoard(w http.ResponseWriter, r *http.Request, id string) erro
 		return board.Errorf(board.EInvalid, "The WebSocket handshake is malformed.")
 	}
 	c := newConn(h, ws, hj.sock)
+	c.role, c.link = access.Role, access.Link
 	if !h.addConn(c) {
 		h.release(rm)
 		c.out.close(websocket.CloseGoingAway, "the server is shutting down")

@@ -28,12 +28,24 @@ type Limits struct {
 	// MaxConnsPerBoard is how many connections one board takes; the next is
 	// closed with CloseBoardFull. Default 2,000 (a lecture hall and then some).
 	MaxConnsPerBoard int
-	// SendQueue is how many messages may wait for one client. A client whose
-	// queue overflows is disconnected with CloseTooSlow, so it never slows
-	// the room. Default 256: a client within MaxInFlight causes at most
-	// 2*MaxInFlight of them itself (echoes and acks), and messages that wait
-	// together go out in one frame.
-	SendQueue int
+	// SlowAfter is how far behind a client may fall before it is
+	// disconnected with CloseTooSlow, so that it never holds memory or the
+	// room. The server puts a ping after what it sends now and then, and
+	// the client's WebSocket answers it only once it has read everything
+	// before it (see probes): a client that answers none for SlowAfter,
+	// leaves one unanswered longer than SlowAfter plus the time what came
+	// before it takes at 64 KiB/s, or does not take a frame within
+	// SlowAfter, is too slow. So a client that stops reading is found
+	// within seconds, whatever the socket buffers between it and the
+	// server still take. Default 5s: a phone that drops off the Wi-Fi for
+	// longer reconnects and resumes.
+	SlowAfter time.Duration
+	// SendQueueBytes bounds the messages waiting for one client in the
+	// server (a board that every joining client shares aside): a client
+	// whose queue would grow past it is too slow. Default 4 MiB, far more
+	// than a second of the busiest board; it is a bound on memory, while
+	// SlowAfter decides who is slow.
+	SendQueueBytes int
 	// ResumeWindow and ResumeAge bound the recent operations a live board
 	// keeps in memory so that a client that was briefly away gets just what
 	// it missed: at most ResumeWindow of them, and as new ones come, none
@@ -78,7 +90,8 @@ var DefaultLimits = Limits{
 	MaxInFlight:      64,
 	CursorsPerSecond: 30,
 	MaxConnsPerBoard: 2000,
-	SendQueue:        256,
+	SlowAfter:        5 * time.Second,
+	SendQueueBytes:   4 << 20,
 	ResumeWindow:     1000,
 	ResumeAge:        time.Minute,
 	SnapshotEvery:    500,
@@ -99,7 +112,8 @@ func (l Limits) WithDefaults() Limits {
 	orDefault(&l.MaxInFlight, d.MaxInFlight)
 	orDefault(&l.CursorsPerSecond, d.CursorsPerSecond)
 	orDefault(&l.MaxConnsPerBoard, d.MaxConnsPerBoard)
-	orDefault(&l.SendQueue, d.SendQueue)
+	orDefault(&l.SlowAfter, d.SlowAfter)
+	orDefault(&l.SendQueueBytes, d.SendQueueBytes)
 	orDefault(&l.ResumeWindow, d.ResumeWindow)
 	orDefault(&l.ResumeAge, d.ResumeAge)
 	orDefault(&l.SnapshotEvery, d.SnapshotEvery)

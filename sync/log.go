@@ -13,6 +13,9 @@ import (
 // lives of the board in which versions were handed out.
 //
 // A log keeps every record it was given; a snapshot never deletes any.
+// It may keep the byte slices it is given (records' and snapshots' data)
+// rather than copies, so callers must not change them afterwards; what it
+// returns is the caller's to keep.
 //
 // The sync layer defines this interface and uses nothing else of storage.
 // MemLog implements it in memory; package boltstore implements it on bbolt,

@@ -144,7 +144,7 @@ func (l *MemLog) SaveSnapshot(ctx context.Context, id string, s Snapshot) error 
 		return board.Errorf(board.EInvalid, "a snapshot at version %d is ahead of the log (%d)", s.Version, b.last())
 	}
 	if s.Version >= b.snapshot.Version {
-		b.snapshot = Snapshot{Version: s.Version, Data: slices.Clone(s.Data)}
+		b.snapshot = s
 	}
 	return nil
 }

@@ -10,3 +10,7 @@ import (
 func TestMemLogConformance(t *testing.T) {
 	logtest.Run(t, func(t *testing.T) boardsync.Log { return boardsync.NewMemLog() }, nil)
 }
+
+func TestMemLinksConformance(t *testing.T) {
+	logtest.RunLinks(t, func(t *testing.T) boardsync.Links { return boardsync.NewMemLinks() }, nil)
+}

@@ -9,12 +9,16 @@ import (
 // histograms are lock-free, so the hot paths (the room loop, every
 // connection's writer) never queue on a lock for them.
 type Metrics struct {
-	LiveBoards      prometheus.Gauge
-	Connections     prometheus.Gauge
-	OpsAccepted     prometheus.Counter
-	OpsRejected     prometheus.Counter
-	OpsDuplicate    prometheus.Counter
-	SlowDisconnects prometheus.Counter
+	LiveBoards   prometheus.Gauge
+	Connections  prometheus.Gauge
+	OpsAccepted  prometheus.Counter
+	OpsRejected  prometheus.Counter
+	OpsDuplicate prometheus.Counter
+	// SlowDisconnects counts clients dropped as too slow, by why (see
+	// the slow* reasons in writer.go).
+	SlowDisconnects *prometheus.CounterVec
+	// Snapshots counts snapshots saved, by result (saved, failed).
+	Snapshots *prometheus.CounterVec
 
 	Ack      prometheus.Histogram // an operation's arrival to its acknowledgement being sent
 	Delivery prometheus.Histogram // a message queued for a client to written to its socket
@@ -36,8 +40,16 @@ func newMetrics() *Metrics {
 			Name: "corkboard_ops_rejected_total", Help: "Operations rejected (invalid, conflicting, not allowed)."}),
 		OpsDuplicate: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "corkboard_ops_duplicate_total", Help: "Resent operations recognised as already applied."}),
-		SlowDisconnects: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "corkboard_slow_client_disconnects_total", Help: "Clients disconnected because they did not keep up with what was sent to them."}),
+		SlowDisconnects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "corkboard_slow_client_disconnects_total",
+			Help: "Clients disconnected because they did not keep up with what was sent to them, by reason: " +
+				"unanswered (no probe answered for -slow-after), overdue (a probe left unanswered too long), " +
+				"stalled (a write not taken in -slow-after), queue (more than -send-queue-bytes waiting)."},
+			[]string{"reason"}),
+		Snapshots: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "corkboard_snapshots_total",
+			Help: "Snapshots of boards written to the log, by result: saved or failed (a failed one loses nothing)."},
+			[]string{"result"}),
 		Ack: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "corkboard_ack_seconds", Help: "Time from an operation's arrival to its acknowledgement after the durable commit.",
 			Buckets: LatencyBuckets}),
@@ -50,7 +62,7 @@ func newMetrics() *Metrics {
 // Register adds the metrics to r.
 func (m *Metrics) Register(r prometheus.Registerer) error {
 	for _, c := range []prometheus.Collector{m.LiveBoards, m.Connections, m.OpsAccepted, m.OpsRejected,
-		m.OpsDuplicate, m.SlowDisconnects, m.Ack, m.Delivery} {
+		m.OpsDuplicate, m.SlowDisconnects, m.Snapshots, m.Ack, m.Delivery} {
 		if err := r.Register(c); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp"
+	"slices"
 	"time"
 
 	"corkboard/board"
@@ -15,6 +16,17 @@ const (
 	typeHello  = "hello"
 	typeOp     = "op"
 	typeCursor = "cursor"
+	typeWho    = "who"
+	typeRemove = "remove"
+	// the stage (stage.go)
+	typePresent    = "present"
+	typeView       = "view"
+	typePointer    = "pointer"
+	typeSpotlight  = "spotlight"
+	typeSummon     = "summon" // also server -> client
+	typeFollow     = "follow"
+	typeHand       = "hand"
+	typeHandsClear = "hands-clear"
 
 	// server -> client (and typeOp)
 	typeWelcome  = "welcome"
@@ -22,6 +34,7 @@ const (
 	typeReject   = "reject"
 	typeError    = "error"
 	typePresence = "presence"
+	typePeople   = "people"
 )
 
 // Close codes beyond the standard ones. They are part of the protocol.
@@ -30,6 +43,12 @@ const (
 	CloseBoardFull = 4001 // the board has as many connections as it allows; try later
 	CloseProtocol  = 4002 // the first message was not a valid hello; do not retry unchanged
 	CloseReset     = 4003 // the server lost unsaved state; reconnect (the reply is the whole board)
+	// CloseLinkReplaced: the link the connection came in with was replaced
+	// by the board's facilitator; it leads nowhere now.
+	CloseLinkReplaced = 4004
+	// CloseRemoved: the board's facilitator removed this person from the
+	// board. They may come back with a link that still works.
+	CloseRemoved = 4005
 )
 
 // clientMsg is any message a client sends. Which fields may be set depends
@@ -51,10 +70,21 @@ type clientMsg struct {
 	Seq *uint64         `json:"seq,omitempty"`
 	Op  json.RawMessage `json:"op,omitempty"`
 
-	// cursor
+	// remove
+	Peer *string `json:"peer,omitempty"`
+
+	// cursor, view, pointer
 	X       *float64 `json:"x,omitempty"`
 	Y       *float64 `json:"y,omitempty"`
 	Editing *string  `json:"editing,omitempty"`
+
+	// the stage
+	On   *bool    `json:"on,omitempty"`   // present, follow
+	W    *float64 `json:"w,omitempty"`    // view
+	H    *float64 `json:"h,omitempty"`    // view
+	Stop *string  `json:"stop,omitempty"` // view
+	Note *string  `json:"note,omitempty"` // spotlight
+	Hand *string  `json:"hand,omitempty"` // hand
 }
 
 var (
@@ -79,41 +109,62 @@ func decodeClientMsg(data []byte) (clientMsg, error) {
 	if err := board.DecodeJSON(data, &m); err != nil {
 		return m, err
 	}
-	allowed := func(fields ...bool) error {
-		for _, set := range fields {
-			if set {
-				return board.Errorf(board.EInvalid, "a %s message has a field it does not allow", m.Type)
-			}
-		}
-		return nil
+	fields := [...]struct {
+		name string
+		set  bool
+	}{
+		{"client", m.Client != nil}, {"since", m.Since != nil}, {"epoch", m.Epoch != nil}, {"name", m.Name != nil},
+		{"color", m.Color != nil}, {"participant", m.Participant != nil}, {"seq", m.Seq != nil}, {"op", m.Op != nil},
+		{"peer", m.Peer != nil}, {"x", m.X != nil}, {"y", m.Y != nil}, {"editing", m.Editing != nil},
+		{"on", m.On != nil}, {"w", m.W != nil}, {"h", m.H != nil}, {"stop", m.Stop != nil},
+		{"note", m.Note != nil}, {"hand", m.Hand != nil},
 	}
-	hasHello := m.Client != nil || m.Since != nil || m.Epoch != nil || m.Name != nil || m.Color != nil || m.Participant != nil
-	hasOp := m.Seq != nil || m.Op != nil
-	hasCursor := m.X != nil || m.Y != nil || m.Editing != nil
+	// may lists the fields a type allows; need, those it requires.
+	var may, need []string
 	switch m.Type {
 	case typeHello:
-		if m.Client == nil {
-			return m, board.Errorf(board.EInvalid, `a hello message needs a "client" field`)
-		}
-		return m, allowed(hasOp, hasCursor)
+		may, need = []string{"client", "since", "epoch", "name", "color", "participant"}, []string{"client"}
 	case typeOp:
-		if m.Seq == nil || m.Op == nil {
-			return m, board.Errorf(board.EInvalid, `an op message needs "seq" and "op" fields`)
-		}
-		if *m.Seq == 0 {
-			return m, board.Errorf(board.EInvalid, `"seq" starts at 1`)
-		}
-		return m, allowed(hasHello, hasCursor)
+		may, need = []string{"seq", "op"}, []string{"seq", "op"}
 	case typeCursor:
-		if (m.X == nil) != (m.Y == nil) {
-			return m, board.Errorf(board.EInvalid, `a cursor message has both "x" and "y" or neither`)
-		}
-		return m, allowed(hasHello, hasOp)
+		may = []string{"x", "y", "editing"}
+	case typeWho, typeSummon, typeHandsClear:
+	case typeRemove:
+		may, need = []string{"peer"}, []string{"peer"}
+	case typePresent, typeFollow:
+		may, need = []string{"on"}, []string{"on"}
+	case typeView:
+		may, need = []string{"x", "y", "w", "h", "stop"}, []string{"x", "y", "w", "h"}
+	case typePointer:
+		may = []string{"x", "y"}
+	case typeSpotlight:
+		may, need = []string{"note"}, []string{"note"}
+	case typeHand:
+		may, need = []string{"hand"}, []string{"hand"}
 	case "":
 		return m, board.Errorf(board.EInvalid, `the message has no "type"`)
 	default:
 		return m, board.Errorf(board.EInvalid, "unknown message type %q", m.Type)
 	}
+	for _, f := range fields {
+		switch {
+		case f.set && !slices.Contains(may, f.name):
+			return m, board.Errorf(board.EInvalid, "a %s message has no %q field", m.Type, f.name)
+		case !f.set && slices.Contains(need, f.name):
+			return m, board.Errorf(board.EInvalid, "a %s message needs a %q field", m.Type, f.name)
+		}
+	}
+	switch m.Type {
+	case typeOp:
+		if *m.Seq == 0 {
+			return m, board.Errorf(board.EInvalid, `"seq" starts at 1`)
+		}
+	case typeCursor, typePointer:
+		if (m.X == nil) != (m.Y == nil) {
+			return m, board.Errorf(board.EInvalid, `a %s message has both "x" and "y" or neither`, m.Type)
+		}
+	}
+	return m, nil
 }
 
 func (m clientMsg) hello(lim board.Limits) (hello, error) {
@@ -148,6 +199,48 @@ func (m clientMsg) hello(lim board.Limits) (hello, error) {
 	return h, nil
 }
 
+// stage validates a stage message (stage.go).
+func (m clientMsg) stage(lim board.Limits) (stageUpdate, error) {
+	u := stageUpdate{kind: m.Type}
+	if m.On != nil {
+		u.on = *m.On
+	}
+	coord := func(v float64) bool { return !math.IsNaN(v) && math.Abs(v) <= lim.MaxCoord }
+	switch m.Type {
+	case typeView:
+		u.view = rect{X: *m.X, Y: *m.Y, W: *m.W, H: *m.H}
+		if !coord(u.view.X) || !coord(u.view.Y) || !(u.view.W >= 1 && u.view.W <= 2*lim.MaxCoord) || !(u.view.H >= 1 && u.view.H <= 2*lim.MaxCoord) {
+			return u, board.Errorf(board.EInvalid, "the view is out of range")
+		}
+		if m.Stop != nil {
+			if *m.Stop != "" && !board.ValidNoteID(*m.Stop) {
+				return u, board.Errorf(board.EInvalid, `"stop" must be a stop id or ""`)
+			}
+			u.stop = *m.Stop
+		}
+	case typePointer:
+		if m.X != nil {
+			if !coord(*m.X) || !coord(*m.Y) {
+				return u, board.Errorf(board.EInvalid, "the pointer is out of range")
+			}
+			u.pt = &point{X: *m.X, Y: *m.Y}
+		}
+	case typeSpotlight:
+		if *m.Note != "" && !board.ValidNoteID(*m.Note) {
+			return u, board.Errorf(board.EInvalid, `"note" must be a note id or ""`)
+		}
+		u.note = *m.Note
+	case typeHand:
+		switch *m.Hand {
+		case handRaised, handDone, "":
+		default:
+			return u, board.Errorf(board.EInvalid, `"hand" must be "raised", "done" or ""`)
+		}
+		u.hand = *m.Hand
+	}
+	return u, nil
+}
+
 func (m clientMsg) cursor(lim board.Limits) (cursor, error) {
 	c := cursor{hidden: m.X == nil}
 	if m.X != nil {
@@ -172,15 +265,22 @@ type Entry struct {
 	At       time.Time `json:"at"`
 	Author   string    `json:"author,omitempty"`
 	AuthorID string    `json:"authorId,omitempty"` // the sender's public participant id
-	Client   string    `json:"client"`
-	Seq      uint64    `json:"seq"`
-	Op       board.Op  `json:"op"`
+	// Role is the sender's role; absent on operations from before roles,
+	// which count as a facilitator's.
+	Role   board.Role `json:"role,omitempty"`
+	Client string     `json:"client"`
+	Seq    uint64     `json:"seq"`
+	Op     board.Op   `json:"op"`
+	// Others is what everyone but the sender was sent of the operation,
+	// when they may not see all of it (see audience.go). Stored, never
+	// sent.
+	Others *Withheld `json:"others,omitempty"`
 }
 
 // Stamp returns what Apply needs beside the entry's operation.
 func (e Entry) Stamp() board.Stamp {
 	return board.Stamp{Version: e.Version, At: e.At, Author: e.Author, AuthorID: e.AuthorID,
-		Client: clientKey(e.AuthorID, e.Client), Seq: e.Seq}
+		Client: clientKey(e.AuthorID, e.Client), Seq: e.Seq, Role: e.Role}
 }
 
 // clientKey is the key under which a board remembers a client's highest
@@ -209,9 +309,19 @@ type welcomeMsg struct {
 	Version     uint64 `json:"version"`
 	You         string `json:"you"`
 	Participant string `json:"participant,omitempty"`
-	Resumed     bool   `json:"resumed"`
-	// board is spliced in by room.welcomeWithBoard, from a cached encoding
-	Peers  []peerInfo `json:"peers"`
+	// Role is what this connection's link lets it do.
+	Role    board.Role `json:"role"`
+	Resumed bool       `json:"resumed"`
+	// Now is the server's clock, for clients to show a board's timer in
+	// step with everyone else's.
+	Now time.Time `json:"now"`
+	// board is added by writer.sendWelcome, from the room's shared encoding
+	Peers []peerInfo `json:"peers"`
+	// Count is how many connections the board has, this one included:
+	// more than Peers lists in a large room.
+	Count  int        `json:"count"`
+	Stage  *stageInfo `json:"stage,omitempty"` // while someone presents
+	Hands  *handCount `json:"hands,omitempty"` // while a hand is up or someone is done
 	Limits wireLimits `json:"limits"`
 }
 
@@ -221,6 +331,7 @@ type wireLimits struct {
 	MaxTextRunes  int      `json:"maxTextRunes"`
 	MaxTitleRunes int      `json:"maxTitleRunes"`
 	MaxNotes      int      `json:"maxNotes"`
+	MaxBoardBytes int      `json:"maxBoardBytes"`
 	MaxBatchOps   int      `json:"maxBatchOps"`
 	MaxCoord      float64  `json:"maxCoord"`
 	MinSize       float64  `json:"minSize"`
@@ -232,13 +343,16 @@ type wireLimits struct {
 }
 
 type peerInfo struct {
-	ID          string   `json:"id"`
-	Participant string   `json:"participant,omitempty"`
-	Name        string   `json:"name"`
-	Color       string   `json:"color"`
-	X           *float64 `json:"x,omitempty"`
-	Y           *float64 `json:"y,omitempty"`
-	Editing     string   `json:"editing,omitempty"`
+	ID          string     `json:"id"`
+	Participant string     `json:"participant,omitempty"`
+	Role        board.Role `json:"role"`
+	Name        string     `json:"name"`
+	Color       string     `json:"color"`
+	X           *float64   `json:"x,omitempty"`
+	Y           *float64   `json:"y,omitempty"`
+	Editing     string     `json:"editing,omitempty"`
+	Following   bool       `json:"following,omitempty"` // follows the presenter
+	Hand        string     `json:"hand,omitempty"`      // "raised", "done" or ""
 }
 
 type ackMsg struct {
@@ -263,9 +377,26 @@ type errorMsg struct {
 
 type presenceMsg struct {
 	Type    string     `json:"type"`
+	Count   int        `json:"count,omitempty"` // set when it changed
 	Joined  []peerInfo `json:"joined,omitempty"`
 	Left    []string   `json:"left,omitempty"`
-	Cursors []peerInfo `json:"cursors,omitempty"`
+	Cursors []peerInfo `json:"cursors,omitempty"` // listed peers whose cursor or state changed
+	Stage   *stageInfo `json:"stage,omitempty"`   // set when it changed
+	Hands   *handCount `json:"hands,omitempty"`   // set when they changed
+}
+
+// summonMsg sends everyone to the presenter's view, once.
+type summonMsg struct {
+	Type      string `json:"type"`
+	Presenter string `json:"presenter"`
+	View      rect   `json:"view"`
+}
+
+// peopleMsg answers who: everyone on the board.
+type peopleMsg struct {
+	Type  string     `json:"type"`
+	Count int        `json:"count"`
+	Peers []peerInfo `json:"peers"`
 }
 
 func errorMessage(err error) []byte {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -30,8 +31,11 @@ type room struct {
 
 	joins    chan joinRequest
 	leaves   chan *conn
+	who      chan *conn
+	removes  chan removeRequest
 	ops      chan opRequest
 	cursors  chan cursorUpdate
+	stages   chan stageUpdate
 	requests chan func()
 
 	// Owned by the run goroutine.
@@ -45,13 +49,20 @@ type room struct {
 	acks       []pendingAck // waiting for their version to be durable, in version order
 	snapshots  snapshotter
 	presence   presence
-	fan        *fanout // sends operations in a large room; nil in a small one
+	stage      stage
+	fan        *fanout         // sends operations in a large room; nil in a small one
+	replaced   map[string]bool // links replaced while the room ran: joins with them are turned away
 	lastActive time.Time
 }
 
 type peer struct {
 	info  peerInfo
 	dirty bool // cursor moved since the last presence message
+}
+
+type removeRequest struct {
+	by   *conn
+	peer string
 }
 
 type joinRequest struct {
@@ -87,16 +98,19 @@ type pendingAck struct {
 
 func newRoom(h *Hub, id string) *room {
 	return &room{
-		hub:    h,
-		id:     id,
-		ready:  make(chan struct{}),
-		done:   make(chan struct{}),
-		joins:  make(chan joinRequest),
-		leaves: make(chan *conn),
+		hub:     h,
+		id:      id,
+		ready:   make(chan struct{}),
+		done:    make(chan struct{}),
+		joins:   make(chan joinRequest),
+		leaves:  make(chan *conn),
+		who:     make(chan *conn),
+		removes: make(chan removeRequest),
 		// Small buffers: a burst waits in the readers (which stop reading
 		// their sockets) rather than in memory of every idle room.
 		ops:      make(chan opRequest, 32),
 		cursors:  make(chan cursorUpdate, 32),
+		stages:   make(chan stageUpdate, 32),
 		requests: make(chan func()),
 		conns:    map[*conn]*peer{},
 	}
@@ -124,16 +138,23 @@ func (r *room) run(ctx context.Context) {
 	defer idle.Stop()
 	defer r.presence.stop()
 	defer r.stopFanout()
+	defer r.recoverPanic()
 	for {
 		select {
 		case j := <-r.joins:
 			r.join(j)
 		case c := <-r.leaves:
 			r.leave(c)
+		case c := <-r.who:
+			r.sendPeople(c)
+		case rm := <-r.removes:
+			r.remove(rm.by, rm.peer)
 		case req := <-r.ops:
 			r.applyBurst(req)
 		case u := <-r.cursors:
 			r.moveCursor(u)
+		case u := <-r.stages:
+			r.updateStage(u)
 		case f := <-r.requests:
 			f()
 		case res := <-r.appender.results:
@@ -143,7 +164,7 @@ func (r *room) run(ctx context.Context) {
 			}
 			r.sendAcks()
 		case err := <-r.snapshots.results:
-			r.snapshots.saved(err, r.hub.logger, r.id)
+			r.snapshots.saved(r, err)
 		case <-r.presence.tick():
 			r.presence.fired()
 			r.sendPresence()
@@ -157,7 +178,7 @@ func (r *room) run(ctx context.Context) {
 		}
 		r.appender.start(ctx)
 		r.snapshots.maybeSave(ctx, r, r.hub.now())
-		r.presence.arm(r.hub.lim.PresenceInterval)
+		r.presence.arm(r.hub.now(), r.hub.lim.PresenceInterval)
 	}
 }
 
@@ -173,6 +194,9 @@ func (r *room) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("board %s: snapshot: %w", r.id, err)
 	}
+	if b.ID != r.id {
+		return fmt.Errorf("board %s: the snapshot is of board %q", r.id, b.ID)
+	}
 	if b.Version != snap.Version {
 		return fmt.Errorf("board %s: the snapshot says version %d but holds %d", r.id, snap.Version, b.Version)
 	}
@@ -180,7 +204,6 @@ func (r *room) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var entries []Entry
 	for _, rec := range after {
 		e, err := decodeEntry(rec)
 		if err != nil {
@@ -189,30 +212,30 @@ func (r *room) load(ctx context.Context) error {
 		if err := board.Apply(b, e.Op, e.Stamp(), r.hub.boardLim); err != nil {
 			return fmt.Errorf("board %s: replaying record %d: %w", r.id, rec.Version, err)
 		}
-		entries = append(entries, e)
 	}
 	// Clients that were here before the board was unloaded, or before a
 	// restart, resume from the records of the log's resume window.
-	if want := min(uint64(lim.ResumeWindow), b.Version); uint64(len(entries)) < want {
+	recent := after
+	if want := min(uint64(lim.ResumeWindow), b.Version); uint64(len(recent)) < want {
 		from := b.Version - want + 1
 		before, err := lg.Read(ctx, r.id, from, int(snap.Version-from+1))
 		if err != nil {
 			return err
 		}
-		var older []Entry
-		for _, rec := range before {
-			e, err := decodeEntry(rec)
-			if err != nil {
-				return fmt.Errorf("board %s: %w", r.id, err)
-			}
-			older = append(older, e)
-		}
-		entries = append(older, entries...)
+		recent = append(before, recent...)
 	}
 	r.window = resumeWindow{size: lim.ResumeWindow, age: lim.ResumeAge}
-	for _, e := range entries {
-		data, _ := json.Marshal(e)
-		r.window.add(logged{version: e.Version, at: e.At, msg: opMessage(data)})
+	for _, rec := range recent {
+		e, err := decodeEntry(rec)
+		if err != nil {
+			return fmt.Errorf("board %s: %w", r.id, err)
+		}
+		if e.Others == nil {
+			r.window.add(logged{version: e.Version, at: e.At, msg: opMessage(rec.Data)})
+		} else {
+			_, l := logEntry(e, nil)
+			r.window.add(l)
+		}
 	}
 	// A new epoch on every load: a room that stopped without writing
 	// everything (a crash) may have shown versions the log never got, and
@@ -269,6 +292,26 @@ func (r *room) shutdown(ctx context.Context) {
 		return
 	}
 	r.snapshots.saveFinal(ctx, r)
+}
+
+// recoverPanic keeps a bug in one board from stopping the server: the
+// room is dropped as after a failed append (see reset), once the append in
+// flight has ended, so the board is loaded again from what its log holds.
+// What was not yet durable was never acknowledged, and its senders resend
+// it.
+func (r *room) recoverPanic() {
+	p := recover()
+	if p == nil {
+		return
+	}
+	r.hub.logger.Error("a board failed; reloading it", "board", r.id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	if r.appender != nil && r.appender.inFlight {
+		<-r.appender.results
+	}
+	r.hub.forget(r)
+	for c := range r.conns {
+		c.out.close(CloseReset, "the server hit an error; reconnecting")
+	}
 }
 
 // reset handles a failed append. What is in memory may now be ahead of the

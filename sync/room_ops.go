@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"corkboard/board"
@@ -40,20 +41,37 @@ func (r *room) apply(req opRequest) {
 	}
 	st := board.Stamp{
 		Version: r.board.Version + 1, At: r.hub.now().UTC(), Author: c.name, AuthorID: c.participant,
-		Client: c.key, Seq: req.seq,
+		Client: c.key, Seq: req.seq, Role: c.role,
 	}
-	if err := board.Apply(r.board, req.op, st, r.hub.boardLim); err != nil {
+	op := board.Prepare(r.board, req.op)
+	others, secret, anonymous := board.Withhold(r.board, op)
+	var err error
+	if votes(op) && c.participant == "" {
+		// Checked before Apply, which would count the vote.
+		err = board.Errorf(board.EForbidden, "voting needs a participant: send one in the hello")
+	} else {
+		err = board.Apply(r.board, op, st, r.hub.boardLim)
+	}
+	if err != nil {
 		r.hub.metrics.OpsRejected.Inc()
 		c.out.send(rejectMessage(req.seq, err), direct)
 		c.answered()
 		return
 	}
 	r.hub.metrics.OpsAccepted.Inc()
-	entry := mustJSON(Entry{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Client: c.client, Seq: req.seq, Op: req.op})
-	r.appender.add(Record{Version: st.Version, Data: entry})
-	msg := opMessage(entry)
-	r.window.add(logged{version: st.Version, at: st.At, msg: msg})
-	r.broadcast(msg, c)
+	if s := r.stage.info.Spotlight; s != "" && r.board.Deleted[s] {
+		r.stage.info.Spotlight = "" // the note in the spotlight is gone
+		r.presence.stageDirty = true
+	}
+	e := Entry{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role,
+		Client: c.client, Seq: req.seq, Op: op}
+	if secret {
+		e.Others = &Withheld{Op: others, Anonymous: anonymous}
+	}
+	record, l := logEntry(e, c)
+	r.appender.add(Record{Version: st.Version, Data: record})
+	r.window.add(l)
+	r.broadcast(l, c)
 	r.acks = append(r.acks, pendingAck{conn: c, seq: req.seq, version: st.Version, received: req.received})
 	r.snapshots.since++
 	r.lastActive = st.At
@@ -62,16 +80,16 @@ func (r *room) apply(req opRequest) {
 // broadcast sends an op message to every client of the room: from the
 // room's own goroutine in a small room, through the fan-out in a large one.
 // In a small room the sender's copy goes lazily, with its ack.
-func (r *room) broadcast(msg []byte, sender *conn) {
+func (r *room) broadcast(l logged, sender *conn) {
 	if r.fan != nil {
-		r.fan.broadcast(msg)
+		r.fan.broadcastLogged(l)
 		return
 	}
 	for c := range r.conns {
 		if c == sender {
-			c.out.send(msg, lazily)
+			c.out.send(l.msgFor(c), lazily)
 		} else {
-			c.out.send(msg, direct)
+			c.out.send(l.msgFor(c), direct)
 		}
 	}
 }
@@ -114,28 +132,50 @@ func (r *room) sendAcks() {
 // if it can resume, or the whole board.
 func (r *room) join(j joinRequest) {
 	c := j.conn
+	if r.replaced[c.link] {
+		c.out.close(CloseLinkReplaced, "This link was replaced by the board's owner.")
+		return
+	}
 	if len(r.conns) >= r.hub.lim.MaxConnsPerBoard {
 		c.out.close(CloseBoardFull, "this board has too many people on it; try again later")
 		return
 	}
-	p := &peer{info: peerInfo{ID: c.peerID, Participant: c.participant, Name: j.hello.name, Color: j.hello.color}}
-	peers := make([]peerInfo, 0, len(r.conns))
-	for _, q := range r.conns {
+	p := &peer{info: peerInfo{ID: c.peerID, Participant: c.participant, Role: c.role, Name: j.hello.name, Color: j.hello.color,
+		Hand: r.stage.hands[handKey(c)]}}
+	pr := &r.presence
+	peers := make([]peerInfo, 0, len(pr.listed))
+	for _, q := range pr.listed {
 		peers = append(peers, q.info)
 	}
 	r.conns[c] = p
-	r.presence.joined = append(r.presence.joined, p.info)
+	if r.stage.join(c) && p.info.Hand != "" {
+		pr.handsDirty = true // a hand that was up is back on the board
+	}
+	if len(pr.listed) < presenceListMax {
+		pr.listed[c] = p
+		pr.joined = append(pr.joined, p.info)
+	}
+	pr.countDirty = true
 	r.lastActive = r.hub.now()
 
 	w := welcomeMsg{
 		Type: typeWelcome, Epoch: r.epochs[len(r.epochs)-1].Name, Version: r.board.Version, You: c.peerID,
-		Participant: c.participant, Peers: peers, Limits: r.wireLimits(),
+		Participant: c.participant, Role: c.role, Now: r.hub.now().UTC(), Peers: peers, Count: len(r.conns),
+		Limits: r.wireLimits(),
 	}
-	if missed, ok := r.missed(j.hello.epoch, j.hello.since); ok {
+	if r.stage.presenter != nil {
+		info := r.stage.info
+		w.Stage = &info
+	}
+	if h := r.hands(); h.Raised+h.Done > 0 {
+		w.Hands = &h
+	}
+	if missed, ok := r.missed(j.hello.epoch, j.hello.since, c); ok {
 		w.Resumed = true
 		c.out.sendMany(append([][]byte{mustJSON(w)}, missed...), wakeWriter)
 	} else {
-		c.out.send(r.welcomeWithBoard(w), wakeWriter)
+		head := mustJSON(w)
+		c.out.sendWelcome(append(head[:len(head)-1], `,"board":`...), r.encodedBoardFor(c))
 	}
 	// Only now does the connection get broadcasts, after its welcome.
 	if r.fan != nil {
@@ -149,7 +189,7 @@ func (r *room) join(j joinRequest) {
 // epoch is one of the board's recent ones, since is a version of it that
 // the log still holds as the client saw it, and the operations after it
 // are in the resume window.
-func (r *room) missed(epoch string, since uint64) ([][]byte, bool) {
+func (r *room) missed(epoch string, since uint64, c *conn) ([][]byte, bool) {
 	if epoch == "" {
 		return nil, false
 	}
@@ -167,31 +207,32 @@ func (r *room) missed(epoch string, since uint64) ([][]byte, bool) {
 		if since+1 < e.First || since > end {
 			return nil, false
 		}
-		return r.window.since(since, r.board.Version)
+		return r.window.since(since, r.board.Version, c)
 	}
 	return nil, false
 }
 
-// welcomeWithBoard encodes a welcome holding the whole board, reusing the
-// board's encoding while the version stays the same: when a class of thirty
-// joins at once, the board is encoded once.
-func (r *room) welcomeWithBoard(w welcomeMsg) []byte {
+// encodedBoard returns the board as everyone may see it (board.View for
+// nobody in particular), encoded once per version: when a class of thirty
+// joins at once, the board is encoded once, and every welcome shares the
+// bytes (see writer.sendWelcome).
+func (r *room) encodedBoard() []byte {
 	if r.boardJSON == nil || r.boardJSONv != r.board.Version {
-		r.boardJSON = mustJSON(r.board.Public())
+		var buf bytes.Buffer
+		buf.Grow(r.board.Size() + 256)
+		if err := r.board.View("").WriteJSON(&buf); err != nil {
+			panic("sync: encoding a board: " + err.Error()) // a board always encodes
+		}
+		r.boardJSON = buf.Bytes()
 		r.boardJSONv = r.board.Version
 	}
-	head := mustJSON(w)
-	msg := make([]byte, 0, len(head)+len(r.boardJSON)+10)
-	msg = append(msg, head[:len(head)-1]...)
-	msg = append(msg, `,"board":`...)
-	msg = append(msg, r.boardJSON...)
-	return append(msg, '}')
+	return r.boardJSON
 }
 
 func (r *room) wireLimits() wireLimits {
 	b, s := r.hub.boardLim, r.hub.lim
 	return wireLimits{
-		MaxTextRunes: b.MaxTextRunes, MaxTitleRunes: b.MaxTitleRunes, MaxNotes: b.MaxNotes,
+		MaxTextRunes: b.MaxTextRunes, MaxTitleRunes: b.MaxTitleRunes, MaxNotes: b.MaxNotes, MaxBoardBytes: b.MaxBoardBytes,
 		MaxBatchOps: b.MaxBatchOps, MaxCoord: b.MaxCoord, MinSize: b.MinSize, MaxSize: b.MaxSize,
 		MaxMessage: s.MaxMessageBytes, OpsPerSecond: s.OpsPerSecond, MaxInFlight: s.MaxInFlight,
 		Palette: board.Palette,
@@ -208,12 +249,24 @@ func (r *room) leave(c *conn) {
 		r.fan.leave(c)
 	}
 	r.resizeFanout()
-	r.presence.left = append(r.presence.left, p.info.ID)
+	pr := &r.presence
+	if _, listed := pr.listed[c]; listed {
+		delete(pr.listed, c)
+		pr.left = append(pr.left, p.info.ID)
+	}
+	pr.countDirty = true
+	if r.stage.presenter == c {
+		r.stopPresenting()
+	}
+	if r.stage.leave(c) && r.stage.hands[handKey(c)] != "" {
+		pr.handsDirty = true // one fewer on the board with a hand up
+	}
 	r.lastActive = r.hub.now()
 }
 
+// moveCursor records a listed peer's cursor; others' cursors are not shown.
 func (r *room) moveCursor(u cursorUpdate) {
-	p, ok := r.conns[u.conn]
+	p, ok := r.presence.listed[u.conn]
 	if !ok {
 		return
 	}
@@ -228,41 +281,117 @@ func (r *room) moveCursor(u cursorUpdate) {
 	r.presence.cursorsDirty = true
 }
 
-// sendPresence sends the joins, leaves and cursor moves since the last tick
-// to everyone, as one message encoded once.
+// sendPresence sends the joins, leaves and cursor moves of listed peers
+// since the last tick, and the count if it changed, to everyone, as one
+// message encoded once; in a large room through the fan-out.
 func (r *room) sendPresence() {
 	pr := &r.presence
-	if !pr.news() {
+	now := r.hub.now()
+	if !pr.news(now) {
 		return
 	}
 	m := presenceMsg{Type: typePresence, Joined: pr.joined, Left: pr.left}
+	if pr.countDirty {
+		m.Count = len(r.conns)
+		pr.countDirty = false
+		pr.lastCount = now
+	}
 	if pr.cursorsDirty {
-		for _, p := range r.conns {
+		for _, p := range pr.listed {
 			if p.dirty {
 				m.Cursors = append(m.Cursors, p.info)
 				p.dirty = false
 			}
 		}
 	}
-	msg := mustJSON(m)
-	for c := range r.conns {
-		c.out.send(msg, wakeWriter)
+	if pr.stageDirty {
+		info := r.stage.info
+		m.Stage = &info
 	}
-	pr.joined, pr.left, pr.cursorsDirty = nil, nil, false
+	if pr.handsDirty {
+		h := r.hands()
+		m.Hands = &h
+	}
+	msg := mustJSON(m)
+	if r.fan != nil {
+		r.fan.broadcast(msg)
+	} else {
+		for c := range r.conns {
+			c.out.send(msg, wakeWriter)
+		}
+	}
+	pr.joined, pr.left, pr.cursorsDirty, pr.stageDirty, pr.handsDirty = nil, nil, false, false, false
 }
 
-// publicBoard answers Hub.Board: a copy of what clients may see.
-func (r *room) publicBoard() *board.Board { return r.board.Public().Clone() }
+// sendPeople answers a connection's who: everyone on the board.
+func (r *room) sendPeople(c *conn) {
+	if _, ok := r.conns[c]; !ok {
+		return
+	}
+	m := peopleMsg{Type: typePeople, Count: len(r.conns), Peers: make([]peerInfo, 0, len(r.conns))}
+	for _, p := range r.conns {
+		info := p.info
+		info.X, info.Y, info.Editing = nil, nil, ""
+		m.Peers = append(m.Peers, info)
+	}
+	c.out.send(mustJSON(m), wakeWriter)
+}
+
+// closeLink closes the connections that came in with a link that was
+// replaced, and turns away any that still come with it.
+func (r *room) closeLink(link string, code int, text string) {
+	if r.replaced == nil {
+		r.replaced = map[string]bool{}
+	}
+	r.replaced[link] = true
+	for c := range r.conns {
+		if c.link == link {
+			c.out.close(code, text)
+		}
+	}
+}
+
+// remove closes the connections of the person a facilitator removes: the
+// peer named, and every other connection of the same participant.
+func (r *room) remove(by *conn, peerID string) {
+	if _, ok := r.conns[by]; !ok {
+		return
+	}
+	if by.role != board.RoleFacilitate {
+		by.out.send(errorMessage(board.Errorf(board.EForbidden, "only the board's facilitator can remove people")), wakeWriter)
+		return
+	}
+	var target *peer
+	for _, p := range r.conns {
+		if p.info.ID == peerID {
+			target = p
+			break
+		}
+	}
+	if target == nil {
+		by.out.send(errorMessage(board.Errorf(board.ENotFound, "nobody with that id is on the board")), wakeWriter)
+		return
+	}
+	for c, p := range r.conns {
+		if p == target || (target.info.Participant != "" && p.info.Participant == target.info.Participant) {
+			c.out.close(CloseRemoved, "The board's owner removed you from the board.")
+		}
+	}
+}
 
 func rejectMessage(seq uint64, err error) []byte {
 	return mustJSON(rejectMsg{Type: typeReject, Seq: seq, Code: board.ErrorCode(err), Message: board.ErrorMessage(err)})
 }
 
+// mustJSON encodes one of our own messages, which always encode. Characters
+// special in HTML are not escaped: a frame is not HTML, and a note full of
+// "<" would otherwise take six times its size on the wire.
 func mustJSON(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		// Only our own message types reach here; they always encode.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		panic("sync: encoding a message: " + err.Error())
 	}
-	return data
+	return buf.Bytes()[:buf.Len()-1] // without the encoder's newline
 }

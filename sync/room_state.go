@@ -2,8 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
-	"log/slog"
 	"time"
 
 	"corkboard/board"
@@ -22,6 +20,7 @@ type logged struct {
 	version uint64
 	at      time.Time // when it was applied
 	msg     []byte    // the op message
+	secret  *secret   // if others get msg as a copy, the whole message and who gets it
 }
 
 func (w *resumeWindow) add(l logged) {
@@ -42,9 +41,9 @@ func (w *resumeWindow) add(l logged) {
 	}
 }
 
-// since returns the messages of versions after v up to current, if the
-// window holds all of them.
-func (w *resumeWindow) since(v, current uint64) ([][]byte, bool) {
+// since returns the messages for c of versions after v up to current, if
+// the window holds all of them.
+func (w *resumeWindow) since(v, current uint64, c *conn) ([][]byte, bool) {
 	if v == current {
 		return nil, true
 	}
@@ -54,7 +53,7 @@ func (w *resumeWindow) since(v, current uint64) ([][]byte, bool) {
 	i := len(w.recent) - int(current-v)
 	msgs := make([][]byte, 0, current-v)
 	for _, l := range w.recent[i:] {
-		msgs = append(msgs, l.msg)
+		msgs = append(msgs, l.msgFor(c))
 	}
 	return msgs, true
 }
@@ -63,29 +62,59 @@ func (w *resumeWindow) since(v, current uint64) ([][]byte, bool) {
 // cursor moves since the last presence message, which goes out at most
 // every PresenceInterval, and only while there is news: five hundred quiet
 // rooms should not wake twenty times a second each.
+//
+// Presence must cost a room O(n) overall, not O(n) per join: a lecture hall
+// of a thousand, or ten thousand, joins within seconds. So only the first
+// presenceListMax connections are listed (in welcomes, joins, leaves and
+// cursors: the teacher, who opens the board first, is among them), the
+// rest are counted, and a change of the count alone is sent at most every
+// countInterval. A client that shows everyone asks for the list (who).
 type presence struct {
+	listed       map[*conn]*peer // at most presenceListMax connections
 	joined       []peerInfo
 	left         []string
-	cursorsDirty bool
+	cursorsDirty bool // a listed peer's cursor or state changed
+	countDirty   bool
+	stageDirty   bool      // the stage changed (stage.go)
+	handsDirty   bool      // someone's hand changed
+	lastCount    time.Time // when a count was last sent
 
 	timer *time.Timer
 	armed bool
 }
 
+// presenceListMax is how many connections a room lists to everyone.
+const presenceListMax = 100
+
+// countInterval is how often, at most, a change of the count alone is sent.
+const countInterval = time.Second
+
 func newPresence() presence {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
-	return presence{timer: t}
+	return presence{timer: t, listed: map[*conn]*peer{}}
 }
 
-func (p *presence) news() bool { return len(p.joined) > 0 || len(p.left) > 0 || p.cursorsDirty }
+// news reports whether there is something to send now.
+func (p *presence) news(now time.Time) bool {
+	return len(p.joined) > 0 || len(p.left) > 0 || p.cursorsDirty || p.stageDirty || p.handsDirty ||
+		(p.countDirty && now.Sub(p.lastCount) >= countInterval)
+}
 
-// arm starts the timer if there is news and it is not running.
-func (p *presence) arm(interval time.Duration) {
-	if !p.armed && p.news() {
-		p.armed = true
-		p.timer.Reset(interval)
+// arm starts the timer if there is news, or a count change waiting, and
+// the timer is not running.
+func (p *presence) arm(now time.Time, interval time.Duration) {
+	if p.armed {
+		return
 	}
+	if !p.news(now) {
+		if !p.countDirty {
+			return
+		}
+		interval = max(interval, p.lastCount.Add(countInterval).Sub(now))
+	}
+	p.armed = true
+	p.timer.Reset(interval)
 }
 
 // tick is the channel the timer fires on, or nil while it is not armed.
@@ -139,10 +168,11 @@ func (s *snapshotter) maybeSave(ctx context.Context, r *room, now time.Time) {
 
 // saved takes the result of a save. A failed save loses nothing (the log
 // has every record); the next one may succeed.
-func (s *snapshotter) saved(err error, log *slog.Logger, id string) {
+func (s *snapshotter) saved(r *room, err error) {
 	s.saving = false
+	r.countSnapshot(err)
 	if err != nil {
-		log.Warn("saving a snapshot failed", "board", id, "err", err)
+		r.hub.logger.Warn("saving a snapshot failed", "board", r.id, "err", err)
 	}
 }
 
@@ -151,18 +181,29 @@ func (s *snapshotter) saved(err error, log *slog.Logger, id string) {
 // appender has written everything.
 func (s *snapshotter) saveFinal(ctx context.Context, r *room) {
 	if s.saving {
-		s.saved(<-s.results, r.hub.logger, r.id)
+		s.saved(r, <-s.results)
 	}
 	if s.since == 0 && s.pending == nil {
 		return
 	}
-	if err := saveSnapshot(ctx, r.hub.log, r.id, r.board); err != nil {
+	err := saveSnapshot(ctx, r.hub.log, r.id, r.board)
+	r.countSnapshot(err)
+	if err != nil {
 		r.hub.logger.Warn("saving the last snapshot failed", "board", r.id, "err", err)
 	}
 }
 
+// countSnapshot counts a snapshot saved, or not, in the metrics.
+func (r *room) countSnapshot(err error) {
+	result := "saved"
+	if err != nil {
+		result = "failed"
+	}
+	r.hub.metrics.Snapshots.WithLabelValues(result).Inc()
+}
+
 func saveSnapshot(ctx context.Context, lg Log, id string, b *board.Board) error {
-	data, err := json.Marshal(b)
+	data, err := b.MarshalJSON()
 	if err != nil {
 		return err
 	}

@@ -27,8 +27,8 @@ type socket struct {
 	mu   stdsync.Mutex // held for every write
 	rest []byte        // the end of a frame tryWrite began; guarded by mu
 	// deadline is the write deadline renewDeadline last set, or zero when
-	// the websocket package may have set another (it sets its own for
-	// control frames). Guarded by mu.
+	// another may have been set since (the websocket package sets its own
+	// for control frames). Guarded by mu.
 	deadline time.Time
 
 	// tryWrite's call to raw.Write, made once: a closure made per call
@@ -72,6 +72,16 @@ func (s *socket) renewDeadline(wait time.Duration) {
 		s.deadline = now.Add(wait)
 		s.Conn.SetWriteDeadline(s.deadline)
 	}
+}
+
+// writeBuffers writes pieces one after the other without copying them
+// together, in one system call where it can, waiting at most wait for the
+// socket to take them all. The caller holds mu.
+func (s *socket) writeBuffers(bufs net.Buffers, wait time.Duration) error {
+	s.Conn.SetWriteDeadline(time.Now().Add(wait))
+	s.deadline = time.Time{}
+	_, err := bufs.WriteTo(s.Conn)
+	return err
 }
 
 // finishFrame writes the rest of a frame tryWrite began, if there is one,
@@ -137,6 +147,14 @@ func (s *socket) needsFlush() bool { return s.rest != nil }
 // never masked.
 const maxHeader = 10
 
+// WebSocket frame opcodes and the final-fragment bit (RFC 6455, 5.2).
+const (
+	opContinuation = 0x0
+	opText         = 0x1
+	opPing         = 0x9
+	finalFragment  = 0x80
+)
+
 // textFrame fills in the header of a final text frame whose payload
 // follows maxHeader reserved bytes at the start of b, and returns the frame
 // from its first byte. Data frames are framed here, and written whole in
@@ -144,23 +162,41 @@ const maxHeader = 10
 // bigger than its buffer into several frames: a frame written by a room
 // could then land between two of them.
 func textFrame(b []byte) []byte {
-	n := len(b) - maxHeader
-	var h []byte
+	var h [maxHeader]byte
+	n := putFrameHeader(&h, finalFragment|opText, len(b)-maxHeader)
+	start := maxHeader - n
+	copy(b[start:], h[:n])
+	return b[start:]
+}
+
+// frameHeader returns the header of a frame: first is the first byte (the
+// final-fragment bit and the opcode), n the payload's length.
+func frameHeader(first byte, n int) []byte {
+	var h [maxHeader]byte
+	return h[:putFrameHeader(&h, first, n)]
+}
+
+// putFrameHeader writes the header of a frame to h and returns its length.
+func putFrameHeader(h *[maxHeader]byte, first byte, n int) int {
+	h[0] = first
 	switch {
 	case n < 126:
-		h = b[maxHeader-2 : maxHeader]
 		h[1] = byte(n)
+		return 2
 	case n < 1<<16:
-		h = b[maxHeader-4 : maxHeader]
 		h[1] = 126
 		binary.BigEndian.PutUint16(h[2:], uint16(n))
+		return 4
 	default:
-		h = b[:maxHeader]
 		h[1] = 127
 		binary.BigEndian.PutUint64(h[2:], uint64(n))
+		return 10
 	}
-	h[0] = 0x81 // final, text
-	return b[maxHeader-len(h):]
+}
+
+// appendPing appends a ping frame whose payload is id (8 bytes).
+func appendPing(b []byte, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, finalFragment|opPing, 8), id)
 }
 
 // hijacker hands the websocket package a socket instead of the bare

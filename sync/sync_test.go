@@ -32,7 +32,7 @@ func TestTwoClientsConverge(t *testing.T) {
 	b.readUntil("version 4", func() bool { return b.version() == 4 })
 	want := srv.boardJSON(t, id)
 	for _, c := range []*client{a, b} {
-		if got := mustJSON(t, c.replica.Board.Public()); got != want {
+		if got := mustJSON(t, c.replica.Board.View("")); got != want {
 			t.Errorf("client %s:\n got %s\nwant %s", c.c.Hello.Client, got, want)
 		}
 	}
@@ -136,10 +136,10 @@ func TestEchoDoesNotHoldOthersBack(t *testing.T) {
 // every version, in order, in well-formed frames, and ends with the
 // server's board.
 func TestPausedClientCatchesUp(t *testing.T) {
-	// The pause lasts as long as the 3,000 operations take, which under
-	// -race on a busy machine is over the default WriteWait (10 s): the
-	// server would rightly drop the paused client.
-	srv := mustServer(t, nil, boardsync.Limits{SendQueue: 100000, OpsPerSecond: 1e6, WriteWait: time.Minute})
+	// The pause lasts as long as the 3,000 operations take, which is over
+	// the default SlowAfter (5 s): the server would rightly drop the paused
+	// client.
+	srv := mustServer(t, nil, boardsync.Limits{SendQueueBytes: 1 << 30, OpsPerSecond: 1e6, SlowAfter: time.Minute})
 	id := srv.mustBoard(t)
 	w := mustDial(t, srv.wsURL(id), wsclient.Hello{Client: "w"})
 
@@ -157,7 +157,7 @@ func TestPausedClientCatchesUp(t *testing.T) {
 		}
 	})
 	p.readUntil(fmt.Sprintf("version %d", ops+1), func() bool { return p.version() == ops+1 })
-	if got, want := mustJSON(t, p.replica.Board.Public()), srv.boardJSON(t, id); got != want {
+	if got, want := mustJSON(t, p.replica.Board.View("")), srv.boardJSON(t, id); got != want {
 		t.Errorf("paused client:\n got %.300s\nwant %.300s", got, want)
 	}
 }
@@ -191,7 +191,7 @@ func TestLargeRoomConverges(t *testing.T) {
 		if want == "" {
 			want = srv.boardJSON(t, id)
 		}
-		if got := mustJSON(t, c.replica.Board.Public()); got != want {
+		if got := mustJSON(t, c.replica.Board.View("")); got != want {
 			t.Fatalf("client %s:\n got %s\nwant %s", c.c.Hello.Client, got, want)
 		}
 	}

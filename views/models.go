@@ -23,12 +23,22 @@ type HomePage struct {
 type BoardPage struct {
 	Lang    Lang
 	Path    string // this page's path, for the language switcher
-	ID      string
 	Title   string
 	Version uint64
-	Notes   []NoteView
-	Script  BoardScript // handed to the page's script as JSON
+	// Role is what the page's link lets its holder do: "facilitate",
+	// "edit" or "view". A view link's page has no editing controls.
+	Role   string
+	Notes  []NoteView
+	Script BoardScript // handed to the page's script as JSON
 }
+
+// CanEdit reports whether the page's link may change notes: every role
+// but view.
+func (p BoardPage) CanEdit() bool { return p.Role != "view" }
+
+// CanRun reports whether the page's link runs the board (facilitate):
+// renaming it, changing how people join, replacing links, removing people.
+func (p BoardPage) CanRun() bool { return p.Role == "facilitate" }
 
 // NoteView is one note as the page draws it.
 type NoteView struct {
@@ -48,7 +58,11 @@ func (n NoteView) Style() templ.SafeCSS {
 
 // BoardScript is the page script's configuration.
 type BoardScript struct {
-	BoardID string            `json:"boardId"`
+	// Link is the link the page was opened with (its permission), and
+	// Role what it lets the page do; the server decides by the link alone.
+	// The page never learns the board's id (see board.Board.View).
+	Link    string            `json:"link"`
+	Role    string            `json:"role"`
 	WSPath  string            `json:"wsPath"`
 	Palette []string          `json:"palette"`
 	Lang    string            `json:"lang"`
@@ -59,18 +73,49 @@ type BoardScript struct {
 }
 
 // ScriptBoard is the board as the page script reads it (boardFromJSON in
-// assets/state.js): the fields and JSON names of GET /api/boards/{id}, so
-// the script reads one shape whether the board came with the page, from
+// assets/state.js): the fields and JSON names of GET /api/boards/{link},
+// so the script reads one shape whether the board came with the page, from
 // the API or in a welcome. It leaves out what the page never uses (the
-// server's tombstones and client sequence numbers).
+// server's tombstones and client sequence numbers) and the board's id.
 type ScriptBoard struct {
-	ID        string    `json:"id"`
 	Title     string    `json:"title"`
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"createdAt"`
+	// The lesson: absent while unset, as in the API.
+	Locked  bool          `json:"locked,omitempty"`
+	Private bool          `json:"private,omitempty"`
+	Voting  *ScriptVoting `json:"voting,omitempty"`
+	Timer   *ScriptTimer  `json:"timer,omitempty"`
+	Stops   []ScriptStop  `json:"stops,omitempty"`
 	// Notes go bottom to top of the stack. Never nil, so a board without
 	// notes sends [] as the API does.
 	Notes []ScriptNote `json:"notes"`
+}
+
+// ScriptVoting is a board's voting round.
+type ScriptVoting struct {
+	Votes   int  `json:"votes"`
+	PerNote int  `json:"perNote"`
+	Hidden  bool `json:"hidden,omitempty"`
+	Open    bool `json:"open"`
+}
+
+// ScriptTimer is a board's timer: running until EndsAt, or paused with
+// LeftMs to go.
+type ScriptTimer struct {
+	Seconds int        `json:"seconds"`
+	EndsAt  *time.Time `json:"endsAt,omitempty"`
+	LeftMs  int64      `json:"leftMs,omitempty"`
+}
+
+// ScriptStop is one of a board's stops, a saved view.
+type ScriptStop struct {
+	ID   string  `json:"id"`
+	Name string  `json:"name,omitempty"`
+	X    float64 `json:"x"`
+	Y    float64 `json:"y"`
+	W    float64 `json:"w"`
+	H    float64 `json:"h"`
 }
 
 // ScriptNote is one note of a ScriptBoard, every field the script keeps,
@@ -88,6 +133,8 @@ type ScriptNote struct {
 	AuthorID  string    `json:"authorId,omitempty"` // empty for notes made before participants
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	Private   bool      `json:"private,omitempty"` // written privately, not yet revealed (its text is blank)
+	Votes     int       `json:"votes,omitempty"`
 }
 
 // ErrorPage is a page for a failed request.

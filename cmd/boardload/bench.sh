@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Runs the load scenarios S1, S2 and S3 of the README, each against a fresh
-# server with a fresh database, prints boardload's report for each run and
-# then a summary, one line per run.
+# Runs the load scenarios of the README, each against a fresh server with a
+# fresh database, prints boardload's report for each run and then a
+# summary, one line per run.
 #
-# Usage: cmd/boardload/bench.sh [S1 S2 S3] (after `make build`)
+# Usage: cmd/boardload/bench.sh [S1 S2 S3 S4 JOIN BIGJOIN VOTE] (after `make build`)
+#   S1 S2 S3 S4   the scenarios (boardload -h); S4 is a presented lesson
+#   JOIN          10,000 clients join one board (boardload -join); with
+#                 RELAY=1 the relay is measured just before
+#   BIGJOIN       a board filled to its byte cap, then 20 clients join it at
+#                 once (boardload -big-join); Corkboard only
+#   VOTE          a voting round: 1,000 people cast 3 votes each within 10 s
+#                 (boardload -vote 1000); Corkboard only
 #   DURATION=20s  how long each run measures
 #   ROUNDS=1      how many times to run each scenario
 #   RELAY=1       before each Corkboard run, run the same scenario against
@@ -24,7 +31,7 @@ set -euo pipefail
 export GOTOOLCHAIN=go1.27.3
 cd "$(dirname "$0")/../.."
 scenarios=("$@")
-[ $# -eq 0 ] && scenarios=(S1 S2 S3)
+[ $# -eq 0 ] && scenarios=(S1 S2 S3 S4 JOIN BIGJOIN VOTE)
 DURATION=${DURATION:-20s}
 ROUNDS=${ROUNDS:-1}
 RELAY=${RELAY:-0}
@@ -60,24 +67,33 @@ measure() {
     pid=$!
     waitready "http://127.0.0.1:$port/api/boards/none" || true
   else
-    ./bin/corkboard serve -addr "127.0.0.1:$port" -db "$work/$sc-$round.db" -log-level warn &
+    ./bin/corkboard serve -addr "127.0.0.1:$port" -db "$work/$sc-$round.db" -log-level warn -max-conns-per-board 20000 &
     pid=$!
     waitready "http://127.0.0.1:$port/healthz"
   fi
   echo "== $sc round $round, $what ($(nproc) cores, $(go version | cut -d' ' -f3), $(damon), $(date -u '+%Y-%m-%d %H:%M'))"
-  report=$(./bin/boardload -url "http://127.0.0.1:$port" -scenario "$sc" -pid "$pid" -duration "$DURATION" 2>&1) ||
+  local args=(-scenario "$sc" -duration "$DURATION")
+  case $sc in
+  JOIN) args=(-join 10000) ;;
+  BIGJOIN) args=(-big-join 20) ;;
+  VOTE) args=(-vote 1000) ;;
+  esac
+  report=$(./bin/boardload -url "http://127.0.0.1:$port" -pid "$pid" "${args[@]}" 2>&1) ||
     { [ "$what" = corkboard ] && status=1; }
   echo "$report"
   echo
-  summary+=("$(printf '%-3s %-2s %-9s delivery p99 %-9s ack p99 %-9s server %s' "$sc" "$round" "$what" \
+  case $sc in
+  JOIN | BIGJOIN | VOTE) summary+=("$(printf '%-7s %-2s %-9s %s' "$sc" "$round" "$what" "$(grep -E '^(join|idle memory|big join|peak memory|vote ack|final counts)' <<<"$report" | paste -sd' ' - | tr -s ' ')")") ;;
+  *) summary+=("$(printf '%-7s %-2s %-9s delivery p99 %-9s ack p99 %-9s server %s' "$sc" "$round" "$what" \
     "$(field delivery "$report")" "$(field ack "$report")" \
-    "$(sed -nE 's/^server CPU +([0-9.]+ cores).*/\1/p' <<<"$report")")")
+    "$(sed -nE 's/^server CPU +([0-9.]+ cores).*/\1/p' <<<"$report")")$(v=$(field 'presenter view' "$report"); [ -z "$v" ] || echo " presenter view p99 $v")") ;;
+  esac
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 for sc in "${scenarios[@]}"; do
   for round in $(seq "$ROUNDS"); do
-    [ "$RELAY" = 1 ] && measure "$sc" "$round" relay
+    [ "$RELAY" = 1 ] && [ "$sc" != BIGJOIN ] && [ "$sc" != VOTE ] && measure "$sc" "$round" relay
     measure "$sc" "$round" corkboard
   done
 done

@@ -61,6 +61,9 @@ func (h *hist) merge(o *hist) {
 	h.max = max(h.max, o.max)
 }
 
+// count returns how many values were recorded.
+func (h *hist) count() uint64 { return h.n }
+
 // quantile returns the q-th quantile (0..1) as a duration.
 func (h *hist) quantile(q float64) time.Duration {
 	if h.n == 0 {

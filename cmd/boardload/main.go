@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
 	"runtime/pprof"
 	"strings"
 	stdsync "sync"
@@ -38,15 +39,19 @@ func main() {
 
 // scenario is one load shape and its targets.
 type scenario struct {
-	Name        string
-	Boards      int
-	Clients     int // per board, writers included
-	Writers     int // per board
-	Rate        float64
-	CursorHz    float64
+	Name     string
+	Boards   int
+	Clients  int // per board, writers included
+	Writers  int // per board
+	Rate     float64
+	CursorHz float64
+	// ViewHz, if not 0, makes one client of each board (on the facilitate
+	// link) present, sending its view this often; the others follow it.
+	ViewHz      float64
 	MaxAckP99   time.Duration // 0: no target
 	MaxDelivP99 time.Duration
-	MaxCPU      float64 // server CPU in cores; 0: no target
+	MaxViewP99  time.Duration // the presenter's view reaching the others
+	MaxCPU      float64       // server CPU in cores; 0: no target
 }
 
 var scenarios = map[string]scenario{
@@ -56,6 +61,8 @@ var scenarios = map[string]scenario{
 		MaxAckP99: 50 * time.Millisecond, MaxDelivP99: 100 * time.Millisecond},
 	"S3": {Name: "S3 school", Boards: 500, Clients: 5, Writers: 5, Rate: 1,
 		MaxAckP99: 50 * time.Millisecond, MaxDelivP99: 10 * time.Millisecond, MaxCPU: 1},
+	"S4": {Name: "S4 presenting", Boards: 1, Clients: 1006, Writers: 5, Rate: 20, ViewHz: 20,
+		MaxAckP99: 50 * time.Millisecond, MaxDelivP99: 100 * time.Millisecond, MaxViewP99: 150 * time.Millisecond, MaxCPU: 1},
 }
 
 type options struct {
@@ -71,8 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var o options
 	var name, cpuProfile, relayAddr string
+	var join, bigJoinClients, fillBytes, voters int
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server base URL")
-	fs.StringVar(&name, "scenario", "", "S1, S2 or S3 (sets the shape below and the targets)")
+	fs.StringVar(&name, "scenario", "", "S1, S2, S3 or S4 (sets the shape below and the targets)")
 	fs.IntVar(&o.pid, "pid", 0, "server process id, to measure its CPU and peak RSS")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long to measure")
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "load before measuring starts")
@@ -83,6 +91,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.sc.CursorHz, "cursor-hz", 0, "cursor messages per second per client (0: none)")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write boardload's own CPU profile to this file")
 	fs.StringVar(&relayAddr, "relay", "", "serve a bare relay on this address instead of generating load (a yardstick; see relay.go)")
+	fs.IntVar(&join, "join", 0, "instead of a scenario: this many clients join one board; report the time and the memory per idle connection (join.go)")
+	fs.IntVar(&bigJoinClients, "big-join", 0, "instead of a scenario: fill a board to its byte cap, then this many clients join it at once; report the server's peak memory (join.go)")
+	fs.IntVar(&fillBytes, "fill-bytes", 0, "with -big-join: fill the board to about this many bytes instead of its cap (for a server without one)")
+	fs.IntVar(&voters, "vote", 0, "instead of a scenario: a round of dot voting in which this many people cast 3 votes each within 10 seconds (vote.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,6 +104,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return serveRelay(ctx, ln, stderr)
+	}
+	switch {
+	case join > 0:
+		return joinRoom(ctx, o, join, stdout)
+	case bigJoinClients > 0:
+		return bigJoin(ctx, o, bigJoinClients, fillBytes, stdout)
+	case voters > 0:
+		return voteRound(ctx, o, voters, stdout)
 	}
 	if cpuProfile != "" {
 		// The load generator shares the machine with the server: what it
@@ -109,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if name != "" {
 		sc, ok := scenarios[strings.ToUpper(name)]
 		if !ok {
-			return fmt.Errorf("unknown scenario %q (S1, S2, S3)", name)
+			return fmt.Errorf("unknown scenario %q (S1, S2, S3, S4)", name)
 		}
 		o.sc = sc
 	} else {
@@ -147,6 +167,12 @@ func (c *loadConn) sendOp(seq uint64, op board.Op) error {
 	return c.SendOpSeq(seq, op)
 }
 
+func (c *loadConn) send(v any) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.SendJSON(v)
+}
+
 func (c *loadConn) sendCursor(x, y float64) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -164,6 +190,7 @@ type reader struct {
 	acks        uint64
 	rejects     uint64
 	deliveries  uint64
+	view        *hist // the presenter's view, sent to seen (S4 only: a hist is 3.4 KiB)
 	err         error // a protocol error: the run is invalid
 	closedEarly error // the connection ended before the run did
 }
@@ -181,9 +208,9 @@ type result struct {
 
 func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 	sc := o.sc
-	fmt.Fprintf(logw, "boardload: %s: %d boards x %d clients, %d writers per board at %g ops/s, cursors %g Hz\n",
-		sc.Name, sc.Boards, sc.Clients, sc.Writers, sc.Rate, sc.CursorHz)
-	ids := make([]string, sc.Boards)
+	fmt.Fprintf(logw, "boardload: %s: %d boards x %d clients, %d writers per board at %g ops/s, cursors %g Hz, a presenter's view %g Hz\n",
+		sc.Name, sc.Boards, sc.Clients, sc.Writers, sc.Rate, sc.CursorHz, sc.ViewHz)
+	ids := make([]boardLinks, sc.Boards)
 	for i := range ids {
 		id, err := createBoard(o.url, fmt.Sprintf("Load %d", i))
 		if err != nil {
@@ -209,14 +236,15 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 		}
 	}
 	var (
-		readers   []*reader
-		conns     []*loadConn
-		readersWG stdsync.WaitGroup
-		measuring atomic.Bool
-		finished  atomic.Bool   // set before the load generator closes connections
-		mu        stdsync.Mutex // guards readers, conns and dialErr while dialing
-		dialErr   error
-		dialWG    stdsync.WaitGroup
+		readers    []*reader
+		conns      []*loadConn
+		readersWG  stdsync.WaitGroup
+		measuring  atomic.Bool
+		finished   atomic.Bool // set before the load generator closes connections
+		presenters []*loadConn
+		mu         stdsync.Mutex // guards readers, conns and dialErr while dialing
+		dialErr    error
+		dialWG     stdsync.WaitGroup
 	)
 	sem := make(chan struct{}, 32) // dial a few at a time
 	for b := range sc.Boards {
@@ -227,7 +255,15 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 				defer dialWG.Done()
 				defer func() { <-sem }()
 				cid := clientID(b, c)
-				conn, rest, err := wsclient.Dial(ctx, wsBase+ids[b], wsclient.Hello{Client: cid, Name: cid}, nil)
+				link := ids[b].view
+				presenter := sc.ViewHz > 0 && c == sc.Writers
+				switch {
+				case writerOf[cid] != nil:
+					link = ids[b].edit
+				case presenter:
+					link = ids[b].facilitate
+				}
+				conn, rest, err := wsclient.Dial(ctx, wsBase+link, wsclient.Hello{Client: cid, Name: cid}, nil)
 				if err != nil {
 					mu.Lock()
 					dialErr = err
@@ -236,6 +272,9 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 				}
 				lc := &loadConn{Client: conn}
 				rd := &reader{client: cid, board: b, lastVersion: conn.Welcome.Version}
+				if sc.ViewHz > 0 {
+					rd.view = &hist{}
+				}
 				for _, m := range rest {
 					if m.Type == "op" {
 						rd.lastVersion = max(rd.lastVersion, m.Version)
@@ -247,6 +286,9 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 				mu.Lock()
 				conns = append(conns, lc)
 				readers = append(readers, rd)
+				if presenter {
+					presenters = append(presenters, lc)
+				}
 				mu.Unlock()
 				readersWG.Add(1)
 				go func() {
@@ -313,6 +355,26 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 		}
 	}
 
+	// A presenter shows its view, its x the time it was sent at (in
+	// milliseconds since the start), which is how followers measure it.
+	for _, p := range presenters {
+		if err := p.send(map[string]any{"type": "present", "on": true}); err != nil {
+			return nil, err
+		}
+		loadWG.Add(1)
+		go func() {
+			defer loadWG.Done()
+			ticks := newSchedule(time.Duration(float64(time.Second) / sc.ViewHz))
+			defer ticks.stop()
+			for ticks.wait(stopLoad) {
+				ms := float64(since()) / float64(time.Millisecond)
+				if err := p.send(map[string]any{"type": "view", "x": ms, "y": 0, "w": 1920, "h": 1080}); err != nil {
+					return
+				}
+			}
+		}()
+	}
+
 	time.Sleep(o.warmup)
 	cpu0, _ := processCPU(o.pid)
 	self0 := selfCPU()
@@ -339,7 +401,7 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 	r.serverRSS = processPeakRSS(o.pid)
 	r.finalVersions = make([]uint64, sc.Boards)
 	for i, id := range ids {
-		v, err := boardVersion(o.url, id)
+		v, err := boardVersion(o.url, id.view)
 		if err != nil {
 			return nil, err
 		}
@@ -382,6 +444,11 @@ type wireMsg struct {
 	Version uint64 `json:"version"`
 	Client  string `json:"client"`
 	Seq     uint64 `json:"seq"`
+	Stage   *struct {
+		View *struct {
+			X float64 `json:"x"`
+		} `json:"view"`
+	} `json:"stage"`
 }
 
 func (rd *reader) read(c *wsclient.Client, writerOf map[string]*writerState, since func() int64, measuring, finished *atomic.Bool) {
@@ -432,23 +499,42 @@ func (rd *reader) read(c *wsclient.Client, writerOf map[string]*writerState, sin
 				}
 			case "reject":
 				rd.rejects++
+			case "presence":
+				if on && rd.view != nil && m.Stage != nil && m.Stage.View != nil {
+					at := int64(m.Stage.View.X * float64(time.Millisecond))
+					rd.view.record(time.Duration(now - at))
+				}
 			}
 		}
 	}
 }
 
-func createBoard(base, title string) (string, error) {
+// boardLinks are the links load clients use: writers the edit link, a
+// presenter the facilitate link, the others the view link, as a class or a
+// lecture hall would.
+type boardLinks struct{ facilitate, edit, view string }
+
+func createBoard(base, title string) (boardLinks, error) {
 	resp, err := http.Post(base+"/api/boards", "application/json", strings.NewReader(`{"title":"`+title+`"}`))
 	if err != nil {
-		return "", err
+		return boardLinks{}, err
 	}
 	defer resp.Body.Close()
-	var b struct{ ID string }
-	if resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("creating a board: HTTP %d", resp.StatusCode)
+	var b struct {
+		ID    string
+		Links map[string]struct{ URL string }
 	}
-	err = json.NewDecoder(resp.Body).Decode(&b)
-	return b.ID, err
+	if resp.StatusCode != http.StatusCreated {
+		return boardLinks{}, fmt.Errorf("creating a board: HTTP %d", resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&b); err != nil {
+		return boardLinks{}, err
+	}
+	if b.Links == nil {
+		return boardLinks{facilitate: b.ID, edit: b.ID, view: b.ID}, nil // the bare relay: its id is all there is
+	}
+	return boardLinks{facilitate: path.Base(b.Links["facilitate"].URL), edit: path.Base(b.Links["edit"].URL),
+		view: path.Base(b.Links["view"].URL)}, nil
 }
 
 func boardVersion(base, id string) (uint64, error) {

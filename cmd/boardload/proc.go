@@ -35,7 +35,11 @@ func processCPU(pid int) (time.Duration, error) {
 }
 
 // processPeakRSS returns a process's peak resident set size (VmHWM).
-func processPeakRSS(pid int) uint64 {
+func processPeakRSS(pid int) uint64 { return procStatus(pid, "VmHWM:") }
+
+// procStatus returns a size in bytes from /proc/PID/status, the line with
+// the given label.
+func procStatus(pid int, label string) uint64 {
 	if pid <= 0 {
 		return 0
 	}
@@ -46,7 +50,7 @@ func processPeakRSS(pid int) uint64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), label); ok {
 			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			return kb * 1024
 		}

@@ -20,10 +20,11 @@ import (
 // Corkboard's protocol for boardload (hello, welcome, op, ack) and does as
 // little as a WebSocket fan-out can. It validates nothing, stores nothing,
 // has no room goroutine (the sender's reader numbers the operation under a
-// lock and queues it to every client, itself included), acknowledges at once
-// and ignores cursors. Run against it, boardload shows what this machine
-// and this load generator allow at best, so Corkboard's figures can be
-// compared with a floor measured at the same moment.
+// lock and queues it to every client, itself included), acknowledges at
+// once, sends a presenter's view to everyone as it comes, and ignores the
+// rest. Run against it, boardload shows what this machine and this load
+// generator allow at best, so Corkboard's figures can be compared with a
+// floor measured at the same moment.
 
 // relayQueue is how many messages may wait for one relay client before it is
 // dropped, as Corkboard's send queue.
@@ -100,6 +101,8 @@ type relayMsg struct {
 	Client string          `json:"client"`
 	Seq    uint64          `json:"seq"`
 	Op     json.RawMessage `json:"op"`
+	X, Y   float64         // view
+	W, H   float64
 }
 
 func (rl *relay) serveWS(w http.ResponseWriter, r *http.Request) {
@@ -152,6 +155,18 @@ func (rl *relay) serveWS(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			c.queue([]byte(`{"type":"ack","seq":` + strconv.FormatUint(m.Seq, 10) + `,"version":` + strconv.FormatUint(v, 10) + `}`))
+			b.mu.Unlock()
+		case "view":
+			// A presenter's view goes to everyone at once, as presence.
+			msg := fmt.Appendf(nil, `{"type":"presence","stage":{"presenter":%q,"view":{"x":%g,"y":%g,"w":%g,"h":%g}}}`,
+				client, m.X, m.Y, m.W, m.H)
+			b.mu.Lock()
+			for other := range b.conns {
+				if !other.queue(msg) {
+					delete(b.conns, other)
+					other.ws.Close()
+				}
+			}
 			b.mu.Unlock()
 		}
 	}

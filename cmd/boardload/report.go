@@ -10,7 +10,7 @@ import (
 
 // report prints the run's figures and checks the scenario's targets.
 func (r *result) report(w io.Writer, o options) error {
-	var delivery, ack hist
+	var delivery, ack, view hist
 	var lost, dups, deliveries, acks, rejects uint64
 	closed := map[string]int{}
 	for _, rd := range r.readers {
@@ -22,6 +22,9 @@ func (r *result) report(w io.Writer, o options) error {
 		}
 		delivery.merge(&rd.delivery)
 		ack.merge(&rd.ack)
+		if rd.view != nil {
+			view.merge(rd.view)
+		}
 		// Whatever a client did not reach by the end was lost to it.
 		if final := r.finalVersions[rd.board]; rd.lastVersion < final {
 			lost += final - rd.lastVersion
@@ -52,6 +55,10 @@ func (r *result) report(w io.Writer, o options) error {
 		ms(delivery.quantile(0.5)), ms(delivery.quantile(0.99)), ms(delivery.quantile(0.999)), ms(delivery.quantile(1)))
 	fmt.Fprintf(w, "ack (durable)   p50 %s  p99 %s  p99.9 %s  max %s\n",
 		ms(ack.quantile(0.5)), ms(ack.quantile(0.99)), ms(ack.quantile(0.999)), ms(ack.quantile(1)))
+	if o.sc.ViewHz > 0 {
+		fmt.Fprintf(w, "presenter view  p50 %s  p99 %s  p99.9 %s  max %s  (%d seen)\n",
+			ms(view.quantile(0.5)), ms(view.quantile(0.99)), ms(view.quantile(0.999)), ms(view.quantile(1)), view.count())
+	}
 	fmt.Fprintf(w, "lost ops        %d\nduplicated ops  %d\n", lost, dups)
 	if o.pid > 0 {
 		fmt.Fprintf(w, "server CPU      %.2f cores, peak RSS %.0f MiB\n", r.serverCPU, float64(r.serverRSS)/(1<<20))
@@ -74,6 +81,12 @@ func (r *result) report(w io.Writer, o options) error {
 	}
 	if t := o.sc.MaxDelivP99; t > 0 && delivery.quantile(0.99) > t {
 		miss("delivery p99 %s over %v", ms(delivery.quantile(0.99)), t)
+	}
+	if t := o.sc.MaxViewP99; t > 0 && view.quantile(0.99) > t {
+		miss("presenter view p99 %s over %v", ms(view.quantile(0.99)), t)
+	}
+	if o.sc.ViewHz > 0 && view.count() == 0 {
+		miss("the presenter's view reached nobody")
 	}
 	if t := o.sc.MaxCPU; t > 0 && o.pid > 0 && r.serverCPU > t {
 		miss("server CPU %.2f cores over %g", r.serverCPU, t)

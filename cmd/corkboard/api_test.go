@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -40,12 +42,25 @@ func mustTestServer(t *testing.T) *httptest.Server {
 func TestAPI(t *testing.T) {
 	srv := mustTestServer(t)
 	created := mustCreateBoard(t, srv.URL, `Retro "week 48" <b>`)
-	if !board.ValidID(created.ID) || created.URL != srv.URL+"/b/"+created.ID ||
-		created.WebSocket != "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws/"+created.ID {
+	link := created.facilitate()
+	if !board.ValidID(created.ID) || created.URL != srv.URL+"/b/"+link ||
+		created.WebSocket != "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws/"+link {
 		t.Errorf("created %+v", created)
 	}
+	// Three links, each its own, none of them the board's id.
+	seen := map[string]bool{created.ID: true}
+	for _, role := range board.Roles {
+		l := created.Links[role]
+		if !strings.HasPrefix(l.URL, srv.URL+"/b/") || path.Base(l.URL) != path.Base(l.WebSocket) || seen[path.Base(l.URL)] {
+			t.Errorf("%s link %+v", role, l)
+		}
+		seen[path.Base(l.URL)] = true
+	}
+	if created.Links[board.RoleFacilitate].URL != created.URL {
+		t.Errorf("the top-level url is not the facilitate link's")
+	}
 
-	resp, err := http.Get(srv.URL + "/api/boards/" + created.ID)
+	resp, err := http.Get(srv.URL + "/api/boards/" + link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +71,7 @@ func TestAPI(t *testing.T) {
 	}
 	json.NewDecoder(resp.Body).Decode(&got)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || got.ID != created.ID || got.Title != `Retro "week 48" <b>` || got.Notes == nil {
+	if resp.StatusCode != 200 || got.ID != "" || got.Title != `Retro "week 48" <b>` || got.Notes == nil {
 		t.Errorf("GET: %d %+v", resp.StatusCode, got)
 	}
 
@@ -66,21 +81,26 @@ func TestAPI(t *testing.T) {
 		status                   int
 		code                     string // the error's code; for a 201, the title the board got
 	}{
-		// The title is optional, and so is the body that holds it.
-		{"empty body", "POST", "/api/boards", "", "", 201, "Untitled board"},
-		{"only whitespace", "POST", "/api/boards", " \r\n\t ", "", 201, "Untitled board"},
+		// The title is optional, and so is the body that holds it; but
+		// the request must say it is JSON (below).
+		{"empty body", "POST", "/api/boards", "", "", 400, board.EInvalid},
+		{"only whitespace", "POST", "/api/boards", " \r\n\t ", "application/json", 201, "Untitled board"},
 		{"JSON with no body", "POST", "/api/boards", "", "application/json", 201, "Untitled board"},
 		{"no title", "POST", "/api/boards", `{}`, "application/json", 201, "Untitled board"},
 		{"unknown board", "GET", "/api/boards/" + board.NewID(), "", "", 404, board.ENotFound},
 		{"malformed id", "GET", "/api/boards/..%2f..%2fetc", "", "", 404, board.ENotFound},
-		{"malformed JSON", "POST", "/api/boards", `{"title":`, "", 400, board.EInvalid},
-		{"trailing data", "POST", "/api/boards", `{"title":"x"} {"title":"y"}`, "", 400, board.EInvalid},
-		{"unknown field", "POST", "/api/boards", `{"title":"x","admin":true}`, "", 400, board.EInvalid},
-		{"wrong type", "POST", "/api/boards", `{"title":7}`, "", 400, board.EInvalid},
-		{"title too long", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 201) + `"}`, "", 413, board.ETooLarge},
-		{"control character", "POST", "/api/boards", `{"title":"a\u0007"}`, "", 400, board.EInvalid},
-		{"body too large", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 70<<10) + `"}`, "", 413, board.ETooLarge},
+		{"malformed JSON", "POST", "/api/boards", `{"title":`, "application/json", 400, board.EInvalid},
+		{"trailing data", "POST", "/api/boards", `{"title":"x"} {"title":"y"}`, "application/json", 400, board.EInvalid},
+		{"unknown field", "POST", "/api/boards", `{"title":"x","admin":true}`, "application/json", 400, board.EInvalid},
+		{"wrong type", "POST", "/api/boards", `{"title":7}`, "application/json", 400, board.EInvalid},
+		{"title too long", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 201) + `"}`, "application/json", 413, board.ETooLarge},
+		{"control character", "POST", "/api/boards", `{"title":"a\u0007"}`, "application/json", 400, board.EInvalid},
+		{"body too large", "POST", "/api/boards", `{"title":"` + strings.Repeat("t", 70<<10) + `"}`, "application/json", 413, board.ETooLarge},
 		{"unknown API path", "GET", "/api/nothing", "", "", 404, board.ENotFound},
+		// Not JSON: what another site's form can send, refused.
+		{"no content type", "POST", "/api/boards", `{"title":"x"}`, "", 400, board.EInvalid},
+		{"plain text", "POST", "/api/boards", `{"title":"x"}`, "text/plain", 400, board.EInvalid},
+		{"a form", "POST", "/api/boards", `title=x`, "application/x-www-form-urlencoded", 400, board.EInvalid},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
@@ -95,7 +115,7 @@ func TestAPI(t *testing.T) {
 			if tt.status == http.StatusCreated {
 				var b boardCreated
 				json.NewDecoder(resp.Body).Decode(&b)
-				if resp.StatusCode != tt.status || b.Title != tt.code || !board.ValidID(b.ID) || resp.Header.Get("Location") != "/api/boards/"+b.ID {
+				if resp.StatusCode != tt.status || b.Title != tt.code || !board.ValidID(b.ID) || resp.Header.Get("Location") != "/api/boards/"+path.Base(b.URL) {
 					t.Errorf("got %d %+v (Location %q), want %d and the title %q", resp.StatusCode, b, resp.Header.Get("Location"), tt.status, tt.code)
 				}
 				return
@@ -121,7 +141,7 @@ func TestPages(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body), resp.Header
 	}
-	status, body, h := get("/b/" + created.ID)
+	status, body, h := get("/b/" + created.facilitate())
 	if status != 200 || strings.Contains(body, "<script>window.pwned") || !strings.Contains(body, "&lt;script&gt;window.pwned=1&lt;/script&gt;") {
 		t.Errorf("board page: %d, title not escaped:\n%s", status, body)
 	}
@@ -220,12 +240,27 @@ func TestBoardPageConfig(t *testing.T) {
 			{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000003", X: ptr(600.0), Y: ptr(20.0)}},
 			{Kind: board.KindDelete, ID: "00000000-0000-4000-8000-000000000003"},
 		}, []string{payload, "plain"}},
+		{"a lesson running", []board.Op{
+			{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000001", X: ptr(10.0), Y: ptr(20.0), Text: ptr("plain")}},
+			{Kind: board.KindVoteStart, Voting: &board.Voting{Votes: 3, PerNote: 1}},
+			{Kind: board.KindVote, ID: "00000000-0000-4000-8000-000000000001"},
+			{Kind: board.KindStopAdd, Stop: &board.Stop{ID: "00000000-0000-4000-8000-000000000101", Name: "Start", W: 1600, H: 900}},
+			{Kind: board.KindTimerStart, Seconds: 300},
+			{Kind: board.KindHide},
+			{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000002", X: ptr(300.0), Y: ptr(20.0), Text: ptr("secret")}},
+			{Kind: board.KindLock},
+		}, []string{"plain", ""}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			id := mustCreateBoard(t, srv.URL, tt.name).ID
+			created := mustCreateBoard(t, srv.URL, tt.name)
+			id := created.facilitate()
 			mustApply(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws/"+id, tt.ops)
 
 			page := mustGet(t, srv.URL+"/b/"+id)
+			// Links lead to boards, and the page never learns the id.
+			if created.ID == "" || created.ID == id || strings.Contains(page, created.ID) {
+				t.Errorf("board id %q, link %q: want an id of its own that is not in the page", created.ID, id)
+			}
 			const open = `<script id="board-config" type="application/json">`
 			_, rest, ok := strings.Cut(page, open)
 			if !ok {
@@ -236,14 +271,15 @@ func TestBoardPageConfig(t *testing.T) {
 				t.Errorf("markup in the config can break out of its element:\n%s", raw)
 			}
 			var cfg struct {
-				BoardID string          `json:"boardId"`
-				Board   json.RawMessage `json:"board"`
+				Link  string          `json:"link"`
+				Role  string          `json:"role"`
+				Board json.RawMessage `json:"board"`
 			}
 			if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
 				t.Fatalf("config is not JSON (cut short by a note's text?): %v\n%s", err, raw)
 			}
-			if cfg.BoardID != id {
-				t.Errorf("boardId %q, want %q", cfg.BoardID, id)
+			if cfg.Link != id || cfg.Role != "facilitate" {
+				t.Errorf("link %q, role %q; want the facilitate link %q", cfg.Link, cfg.Role, id)
 			}
 
 			// The same JSON as the API's, value for value.
@@ -325,3 +361,103 @@ func mustGet(t *testing.T, url string) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// While the board is private, a note's text is its author's alone: no
+// link's page or API gives it away, the facilitator's neither (the
+// projector shows the facilitator's page). After the reveal every page has
+// it.
+func TestPrivateTextInPages(t *testing.T) {
+	srv := mustTestServer(t)
+	created := mustCreateBoard(t, srv.URL, "Write first")
+	const secret = "S3CR3T-ANSWER"
+	mustApply(t, created.WebSocket, []board.Op{{Kind: board.KindHide}})
+	mustApply(t, created.Links[board.RoleEdit].WebSocket, []board.Op{{Kind: board.KindCreate,
+		Note: &board.NewNote{ID: "00000000-0000-4000-8000-00000000000a", X: ptr(0.0), Y: ptr(0.0), Text: ptr(secret)}}})
+	pages := func() map[string]string {
+		got := map[string]string{}
+		for role, l := range created.Links {
+			got[string(role)+" page"] = mustGet(t, l.URL)
+			got[string(role)+" API"] = mustGet(t, srv.URL+"/api/boards/"+path.Base(l.URL))
+		}
+		return got
+	}
+	for name, body := range pages() {
+		if strings.Contains(body, secret) {
+			t.Errorf("the %s gives away a private note's text", name)
+		}
+	}
+	mustApply(t, created.WebSocket, []board.Op{{Kind: board.KindReveal}})
+	for name, body := range pages() {
+		if !strings.Contains(body, secret) {
+			t.Errorf("the %s does not show the revealed text", name)
+		}
+	}
+}
+
+// Every link exports the board in every format, as a download named after
+// the board, without a private note's text; the JSON export imports into
+// a new board that exports the same; a bad file creates nothing.
+func TestExportAndImport(t *testing.T) {
+	srv := mustTestServer(t)
+	created := mustCreateBoard(t, srv.URL, "Retro: week 48")
+	const secret = "S3CR3T-ANSWER"
+	mustApply(t, created.WebSocket, []board.Op{
+		{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-00000000000a", X: ptr(0.0), Y: ptr(0.0), Text: ptr(`<script>alert(1)</script> =1+1 åäö`)}},
+		{Kind: board.KindHide},
+	})
+	mustApply(t, created.Links[board.RoleEdit].WebSocket, []board.Op{{Kind: board.KindCreate,
+		Note: &board.NewNote{ID: "00000000-0000-4000-8000-00000000000b", X: ptr(300.0), Y: ptr(0.0), Text: ptr(secret)}}})
+	for _, role := range board.Roles {
+		for _, format := range []string{"json", "csv", "md", "svg", "png", "pdf"} {
+			url := created.Links[role].URL + "/export." + format
+			resp, err := http.Get(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") == "" ||
+				!strings.Contains(resp.Header.Get("Content-Disposition"), `attachment; filename=Retro-week-48`) {
+				t.Errorf("%s export.%s: %d %q %q", role, format, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+			}
+			if strings.Contains(string(body), secret) {
+				t.Errorf("%s export.%s gives away a private note's text", role, format)
+			}
+			if format == "svg" && (strings.Contains(string(body), "<script>") || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox")) {
+				t.Errorf("the SVG export holds live markup, or is served without a sandbox")
+			}
+		}
+	}
+	if resp, err := http.Get(created.URL + "/export.exe"); err != nil || resp.StatusCode != 404 {
+		t.Errorf("an unknown format: %v %v", resp.StatusCode, err)
+	}
+
+	exported := mustGet(t, created.URL+"/export.json")
+	resp, err := http.Post(srv.URL+"/api/boards/import", "application/json", strings.NewReader(exported))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imported boardCreated
+	json.NewDecoder(resp.Body).Decode(&imported)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || imported.URL == "" || imported.URL == created.URL {
+		t.Fatalf("import: %d %+v", resp.StatusCode, imported)
+	}
+	// The same board, but for its version: a new board's log begins at 0.
+	atZero := regexp.MustCompile(`"version": \d+`).ReplaceAllString(exported, `"version": 0`)
+	if again := mustGet(t, imported.URL+"/export.json"); again != atZero {
+		t.Errorf("the imported board exports\n%s\nnot\n%s", again, atZero)
+	}
+	for _, bad := range []string{"", "{", `{"format":"corkboard-board","schema":99}`, strings.Repeat(" ", 9<<20)} {
+		resp, err := http.Post(srv.URL+"/api/boards/import", "application/json", strings.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body apiError
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode/100 != 4 || body.Error.Message == "" {
+			t.Errorf("importing %.20q: %d %+v", bad, resp.StatusCode, body)
+		}
+	}
+}

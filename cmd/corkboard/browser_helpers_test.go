@@ -57,7 +57,7 @@ func mustLiveServer(t testing.TB) *liveServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := boardsync.NewHub(boardsync.Config{Log: store})
+	hub := boardsync.NewHub(boardsync.Config{Log: store, Links: store})
 	reg, err := newRegistry(hub, store)
 	if err != nil {
 		t.Fatal(err)
@@ -214,11 +214,11 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 }
 
 // eval evaluates a JavaScript expression in the page.
-func eval[T any](b *browser, js string) T {
+func eval[T any](b *browser, js string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, opts...))
 	if err != nil {
 		b.t.Fatalf("evaluating %s: %v", js, err)
 	}
@@ -333,5 +333,5 @@ func (b *browser) screenshot(dir, name string) {
 
 func mustCreate(t testing.TB, base, title string) string {
 	t.Helper()
-	return mustCreateBoard(t, base, title).ID
+	return mustCreateBoard(t, base, title).facilitate()
 }

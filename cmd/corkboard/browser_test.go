@@ -155,6 +155,10 @@ func TestBrowserOffline(t *testing.T) {
 	// Cut Ada's connection and type: the page says so and keeps the edits.
 	pa.Cut()
 	a.waitFor("offline status", `document.getElementById("status").dataset.state !== "connected"`)
+	// The status's new words can change the bars, and a view nobody moved
+	// fits the notes again: find the note once that is drawn.
+	a.nextFrame()
+	a.nextFrame()
 	x, y, w, h := a.noteRect(note)
 	a.do(chromedp.MouseClickXY(x+w/2, y+h/2, chromedp.ClickCount(2)))
 	a.waitFor("an editor", `document.activeElement?.classList.contains("note-editor")`)

@@ -91,7 +91,7 @@ func TestCrashKeepsAcknowledgedOps(t *testing.T) {
 	for i := range ws {
 		w := &crashWriter{id: fmt.Sprintf("w%d", i), sent: map[uint64]board.Op{}, acked: map[uint64]bool{}}
 		ws[i] = w
-		c, rest, err := wsclient.Dial(context.Background(), p.wsURL(b.ID), wsclient.Hello{Client: w.id, Name: w.id}, nil)
+		c, rest, err := wsclient.Dial(context.Background(), p.wsURL(b.facilitate()), wsclient.Hello{Client: w.id, Name: w.id}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestCrashKeepsAcknowledgedOps(t *testing.T) {
 	}
 
 	p2 := mustStart(t, db, limit...)
-	resp, err := http.Get(p2.url + "/api/boards/" + b.ID)
+	resp, err := http.Get(p2.url + "/api/boards/" + b.facilitate())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestCrashKeepsAcknowledgedOps(t *testing.T) {
 	resp.Body.Close()
 	restored, err := board.DecodeBoard(raw, board.DefaultLimits)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v: %s\n%s", err, raw, p2.logs)
 	}
 	got = *restored
 
@@ -200,7 +200,7 @@ func TestCrashKeepsAcknowledgedOps(t *testing.T) {
 		w.mu.Lock()
 		since, epoch := w.replica.Board.Version, w.replica.Epoch
 		w.mu.Unlock()
-		c, rest, err := wsclient.Dial(context.Background(), p2.wsURL(b.ID), wsclient.Hello{Client: w.id, Name: w.id, Since: since, Epoch: epoch}, nil)
+		c, rest, err := wsclient.Dial(context.Background(), p2.wsURL(b.facilitate()), wsclient.Hello{Client: w.id, Name: w.id, Since: since, Epoch: epoch}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +226,7 @@ func TestCrashKeepsAcknowledgedOps(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get(p2.url + "/api/boards/" + b.ID)
+		resp, err := http.Get(p2.url + "/api/boards/" + b.facilitate())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -239,11 +239,11 @@ func TestCrashKeepsAcknowledgedOps(t *testing.T) {
 			t.Fatal(err)
 		}
 		server = *sb
-		want, _ := json.Marshal(server.Public())
+		want, _ := json.Marshal(server.View(""))
 		converged := true
 		for _, w := range ws {
 			w.mu.Lock()
-			mine, _ := json.Marshal(w.replica.Board.Public())
+			mine, _ := json.Marshal(w.replica.Board.View(""))
 			w.mu.Unlock()
 			if string(mine) != string(want) || len(w.pending()) > 0 {
 				converged = false

@@ -1,14 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,13 +50,29 @@ func handleHome() http.Handler {
 // sends the browser to it.
 func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Only the home page's own form may make boards here: a form on
+		// another site that posts here is refused (browsers always say
+		// where a form comes from).
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r.Host) {
+			writeError(w, r, log, board.Errorf(board.EForbidden, "Boards are made from this server's own page."))
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+		if err := r.ParseForm(); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeError(w, r, log, board.Errorf(board.ETooLarge, "The form is over %d bytes.", maxAPIBody))
+			} else {
+				writeError(w, r, log, board.Errorf(board.EInvalid, "The form could not be read."))
+			}
+			return
+		}
 		lang := pageLang(w, r)
 		title := strings.TrimSpace(r.PostFormValue("title"))
 		if title == "" {
 			title = lang.Text(views.DefaultTitleKey)
 		}
-		b, err := hub.CreateBoard(r.Context(), title)
+		_, links, err := hub.CreateBoard(r.Context(), title)
 		if err != nil {
 			if httpStatus(err) >= 500 {
 				writeError(w, r, log, err)
@@ -63,14 +81,20 @@ func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			renderPage(w, r, httpStatus(err), views.Home(views.HomePage{Lang: lang, Path: "/", Error: board.ErrorMessage(err)}))
 			return
 		}
-		http.Redirect(w, r, "/b/"+b.ID, http.StatusSeeOther)
+		// The creator runs the board: their page is the facilitate link's.
+		http.Redirect(w, r, "/b/"+links.Facilitate, http.StatusSeeOther)
 	})
 }
 
 func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		b, err := hub.Board(r.Context(), id)
+		link := r.PathValue("link")
+		access, err := hub.Resolve(r.Context(), link)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		b, err := hub.Board(r.Context(), access.BoardID)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -80,15 +104,41 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(largeAnswerWait))
 		lang := pageLang(w, r)
 		notes := b.SortedNotes()
-		script := views.ScriptBoard{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Notes: make([]views.ScriptNote, 0, len(notes))}
-		p := views.BoardPage{Lang: lang, Path: "/b/" + b.ID, ID: b.ID, Title: b.Title, Version: b.Version}
+		script := scriptBoard(b)
+		script.Notes = make([]views.ScriptNote, 0, len(notes))
+		p := views.BoardPage{Lang: lang, Path: "/b/" + link, Title: b.Title, Version: b.Version, Role: string(access.Role)}
 		for _, n := range notes {
 			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
 			script.Notes = append(script.Notes, scriptNote(n))
 		}
-		p.Script = views.BoardScript{BoardID: b.ID, WSPath: "/ws/" + b.ID, Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings(), Board: script}
+		p.Script = views.BoardScript{
+			Link: link, Role: string(access.Role), WSPath: "/ws/" + link,
+			Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings(), Board: script,
+		}
 		renderPage(w, r, http.StatusOK, views.Board(p))
 	})
+}
+
+// sameOrigin reports whether an Origin header names host.
+func sameOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == host
+}
+
+// scriptBoard is b, without its notes, as the board page's script reads
+// it.
+func scriptBoard(b *board.Board) views.ScriptBoard {
+	s := views.ScriptBoard{Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Locked: b.Locked, Private: b.Private}
+	if v := b.Voting; v != nil {
+		s.Voting = &views.ScriptVoting{Votes: v.Votes, PerNote: v.PerNote, Hidden: v.Hidden, Open: v.Open}
+	}
+	if t := b.Timer; t != nil {
+		s.Timer = &views.ScriptTimer{Seconds: t.Seconds, EndsAt: t.EndsAt, LeftMs: t.LeftMs}
+	}
+	for _, st := range b.Stops {
+		s.Stops = append(s.Stops, views.ScriptStop{ID: st.ID, Name: st.Name, X: st.X, Y: st.Y, W: st.W, H: st.H})
+	}
+	return s
 }
 
 // scriptNote is n as the board page's script reads it. The conversion is
@@ -98,63 +148,73 @@ func scriptNote(n board.Note) views.ScriptNote {
 	return views.ScriptNote{
 		ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
 		Author: n.Author, AuthorID: n.AuthorID, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
+		Private: n.Private, Votes: n.Votes,
 	}
 }
 
 func handleBoardSocket(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := hub.ServeBoard(w, r, r.PathValue("id")); err != nil {
+		if err := hub.ServeBoard(w, r, r.PathValue("link")); err != nil {
 			writeError(w, r, log, err)
 		}
 	})
 }
 
-// boardCreated is the answer to POST /api/boards.
+// boardCreated is the answer to POST /api/boards: the board's three links,
+// and, at the top level for clients written before links, the facilitate
+// link's page and WebSocket.
 type boardCreated struct {
-	ID        string `json:"id"`
-	Title     string `json:"title"`
+	ID        string                       `json:"id"`
+	Title     string                       `json:"title"`
+	URL       string                       `json:"url"`
+	WebSocket string                       `json:"websocket"`
+	Links     map[board.Role]linkAddresses `json:"links"`
+}
+
+// linkAddresses are where a link leads: its page and its WebSocket.
+type linkAddresses struct {
 	URL       string `json:"url"`
 	WebSocket string `json:"websocket"`
 }
 
-func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub, proxies proxies) http.Handler {
+func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub, proxies *site) http.Handler {
 	type request struct {
 		Title *string `json:"title"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
-		if err != nil {
-			writeError(w, r, log, board.Errorf(board.ETooLarge, "the request body is over %d bytes", maxAPIBody))
-			return
-		}
-		// The title is optional, and so is the body that holds it.
+		// The title is optional, and so is the body that holds it; but a
+		// body is JSON, so another site's form cannot make boards here.
 		var req request
-		if len(bytes.TrimSpace(body)) > 0 {
-			if err := board.DecodeJSON(body, &req); err != nil {
-				writeError(w, r, log, err)
-				return
-			}
+		if err := readJSON(w, r, &req); err != nil {
+			writeError(w, r, log, err)
+			return
 		}
 		title := views.English().Text(views.DefaultTitleKey)
 		if req.Title != nil {
 			title = *req.Title
 		}
-		b, err := hub.CreateBoard(r.Context(), title)
+		b, links, err := hub.CreateBoard(r.Context(), title)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
 		}
-		httpBase, wsBase := proxies.baseURL(r)
-		w.Header().Set("Location", "/api/boards/"+b.ID)
+		addrs := linkAddressesOf(proxies, r, links)
+		w.Header().Set("Location", "/api/boards/"+links.Facilitate)
 		writeJSON(w, http.StatusCreated, boardCreated{
-			ID: b.ID, Title: b.Title, URL: httpBase + "/b/" + b.ID, WebSocket: wsBase + "/ws/" + b.ID,
+			ID: b.ID, Title: b.Title, URL: addrs[board.RoleFacilitate].URL, WebSocket: addrs[board.RoleFacilitate].WebSocket,
+			Links: addrs,
 		})
 	})
 }
 
 func handleGetBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := hub.Board(r.Context(), r.PathValue("id"))
+		access, err := hub.Resolve(r.Context(), r.PathValue("link"))
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		b, err := hub.Board(r.Context(), access.BoardID)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -208,8 +268,28 @@ func handleAssets(log *slog.Logger) http.Handler {
 	})
 }
 
-func handleNotFound(log *slog.Logger) http.Handler {
+// handleNotFound answers what no other route does: 405 with Allow for a
+// known path asked with the wrong method, and the friendly 404 otherwise.
+// (http.ServeMux answers 405 by itself only when no pattern matches, and
+// this catch-all matches everything.)
+func handleNotFound(log *slog.Logger, mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			if slices.Contains(allow, http.MethodGet) {
+				allow = append(allow, http.MethodHead)
+			}
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, r, log, board.Errorf(board.EMethod, "This address does not take %s; it takes %s.", r.Method, strings.Join(allow, ", ")))
+			return
+		}
 		writeError(w, r, log, board.Errorf(board.ENotFound, "There is nothing at this address."))
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -43,7 +44,9 @@ type config struct {
 	logLevel       string
 	allowedOrigins string
 	trustedProxies string
+	publicURL      string
 	debugAddr      string
+	backupToken    string
 	commitInterval time.Duration
 	limits         boardsync.Limits
 	boardLimits    board.Limits
@@ -54,8 +57,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		switch args[0] {
 		case "serve":
 			args = args[1:]
+		case "export":
+			return runExport(ctx, args[1:], stdout, stderr)
+		case "import":
+			return runImport(ctx, args[1:], stdout, stderr)
+		case "backup":
+			return runBackup(args[1:], stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q (the commands are: serve)", args[0])
+			return fmt.Errorf("unknown command %q (the commands are: serve, export, import, backup)", args[0])
 		}
 	}
 	cfg, err := parseFlags(args, getenv, stderr)
@@ -79,13 +88,16 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.addr, "addr", envOr("CORKBOARD_ADDR", ":8080"), "address to listen on (env CORKBOARD_ADDR)")
 	fs.StringVar(&cfg.dbPath, "db", envOr("CORKBOARD_DB", "./data/corkboard.db"), "database file; its folder is created (env CORKBOARD_DB)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&cfg.backupToken, "backup-token", envOr("CORKBOARD_BACKUP_TOKEN", ""), "if set, GET /admin/backup with the header \"Authorization: Bearer TOKEN\" streams a copy of the database (env CORKBOARD_BACKUP_TOKEN); at least 16 characters")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated origins (https://host) besides this server's own that may open board WebSockets")
 	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", envOr("CORKBOARD_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-Proto header is believed (env CORKBOARD_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.publicURL, "public-url", envOr("CORKBOARD_PUBLIC_URL", ""), "the address people reach the server at, such as https://corkboard.example, used in every link it gives out (env CORKBOARD_PUBLIC_URL); without it, the address each browser used")
 	fs.Int64Var(&cfg.limits.MaxMessageBytes, "max-message-bytes", l.MaxMessageBytes, "largest WebSocket message a client may send")
 	fs.Float64Var(&cfg.limits.OpsPerSecond, "ops-per-second", l.OpsPerSecond, "operations per second one connection may send (bursts to twice that)")
 	fs.IntVar(&cfg.limits.MaxConnsPerBoard, "max-conns-per-board", l.MaxConnsPerBoard, "connections one board takes")
-	fs.IntVar(&cfg.limits.SendQueue, "send-queue", l.SendQueue, "messages that may wait for one client before it is disconnected as too slow")
+	fs.DurationVar(&cfg.limits.SlowAfter, "slow-after", l.SlowAfter, "how far behind a client may fall (acknowledging nothing, or leaving data unacknowledged) before it is disconnected as too slow")
+	fs.IntVar(&cfg.limits.SendQueueBytes, "send-queue-bytes", l.SendQueueBytes, "bytes that may wait in the server for one client before it is disconnected as too slow")
 	fs.DurationVar(&cfg.limits.PingPeriod, "ping-period", l.PingPeriod, "how often the server pings each client")
 	fs.DurationVar(&cfg.limits.PongWait, "pong-wait", l.PongWait, "how long a silent client is kept")
 	fs.DurationVar(&cfg.limits.WriteWait, "write-wait", l.WriteWait, "how long one write to a client may take")
@@ -104,6 +116,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, fmt.Errorf("-commit-interval (%v) must be above 0 and at most 1s", ci)
 	}
 	if _, err := parseProxies(cfg.trustedProxies); err != nil {
+		return cfg, err
+	}
+	if t := cfg.backupToken; t != "" && len(t) < 16 {
+		return cfg, fmt.Errorf("-backup-token must be at least 16 characters: it is all that stands between the internet and every board")
+	}
+	if _, err := parsePublicURL(cfg.publicURL); err != nil {
 		return cfg, err
 	}
 	if cfg.limits.PingPeriod >= cfg.limits.PongWait {
@@ -132,25 +150,31 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 	}
 	hub := boardsync.NewHub(boardsync.Config{
-		Log: store, Logger: log, Limits: cfg.limits, BoardLimits: cfg.boardLimits, AllowedOrigins: origins,
+		Log: store, Links: store, Logger: log, Limits: cfg.limits, BoardLimits: cfg.boardLimits, AllowedOrigins: origins,
 	})
 	trusted, _ := parseProxies(cfg.trustedProxies) // checked by parseFlags
+	public, _ := parsePublicURL(cfg.publicURL)
 	metrics, err := newRegistry(hub, store)
 	if err != nil {
 		hub.Shutdown(context.Background())
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
+	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		hub.Shutdown(context.Background())
 		return err
 	}
-	srv := &http.Server{
-		Handler:           NewServer(log, hub, metrics, trusted),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	lan := lanAddrs(tcp.Addr())
+	s := &site{proxies: trusted, public: public}
+	if cfg.backupToken != "" {
+		s.backup = &backupEndpoint{token: cfg.backupToken, store: store}
 	}
+	if len(lan) > 0 {
+		s.lan = lan[0]
+	}
+	srv := newHTTPServer(NewServer(log, hub, metrics, s), newConnLimit(tcp), log, defaultTimeouts)
+	ln := srv.listener
 	if cfg.debugAddr != "" {
 		// The profiler gets its own listener so it is never exposed on the
 		// public address by accident.
@@ -161,7 +185,17 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	log.Info("corkboard is listening", "url", "http://"+displayAddr(ln.Addr()), "db", cfg.dbPath)
+	log.Info("corkboard is listening", "url", "http://"+displayAddr(ln.Addr()), "db", cfg.dbPath, "max_connections", ln.max)
+	switch {
+	case public != nil:
+		log.Info("links are given out at the public address", "url", public.String())
+	case len(lan) > 0:
+		// The addresses a class on the same network can open; links
+		// given out from a page opened at localhost use the first.
+		for _, a := range lan {
+			log.Info("the class can open", "url", "http://"+a)
+		}
+	}
 
 	select {
 	case err := <-serveErr:
@@ -184,12 +218,95 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	return nil
 }
 
+// httpTimeouts bound how long a client may take over an HTTP request.
+type httpTimeouts struct {
+	header, read, write, idle time.Duration
+}
+
+// defaultTimeouts: a request's headers must come within 10 s and its body
+// within 30; an answer must be written within 60 (routes with large
+// answers extend it); a keep-alive connection waits 60 s for its next
+// request. None of them touches a WebSocket: net/http clears the deadlines
+// when the connection is taken over, and the sync package sets its own.
+var defaultTimeouts = httpTimeouts{header: 10 * time.Second, read: 30 * time.Second, write: 60 * time.Second, idle: 60 * time.Second}
+
+// limitedServer is an http.Server with the listener that keeps it within
+// its open-file limit.
+type limitedServer struct {
+	*http.Server
+	listener *connLimit
+}
+
+func newHTTPServer(h http.Handler, ln *connLimit, log *slog.Logger, t httpTimeouts) limitedServer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return limitedServer{listener: ln, Server: &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.header,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
+		MaxHeaderBytes:    64 << 10,
+		ConnState:         ln.connState,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}}
+}
+
 func debugHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
+}
+
+// parsePublicURL reads -public-url: an http or https address without a
+// path, or "" for none.
+func parsePublicURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(strings.TrimSuffix(s, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return nil, fmt.Errorf("-public-url %q must be an address like https://corkboard.example, without a path", s)
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+// lanAddrs returns the addresses, with the listener's port, at which
+// others on this machine's networks can reach a listener on all
+// interfaces: its non-loopback IPv4 addresses first, then IPv6 ones
+// (link-local ones left out). A listener on one address gives that
+// address, unless it is loopback, which nobody else can reach.
+func lanAddrs(a net.Addr) []string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
+		if ip.IsLoopback() {
+			return nil
+		}
+		return []string{net.JoinHostPort(host, port)}
+	}
+	ifaces, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var v4, v6 []string
+	for _, ia := range ifaces {
+		ipn, ok := ia.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		if ipn.IP.To4() != nil {
+			v4 = append(v4, net.JoinHostPort(ipn.IP.String(), port))
+		} else {
+			v6 = append(v6, net.JoinHostPort(ipn.IP.String(), port))
+		}
+	}
+	return append(v4, v6...)
 }
 
 // displayAddr turns a listening address like [::]:8080 into one a person can

@@ -11,17 +11,31 @@ import (
 )
 
 // addRoutes lists every route the server answers.
-func addRoutes(mux *http.ServeMux, log *slog.Logger, hub *boardsync.Hub, metrics prometheus.Gatherer, proxies proxies) {
+// Every path with a {link} takes one of a board's links, never its
+// internal id: the link is the permission, and its role decides what the
+// request may do.
+func addRoutes(mux *http.ServeMux, log *slog.Logger, hub *boardsync.Hub, metrics prometheus.Gatherer, proxies *site, guesses *guessLimiter) {
 	mux.Handle("GET /{$}", handleHome())
 	mux.Handle("POST /boards", handleCreateBoardForm(log, hub))
-	mux.Handle("GET /b/{id}", handleBoardPage(log, hub))
-	mux.Handle("GET /ws/{id}", handleBoardSocket(log, hub))
+	mux.Handle("GET /b/{link}", handleBoardPage(log, hub))
+	mux.Handle("GET /b/{link}/qr.png", handleQR(log, hub, proxies))
+	mux.Handle("GET /b/{link}/join-screen", handleJoinScreen(log, hub, proxies))
+	mux.Handle("GET /b/{link}/{file}", handleExport(log, hub)) // export.json, export.csv, ...
+	mux.Handle("GET /ws/{link}", handleBoardSocket(log, hub))
+	mux.Handle("GET /join", handleJoinPage())
+	mux.Handle("POST /join", handleJoin(log, hub, proxies, guesses))
 
 	mux.Handle("POST /api/boards", handleCreateBoard(log, hub, proxies))
-	mux.Handle("GET /api/boards/{id}", handleGetBoard(log, hub))
+	mux.Handle("POST /api/boards/import", handleImport(log, hub, proxies))
+	mux.Handle("GET /api/boards/{link}", handleGetBoard(log, hub))
+	mux.Handle("GET /api/boards/{link}/links", handleLinks(log, hub, proxies))
+	mux.Handle("POST /api/boards/{link}/links/{role}", handleReplaceLink(log, hub, proxies))
+	mux.Handle("PUT /api/boards/{link}/join", handleSetJoin(log, hub, proxies))
+	mux.Handle("POST /api/join", handleJoinAPI(log, hub, proxies, guesses))
 
+	mux.Handle("GET /admin/backup", handleBackup(log, proxies))
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	mux.Handle("GET /assets/", handleAssets(log))
-	mux.Handle("/", handleNotFound(log))
+	mux.Handle("/", handleNotFound(log, mux))
 }

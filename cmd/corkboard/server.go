@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,12 +25,15 @@ import (
 )
 
 // NewServer returns the HTTP handler for everything Corkboard serves.
-// metrics is what /metrics shows; proxies are the reverse proxies trusted
-// to say that a request came over HTTPS.
-func NewServer(log *slog.Logger, hub *boardsync.Hub, metrics prometheus.Gatherer, proxies proxies) http.Handler {
+// metrics is what /metrics shows; s is the server's own address, and the
+// reverse proxies trusted to say that a request came over HTTPS.
+func NewServer(log *slog.Logger, hub *boardsync.Hub, metrics prometheus.Gatherer, s *site) http.Handler {
+	if s == nil {
+		s = &site{}
+	}
 	mux := http.NewServeMux()
-	addRoutes(mux, log, hub, metrics, proxies)
-	return securityHeaders(mux)
+	addRoutes(mux, log, hub, metrics, s, newGuessLimiter(nil))
+	return accessLog(log, securityHeaders(s, mux))
 }
 
 // newRegistry gathers the metrics operators expect: the hub's, the store's,
@@ -49,15 +55,54 @@ func newRegistry(hub *boardsync.Hub, store *boltstore.Store) (*prometheus.Regist
 // not. The content security policy allows scripts only from our own
 // /assets/, so even a note text that slipped through as HTML could not run.
 // Inline style attributes are allowed because the server places notes with them.
-func securityHeaders(next http.Handler) http.Handler {
+//
+// Referrer-Policy keeps the page's address, which holds the board's link,
+// from going to other sites; Permissions-Policy turns off what the page
+// never uses; HSTS, over HTTPS, keeps browsers from ever trying plain HTTP.
+func securityHeaders(s *site, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()")
+		if s.https(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// accessLog logs every request at info level: method, path (with links
+// hidden), status and duration, so an operator sees the server work.
+func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		status := rec.status
+		if status == http.StatusOK && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			status = http.StatusSwitchingProtocols // written on the connection itself
+		}
+		log.Info("request", "method", r.Method, "path", redactPath(r.URL.Path), "status", status,
+			"ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (deadlines,
+// and the WebSocket's hijack).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // httpStatus is the one place that maps a domain error code to an HTTP status.
 func httpStatus(err error) int {
@@ -70,6 +115,8 @@ func httpStatus(err error) int {
 		return http.StatusConflict
 	case board.EForbidden:
 		return http.StatusForbidden
+	case board.EMethod:
+		return http.StatusMethodNotAllowed
 	case board.ETooLarge:
 		return http.StatusRequestEntityTooLarge
 	case board.ERateLimited:
@@ -125,11 +172,16 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 }
 
-// redactPath hides the board id in a path for logs: it is the board's
-// permission.
+// redactPath hides the link in a path, for logs: a link is a board's
+// permission. "/api/boards/{link}/links/edit" becomes
+// "/api/boards/…/links/edit".
 func redactPath(p string) string {
 	for _, prefix := range []string{"/b/", "/ws/", "/api/boards/"} {
 		if rest, ok := strings.CutPrefix(p, prefix); ok && rest != "" {
+			_, after, found := strings.Cut(rest, "/")
+			if found {
+				return prefix + "…/" + after
+			}
 			return prefix + "…"
 		}
 	}
@@ -196,10 +248,80 @@ func (ps proxies) trusted(r *http.Request) bool {
 	return false
 }
 
-// baseURL is the server's own address as the client sees it.
-func (ps proxies) baseURL(r *http.Request) (httpBase, wsBase string) {
-	if r.TLS != nil || (ps.trusted(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
-		return "https://" + r.Host, "wss://" + r.Host
+// clientAddr is the address of the client a request came from: the
+// connection's, or, from a trusted proxy, the last one it added to
+// X-Forwarded-For (the client it took the request from).
+func (ps proxies) clientAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
 	}
-	return "http://" + r.Host, "ws://" + r.Host
+	addr := ap.Addr().Unmap()
+	if ps.trusted(r) {
+		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
+			hops := strings.Split(fwd[len(fwd)-1], ",")
+			if a, err := netip.ParseAddr(strings.TrimSpace(hops[len(hops)-1])); err == nil {
+				return a.Unmap()
+			}
+		}
+	}
+	return addr
 }
+
+// site is what the server knows of its own address: the addresses people
+// should use in links, for the pages, QR codes and API answers.
+type site struct {
+	proxies proxies
+	// backup serves a copy of the database to an operator who holds its
+	// token (-backup-token); nil, the default, serves nothing.
+	backup *backupEndpoint
+	// public is the address the operator gave (-public-url), such as
+	// https://corkboard.example: links use it, whatever Host a request
+	// names, so that no client can make the server hand out another.
+	public *url.URL
+	// lan is this machine's address on the local network with the
+	// server's port ("192.168.1.23:8080"), used instead of localhost in
+	// links, which a teacher on the machine itself would otherwise give
+	// out and no student could open. Empty if there is none.
+	lan string
+}
+
+// https reports whether the request came over HTTPS: directly, or through
+// a trusted proxy that says so.
+func (s *site) https(r *http.Request) bool {
+	return r.TLS != nil || (s.proxies.trusted(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
+}
+
+// baseURL is the server's address as links should give it: -public-url if
+// set, otherwise the Host the browser used (this machine's local network
+// address where that is localhost).
+func (s *site) baseURL(r *http.Request) (httpBase, wsBase string) {
+	if s.public != nil {
+		ws := "ws"
+		if s.public.Scheme == "https" {
+			ws = "wss"
+		}
+		return s.public.Scheme + "://" + s.public.Host, ws + "://" + s.public.Host
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); (err == nil && isLoopback(h)) || isLoopback(host) {
+		if s.lan != "" {
+			host = s.lan
+		}
+	}
+	if s.https(r) {
+		return "https://" + host, "wss://" + host
+	}
+	return "http://" + host, "ws://" + host
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && ip.IsLoopback()
+}
+
+// clientAddr is proxies.clientAddr, for handlers that have a site.
+func (s *site) clientAddr(r *http.Request) netip.Addr { return s.proxies.clientAddr(r) }

@@ -1,7 +1,6 @@
 package boltstore
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
@@ -77,6 +76,9 @@ func (s *Store) runCommitter() {
 		}
 		s.commitBatch(batch)
 		s.commitSeconds.Observe(time.Since(last).Seconds())
+		// Let go of what the requests hold (a snapshot of a large board
+		// is megabytes) rather than keep it until the slots are reused.
+		clear(batch)
 	}
 }
 
@@ -192,13 +194,18 @@ func (c *commit) moveToHistory(id string) error {
 	if b.head.Last == b.head.Moved {
 		return nil
 	}
+	// The records point into the entries, which stay valid until the
+	// segment is built below: bbolt's pages until the transaction ends
+	// (the database is only remapped when it commits), and a chunked
+	// entry's own buffer. So the segment is the only copy, made at its
+	// final size: a large board's snapshot moves megabytes here.
 	var recs []boardsync.Record
 	wal := c.tx.Bucket(bucketWAL)
-	var buf []byte
 	for _, ref := range b.refs {
 		if ref.seq == c.seq {
 			continue
 		}
+		var buf []byte // not reused: recs point into it
 		entry, err := getEntry(wal, ref.seq, &buf)
 		if err != nil {
 			return fmt.Errorf("board %s: %w", id, err)
@@ -208,11 +215,7 @@ func (c *commit) moveToHistory(id string) error {
 		}
 		err = forEachPart(entry, func(part, _ string, rs []boardsync.Record) error {
 			if part == id {
-				for _, r := range rs {
-					// Copied: the entry's bytes live only as long as the
-					// transaction, or buf.
-					recs = append(recs, boardsync.Record{Version: r.Version, Data: bytes.Clone(r.Data)})
-				}
+				recs = append(recs, rs...)
 			}
 			return nil
 		})
@@ -244,7 +247,7 @@ func (c *commit) moveToHistory(id string) error {
 	ops := c.tx.Bucket(bucketOps)
 	// History only ever grows at the end: full pages are best.
 	ops.FillPercent = 1.0
-	if err := ops.Put(segmentKey(id, recs[0].Version), appendRecords(nil, recs)); err != nil {
+	if err := ops.Put(segmentKey(id, recs[0].Version), appendRecords(make([]byte, 0, recordsSize(recs)), recs)); err != nil {
 		return err
 	}
 	b.head.Moved = b.head.Last

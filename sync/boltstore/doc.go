@@ -13,6 +13,9 @@
 //	wal/<seq>         one group commit's records, of any number of boards (8-byte big-endian key),
 //	wal/<seq><n>      in chunks of at most 960 bytes: the first under <seq>, chunk n >= 1 under
 //	                  <seq> and n as 4 bytes big-endian (wal.go says why)
+//	links/<link>      what a link gives: {"board":…,"role":…}
+//	boardlinks/<id>   the board's links and join settings (links.go)
+//	joincodes/<code>  the board a join code leads to
 //
 // # Writes
 //

@@ -83,6 +83,17 @@ func appendPart(entry []byte, id, key string, recs []boardsync.Record) []byte {
 	return appendRecords(entry, recs)
 }
 
+// recordsSize is the length of what appendRecords appends.
+func recordsSize(recs []boardsync.Record) int {
+	n := uvarintLen(uint64(len(recs)))
+	for _, r := range recs {
+		n += uvarintLen(r.Version) + uvarintLen(uint64(len(r.Data))) + len(r.Data)
+	}
+	return n
+}
+
+func uvarintLen(x uint64) int { return len(binary.AppendUvarint(nil, x)) }
+
 func appendRecords(b []byte, recs []boardsync.Record) []byte {
 	b = binary.AppendUvarint(b, uint64(len(recs)))
 	for _, r := range recs {

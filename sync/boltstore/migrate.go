@@ -28,7 +28,7 @@ func migrate(tx *bolt.Tx) error {
 			return errors.New("it has boards but no format marker")
 		}
 	case bytes.Equal(format, formatV4):
-		return nil
+		return ensureBuckets(tx) // buckets added since the file was made
 	case bytes.Equal(format, formatV1):
 		if err := migrateV1(tx); err != nil {
 			return fmt.Errorf("moving from format 1: %w", err)
@@ -45,15 +45,27 @@ func migrate(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range [][]byte{bucketBoards, bucketSnapshots, bucketOps, bucketWAL} {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return err
-		}
+	if err := ensureBuckets(tx); err != nil {
+		return err
 	}
 	if err := meta.Put(keyApp, appName); err != nil {
 		return err
 	}
 	return meta.Put(keyFormat, formatV4)
+}
+
+// ensureBuckets creates the buckets of format 4 that are missing. Buckets
+// added to format 4 later (links) come this way, with nothing to move.
+func ensureBuckets(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketBoards, bucketSnapshots, bucketOps, bucketWAL, bucketLinks, bucketBoardLinks, bucketJoinCodes} {
+		if tx.Bucket(name) != nil {
+			continue
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateV3 moves a database from format 3 (and 2, whose WAL entries are

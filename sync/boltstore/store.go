@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	stdsync "sync"
 	"time"
 
@@ -48,6 +51,20 @@ type Options struct {
 	CommitInterval time.Duration
 	Logger         *slog.Logger // default: discard
 }
+
+// initialMmapSize is how much of the file bbolt maps at open: address
+// space, not memory. Until the file outgrows it, bbolt never remaps, and a
+// remap is costly twice over: it waits for every read transaction to end
+// (an export or a backup would hold up every commit), and it first copies
+// every value the commit touches out of the old mapping (a snapshot of a
+// large board moved 8 MB more through the heap). On Windows bbolt would
+// grow the file to this size, and a 32-bit process lacks the address space.
+var initialMmapSize = func() int {
+	if runtime.GOOS == "windows" || strconv.IntSize < 64 {
+		return 0
+	}
+	return 1 << 30
+}()
 
 // DefaultCommitInterval is the CommitInterval used when none is set.
 const DefaultCommitInterval = 10 * time.Millisecond
@@ -139,8 +156,9 @@ func Open(path string, opts Options) (s *Store, err error) {
 		// sorted array: with hundreds of commits a second both save work
 		// on every commit. Neither touches durability: every commit is
 		// still written with fsync.
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: initialMmapSize,
 	})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
@@ -243,6 +261,31 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// Backup writes a consistent copy of the whole database file to w, from
+// one read transaction: the server keeps serving and committing while it
+// runs, and the copy holds everything committed before it began. The copy
+// is a database Open reads like the original.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Check runs bbolt's consistency check of the whole file (every page
+// reachable once, free pages free): for a backup or a file in doubt.
+func (s *Store) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	})
 }
 
 // Close stops the committer, once it has made every write it was given,
@@ -366,7 +409,6 @@ func (s *Store) BeginEpoch(ctx context.Context, id string, after uint64) ([]boar
 // from the WAL to its own history, so the WAL holds only what boards wrote
 // since their last snapshot and stays small.
 func (s *Store) SaveSnapshot(ctx context.Context, id string, snap boardsync.Snapshot) error {
-	data := bytes.Clone(snap.Data)
 	return s.submit(
 		func(c *commit) error {
 			b, err := c.mustBoard(id)
@@ -385,7 +427,7 @@ func (s *Store) SaveSnapshot(ctx context.Context, id string, snap boardsync.Snap
 				return fmt.Errorf("board %s: %w", id, err)
 			}
 			if snap.Version >= old.Version {
-				if err := bucket.Put([]byte(id), encodeSnapshot(boardsync.Snapshot{Version: snap.Version, Data: data})); err != nil {
+				if err := bucket.Put([]byte(id), encodeSnapshot(snap)); err != nil {
 					return err
 				}
 			}

@@ -1,6 +1,7 @@
 package boltstore_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -188,9 +189,12 @@ func TestTruncatedDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// bbolt grows the file ahead of what it holds, in steps of 16 MiB:
+	// cut it within the pages that hold something.
+	used := len(bytes.TrimRight(data, "\x00"))
 	for _, frac := range []struct{ num, den int }{{1, 2}, {1, 8}, {3, 4}, {1, 3}} {
 		path := filepath.Join(dir, fmt.Sprintf("cut-%d-%d.db", frac.num, frac.den))
-		if err := os.WriteFile(path, data[:len(data)*frac.num/frac.den], 0o600); err != nil {
+		if err := os.WriteFile(path, data[:used*frac.num/frac.den], 0o600); err != nil {
 			t.Fatal(err)
 		}
 		before := fileHash(t, path)
@@ -514,6 +518,21 @@ func TestOpenDropsUnusedEntries(t *testing.T) {
 	if n := walEntries(t, path); n != 0 {
 		t.Errorf("WAL holds %d entries, want 0", n)
 	}
+}
+
+func TestLinksConformance(t *testing.T) {
+	logtest.RunLinks(t,
+		func(t *testing.T) boardsync.Links {
+			return mustOpen(t, filepath.Join(t.TempDir(), "corkboard.db"))
+		},
+		func(t *testing.T, l boardsync.Links) boardsync.Links {
+			s := l.(*boltstore.Store)
+			path := s.Path()
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return mustOpen(t, path)
+		})
 }
 
 // A board loaded again after a restart, with records still in the WAL

@@ -36,12 +36,16 @@ type Message struct {
 	Epoch   string `json:"epoch"`
 	Version uint64 `json:"version"` // welcome, op, ack
 	You     string `json:"you"`
+	// Role is what the link lets this connection do (welcome), or the
+	// sender's role (op).
+	Role board.Role `json:"role"`
 	// Participant is the public participant id: in a welcome, this
 	// client's own.
 	Participant string          `json:"participant"`
 	Resumed     bool            `json:"resumed"`
 	Board       json.RawMessage `json:"board"`
-	Peers       []Peer          `json:"peers"`
+	Peers       []Peer          `json:"peers"` // welcome, people
+	Count       int             `json:"count"` // welcome, presence, people: connections on the board
 
 	// op
 	At       time.Time       `json:"at"`
@@ -62,17 +66,53 @@ type Message struct {
 	Joined  []Peer   `json:"joined"`
 	Left    []string `json:"left"`
 	Cursors []Peer   `json:"cursors"`
+
+	// the stage: welcome and presence; summon
+	Now   time.Time  `json:"now"` // welcome: the server's clock
+	Stage *Stage     `json:"stage"`
+	Hands *HandCount `json:"hands"`
+	View  *Rect      `json:"view"` // summon
+}
+
+// Stage is who presents and what they show (welcome, presence).
+type Stage struct {
+	Presenter string `json:"presenter"`
+	Name      string `json:"name"`
+	View      *Rect  `json:"view"`
+	Stop      string `json:"stop"`
+	Pointer   *struct {
+		X float64 `json:"x"`
+		Y float64 `json:"y"`
+	} `json:"pointer"`
+	Spotlight string `json:"spotlight"`
+}
+
+// Rect is a part of the board, in board coordinates.
+type Rect struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	W float64 `json:"w"`
+	H float64 `json:"h"`
+}
+
+// HandCount is how many people have a hand up, or are done.
+type HandCount struct {
+	Raised int `json:"raised"`
+	Done   int `json:"done"`
 }
 
 // Peer is someone on the board.
 type Peer struct {
-	ID          string   `json:"id"`
-	Participant string   `json:"participant"`
-	Name        string   `json:"name"`
-	Color       string   `json:"color"`
-	X           *float64 `json:"x"`
-	Y           *float64 `json:"y"`
-	Editing     string   `json:"editing"`
+	ID          string     `json:"id"`
+	Participant string     `json:"participant"`
+	Role        board.Role `json:"role"`
+	Name        string     `json:"name"`
+	Color       string     `json:"color"`
+	X           *float64   `json:"x"`
+	Y           *float64   `json:"y"`
+	Editing     string     `json:"editing"`
+	Following   bool       `json:"following"`
+	Hand        string     `json:"hand"`
 }
 
 // Client is one connection. Send and Read may be called from different
@@ -82,12 +122,20 @@ type Client struct {
 	Hello   Hello
 	Welcome Message // the server's welcome
 	seq     uint64
+	watch   func(frame []byte)
 }
 
 // Dial connects to a board's WebSocket URL and says hello. It returns once
 // the welcome has arrived; the messages that came with it in the same frame
 // (missed operations, on resume) are in the returned slice.
 func Dial(ctx context.Context, url string, h Hello, header http.Header) (*Client, []Message, error) {
+	return DialWatched(ctx, url, h, header, nil)
+}
+
+// DialWatched is Dial with a function that sees every frame the client
+// reads, as it came, before it is decoded: for tests of what the server
+// sends.
+func DialWatched(ctx context.Context, url string, h Hello, header http.Header, watch func(frame []byte)) (*Client, []Message, error) {
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 	ws, resp, err := d.DialContext(ctx, url, header)
 	if err != nil {
@@ -96,7 +144,7 @@ func Dial(ctx context.Context, url string, h Hello, header http.Header) (*Client
 		}
 		return nil, nil, fmt.Errorf("dial %s: %w", url, err)
 	}
-	c := &Client{WS: ws, Hello: h}
+	c := &Client{WS: ws, Hello: h, watch: watch}
 	if err := c.SendJSON(struct {
 		Type string `json:"type"`
 		Hello
@@ -164,6 +212,9 @@ func (c *Client) Read() ([]Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.watch != nil {
+		c.watch(data)
+	}
 	var msgs []Message
 	if err := json.Unmarshal(data, &msgs); err != nil {
 		return nil, fmt.Errorf("a frame that is not an array of messages: %w: %.200s", err, data)
@@ -207,7 +258,7 @@ func (r *Replica) Apply(m Message) error {
 		if m.Version != r.Board.Version+1 {
 			return fmt.Errorf("op version %d after version %d", m.Version, r.Board.Version)
 		}
-		op, err := board.DecodeOp(m.Op)
+		op, err := board.DecodeOrderedOp(m.Op)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,61 @@
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"corkboard/board"
+)
+
+// bom is the UTF-8 byte order mark. Excel reads a CSV file without it in
+// the system's legacy code page, which turns å into Ã¥.
+const bom = "\uFEFF"
+
+// writeCSV writes one row a note, in reading order, after a header row:
+// RFC 4180 quoting and CRLF line ends (encoding/csv), and a BOM.
+func writeCSV(w io.Writer, b *board.Board, wd *words) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(wd.header[:]); err != nil {
+		return err
+	}
+	for _, n := range ReadingOrder(b) {
+		row := []string{
+			lineEnds.Replace(inert(n.Text)), wd.color(n.Color), inert(n.Author), strconv.Itoa(n.Votes),
+			csvTime(n.CreatedAt), csvTime(n.UpdatedAt), number(n.X), number(n.Y),
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// inert returns a cell of text people wrote so that a spreadsheet shows it
+// and does not run it: a cell that begins with =, +, -, @, a tab or a
+// carriage return could be taken for a formula (OWASP, "CSV Injection"),
+// so it gets a leading apostrophe. Only cells people write need it: the
+// numbers and times are the server's own.
+func inert(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// lineEnds makes every line break in a cell a line feed, which
+// encoding/csv writes as CRLF; it would drop a lone carriage return.
+var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+// number writes a coordinate as short as it can be written exactly.
+func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -1,0 +1,34 @@
+// Package export turns a board into files people take away from a lesson
+// (JSON, CSV, Markdown, and a picture as SVG, PNG or PDF) and reads the
+// JSON back into a board.
+//
+// Write is the one entry point for every format. It takes the board as
+// its reader may see it (board.View(""), which has no private text), so an
+// export never shows more than the page does. The formats that list notes
+// (CSV and Markdown) list them in ReadingOrder; JSON keeps the drawing
+// order, and the pictures draw in it. The words an export adds (column
+// headers, colour names, "votes") come in English or Swedish (Options.Lang).
+//
+// The JSON export is the board's portable form: everything people made
+// (title, notes with text, colour, author, votes and times, stops, the
+// rules and result of the last round of voting), marked with a format name
+// and a schema number, and nothing only the server needs. Import reads it
+// back, checking it as strictly as any other outside input; writing what
+// Import made gives the same bytes again. NotesFromLines is the other way
+// in: a pasted list, or a spreadsheet column, becomes new notes.
+//
+// What people wrote stays inert in every format: escaped in SVG and
+// Markdown, kept from becoming a formula in CSV (a leading apostrophe, as
+// OWASP advises), and only ever drawn as text in PNG and PDF.
+//
+// The pictures are drawn once with github.com/tdewolff/canvas and written
+// by its SVG, raster and PDF renderers, in the palette's colours
+// (board.Colors) and the page's text colours (board.NoteText,
+// board.NoteAuthorText). Their font is Go Regular (goregular.TTF from
+// golang.org/x/image/font/gofont), compiled into the program so that an
+// export looks the same on every server and has å, ä and ö; the SVG
+// embeds the letters it uses. The Go fonts are © 2016 Bigelow & Holmes
+// Inc., under a BSD-style licence (golang.org/x/image/font/gofont/ttfs/
+// README) whose notice a program that includes them must reproduce in
+// its documentation: docs/third-party.md does.
+package export

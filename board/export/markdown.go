@@ -1,0 +1,114 @@
+package export
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"corkboard/board"
+)
+
+// writeMarkdown writes the title as a heading and every note, in reading
+// order, as a list item: its text, line by line, then a line with its
+// author, colour, votes and time. Whatever the notes hold shows as the
+// text it is: nothing in them becomes markup or HTML (see escapeMarkdown).
+func writeMarkdown(w io.Writer, b *board.Board, wd *words) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("# ")
+	bw.WriteString(strings.ReplaceAll(escapeMarkdown(wd.title(b)), "#", `\#`))
+	bw.WriteString("\n\n")
+	notes := ReadingOrder(b)
+	if len(notes) == 0 {
+		bw.WriteString("_" + escapeMarkdown(wd.empty) + "_\n")
+	}
+	showVotes := b.Voting != nil
+	for _, n := range notes {
+		bw.WriteString("-")
+		lead := " " // after the bullet; then the item's indentation
+		lines := noteLines(n.Text)
+		for i, line := range lines {
+			if line == "" {
+				bw.WriteString("\n") // a blank line: a new paragraph in the item
+				continue
+			}
+			bw.WriteString(lead)
+			bw.WriteString(escapeLine(line))
+			// A backslash at the end of a line is a hard line break
+			// (CommonMark), so the note's lines stay lines; the last one
+			// breaks before the line about the note. At the end of a
+			// paragraph it would show, so not before a blank line.
+			if i+1 == len(lines) || lines[i+1] != "" {
+				bw.WriteString("\\")
+			}
+			bw.WriteString("\n")
+			lead = "  "
+		}
+		bw.WriteString(lead)
+		var meta []string
+		if n.Author != "" {
+			meta = append(meta, escapeMarkdown(n.Author))
+		}
+		meta = append(meta, wd.color(n.Color))
+		if showVotes || n.Votes > 0 {
+			meta = append(meta, wd.countVotes(n.Votes))
+		}
+		meta = append(meta, humanTime(n.CreatedAt))
+		bw.WriteString("_— " + strings.Join(meta, " · ") + "_\n")
+	}
+	return bw.Flush()
+}
+
+// noteLines returns the lines of a note's text, without blank lines at the
+// start or end, and with one blank line for any run of them inside.
+func noteLines(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	var lines []string
+	blank := false
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimRight(line, " \t")
+		if strings.TrimSpace(line) == "" {
+			blank = len(lines) > 0
+			continue
+		}
+		if blank {
+			lines = append(lines, "")
+			blank = false
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// escapeLine escapes one line of a note: what escapeMarkdown escapes, and
+// what would make the line a heading, a quote, a list item or a rule.
+func escapeLine(line string) string {
+	// Leading spaces and tabs would make an indented code block or
+	// nest the line; they carry no meaning on a note.
+	line = strings.TrimLeft(line, " \t")
+	s := escapeMarkdown(line)
+	switch {
+	case s == "":
+		return s
+	case strings.ContainsRune("#-+=", rune(s[0])):
+		return `\` + s
+	}
+	// "1." or "1)" starts an ordered list.
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	if digits > 0 && digits < len(s) && (s[digits] == '.' || s[digits] == ')') {
+		return s[:digits] + `\` + s[digits:]
+	}
+	return s
+}
+
+// markdownEscaper makes text inert in Markdown: HTML's three special
+// characters become entities (so no tag, comment or entity survives), and
+// a backslash goes before every character that starts emphasis, code,
+// links, images, tables, strikethrough or an escape.
+var markdownEscaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+	"|", `\|`, "~", `\~`,
+)
+
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

@@ -1,0 +1,377 @@
+package export
+
+import (
+	"bytes"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tdewolff/canvas"
+	"github.com/tdewolff/canvas/renderers/pdf"
+	"github.com/tdewolff/canvas/renderers/rasterizer"
+	"github.com/tdewolff/canvas/renderers/svg"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"corkboard/board"
+)
+
+// A picture is laid out in board units (a CSS pixel at 100% zoom) with
+// the page's measures (assets/corkboard.css, .note), so an exported note
+// looks like the note on screen.
+const (
+	unitMM = 25.4 / 96 // a board unit in millimetres, as CSS has it
+
+	noteFont    = 16   // note text
+	authorFont  = 12   // the author line, 0.75em
+	lineSpacing = 1.35 // line height, in ems
+	padTop      = 11.2 // 0.7rem
+	padX        = 12.8 // 0.8rem
+	padBottom   = 7.2  // 0.45rem
+	radius      = 4
+	shadowDrop  = 1 // the shadow's offset, like the page's "0 1px 2px"
+
+	margin    = 40 // around the notes
+	titleFont = 28 // the title, on a board up to titleScaleAt wide
+	// titleScaleAt is the width past which the title grows with the
+	// board, so that it stays readable on the picture of a large one.
+	titleScaleAt = 1200
+	emptyFont    = 20  // "This board is empty."
+	titleRoom    = 800 // how far a long title may widen a narrow board
+
+	// PNG: two pixels a board unit (a sharp picture on a screen with
+	// twice the pixels of CSS), the long side at most maxPNGSide pixels
+	// so that a board spread wide cannot make a huge image.
+	pngScale   = 2
+	maxPNGSide = 4000
+
+	// PDF: a page, landscape, with the title at the top in titlePt and
+	// the board scaled to fit what remains inside pageMargin.
+	pageMargin = 12 // mm
+	titlePt    = 18
+	// maxPDFScale keeps a board of a few notes from filling the page
+	// with them: at most about three times their size on screen.
+	maxPDFScale = 0.8 // mm a board unit
+)
+
+// Colours besides the palette's: the page's background and muted text
+// (--bg and --muted of the light theme in assets/corkboard.css), and the
+// notes' shadow (--shadow's first layer).
+var (
+	background = hex("#f4f1ea")
+	mutedText  = hex("#57534e")
+	shadow     = color.RGBA{0, 0, 0, 0x22}
+)
+
+// The font for measuring, loaded once and shared: measuring only reads
+// it. Drawing uses a font of its own for each picture (newFamily),
+// because the renderers change the font they embed as they subset it
+// (tdewolff/font's Subset writes its glyph count into the original), so
+// a shared one would be a data race and, after the first picture, wrong.
+var (
+	fontOnce sync.Once
+	fontErr  error
+	// unitFace measures text: at its size one em is one millimetre,
+	// so widths it gives are in ems.
+	unitFace *canvas.FontFace
+)
+
+const ptPerMM = 72 / 25.4
+
+func loadFont() error {
+	fontOnce.Do(func() {
+		var family *canvas.FontFamily
+		if family, fontErr = newFamily(); fontErr == nil {
+			unitFace = family.Face(ptPerMM, canvas.Black)
+		}
+	})
+	return fontErr
+}
+
+// newFamily returns a new copy of the font.
+func newFamily() (*canvas.FontFamily, error) {
+	family := canvas.NewFontFamily("Go")
+	if err := family.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
+		return nil, err
+	}
+	return family, nil
+}
+
+// emWidth returns the width of s in ems: the glyphs' advances and the
+// kerning between them, read from the font. Go Regular needs no shaping
+// beyond that, and asking the shaper (FontFace.TextWidth) for every
+// word made laying out a large board take seconds.
+func emWidth(s string) float64 {
+	sfnt := unitFace.Font.SFNT
+	w := 0
+	var prev uint16
+	for i, r := range s {
+		id := sfnt.GlyphIndex(r)
+		if i > 0 {
+			w += int(sfnt.Kerning(prev, id))
+		}
+		w += int(sfnt.GlyphAdvance(id))
+		prev = id
+	}
+	return float64(w) / float64(sfnt.Head.UnitsPerEm)
+}
+
+// scene is a board laid out for drawing: what the picture shows and
+// where, in board units, with (0,0) at the top left of the notes' box.
+type scene struct {
+	title  string
+	notes  []board.Note // in drawing order, moved so the box starts at (0,0)
+	w, h   float64      // the box around the notes
+	empty  string       // the words for a board without notes
+	wd     *words
+	voting bool
+}
+
+func newScene(b *board.Board, wd *words) *scene {
+	sc := &scene{title: wd.title(b), wd: wd, voting: b.Voting != nil}
+	notes := b.SortedNotes()
+	if len(notes) == 0 {
+		sc.empty = wd.empty
+		sc.w, sc.h = 600, 200
+		return sc
+	}
+	minX, minY := math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	for _, n := range notes {
+		minX, minY = min(minX, n.X), min(minY, n.Y)
+		maxX, maxY = max(maxX, n.X+n.W), max(maxY, n.Y+n.H)
+	}
+	for i, n := range notes {
+		n = shown(n)
+		n.X -= minX
+		n.Y -= minY
+		notes[i] = n
+	}
+	sc.notes, sc.w, sc.h = notes, maxX-minX, maxY-minY
+	return sc
+}
+
+// pen draws a scene on a canvas context whose y axis points down, at s
+// millimetres a board unit, with the scene's (0,0) at (x0, y0).
+type pen struct {
+	ctx    *canvas.Context
+	family *canvas.FontFamily // this picture's own (see loadFont)
+	s      float64
+	x0, y0 float64
+	faces  map[faceKey]*canvas.FontFace
+}
+
+type faceKey struct {
+	size float64 // in board units
+	fill color.RGBA
+}
+
+// face returns the font at size board units in a colour.
+func (p *pen) face(size float64, fill color.RGBA) *canvas.FontFace {
+	k := faceKey{size, fill}
+	f, ok := p.faces[k]
+	if !ok {
+		f = p.family.Face(size*p.s*ptPerMM, fill)
+		p.faces[k] = f
+	}
+	return f
+}
+
+// text draws lines of text at size board units with the top of the
+// first line at (x, y) in board units. align is canvas.Left or
+// canvas.Right (then x is the right edge).
+func (p *pen) text(lines []string, x, y, size float64, fill color.RGBA, align canvas.TextAlign) {
+	face := p.face(size, fill)
+	ascent := unitFace.Metrics().Ascent * size
+	// Half the line spacing above the text, as CSS puts it.
+	lead := (lineSpacing*size - (unitFace.Metrics().Ascent+unitFace.Metrics().Descent)*size) / 2
+	for i, line := range lines {
+		if line == "" {
+			continue
+		}
+		base := y + lead + ascent + float64(i)*lineSpacing*size
+		p.ctx.DrawText(p.x0+x*p.s, p.y0+base*p.s, canvas.NewTextLine(face, keepSpaces(line), align))
+	}
+}
+
+func (p *pen) notes(sc *scene) {
+	for _, n := range sc.notes {
+		x, y := p.x0+n.X*p.s, p.y0+n.Y*p.s
+		shape := canvas.RoundedRectangle(n.W*p.s, n.H*p.s, radius*p.s)
+		p.ctx.SetFillColor(shadow)
+		p.ctx.DrawPath(x, y+shadowDrop*p.s, shape)
+		p.ctx.SetFillColor(fill(n.Color))
+		p.ctx.DrawPath(x, y, shape)
+
+		// The author line, at the bottom: the votes on the left, the
+		// author on the right, each cut to what room there is.
+		foot := n.Y + n.H - padBottom - lineSpacing*authorFont
+		room := (n.W - 2*padX) / authorFont
+		if sc.voting || n.Votes > 0 {
+			votes := sc.wd.countVotes(n.Votes)
+			p.text([]string{votes}, n.X+padX, foot, authorFont, hex(board.NoteAuthorText), canvas.Left)
+			room -= emWidth(votes) + 1
+		}
+		if n.Author != "" && room > 0 {
+			author, _ := wrap([]string{n.Author}, room, 1, true, emWidth)
+			p.text(author, n.X+n.W-padX, foot, authorFont, hex(board.NoteAuthorText), canvas.Right)
+		}
+
+		if n.Text == "" {
+			continue
+		}
+		w, h := n.W-2*padX, foot-n.Y-padTop
+		lines, size := fitText(pictureText(n.Text), w, h, noteFont, lineSpacing, emWidth)
+		p.text(lines, n.X+padX, n.Y+padTop, size, hex(board.NoteText), canvas.Left)
+	}
+}
+
+// pictureText is a note's text as a picture draws it: lines end in a
+// line feed, and a tab is as wide as four spaces (fonts draw no tab).
+func pictureText(s string) string {
+	return pictureReplacer.Replace(s)
+}
+
+var pictureReplacer = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\t", "    ")
+
+// keepSpaces makes leading spaces and every space after another one
+// no-break spaces, which SVG does not collapse into one, so an indented
+// line stays indented in every picture.
+func keepSpaces(s string) string {
+	if !strings.Contains(s, "  ") && !strings.HasPrefix(s, " ") {
+		return s
+	}
+	b := []rune(s)
+	for i, r := range b {
+		if r == ' ' && (i == 0 || b[i-1] == ' ' || b[i-1] == '\u00a0') {
+			b[i] = '\u00a0'
+		}
+	}
+	return string(b)
+}
+
+// writePicture draws b once and writes it as SVG, PNG or PDF.
+func writePicture(w io.Writer, b *board.Board, f Format, paper string, wd *words) error {
+	if err := loadFont(); err != nil {
+		return err
+	}
+	family, err := newFamily()
+	if err != nil {
+		return err
+	}
+	sc := newScene(b, wd)
+	if f == PDF {
+		return writePDF(w, sc, family, paper, wd.lang)
+	}
+	// The title sits above the notes, as large as the board needs. A
+	// board narrower than its title gets wider, up to titleRoom.
+	tf := titleFont * max(1, sc.w/titleScaleAt)
+	band := 2 * tf
+	contentW := max(sc.w, min(emWidth(sc.title)*tf, titleRoom))
+	W, H := (contentW+2*margin)*unitMM, (sc.h+2*margin+band)*unitMM
+	c := canvas.New(W, H)
+	ctx := canvas.NewContext(c)
+	ctx.SetCoordSystem(canvas.CartesianIV)
+	ctx.SetFillColor(background)
+	ctx.DrawPath(0, 0, canvas.Rectangle(W, H))
+	p := &pen{ctx: ctx, family: family, s: unitMM, x0: margin * unitMM, y0: (margin + band) * unitMM, faces: map[faceKey]*canvas.FontFace{}}
+	title, _ := wrap([]string{sc.title}, contentW/tf, 1, true, emWidth)
+	p.text(title, 0, -band, tf, hex(board.NoteText), canvas.Left)
+	p.draw(sc)
+
+	switch f {
+	case SVG:
+		// Only the letters the picture uses are embedded: the whole font
+		// would make even a small picture take a megabyte.
+		opts := svg.DefaultOptions
+		opts.SubsetFonts = true
+		var buf bytes.Buffer
+		r := svg.New(&buf, W, H, &opts)
+		c.RenderTo(r)
+		if err := r.Close(); err != nil {
+			return err
+		}
+		_, err := w.Write(stableSVG(buf.Bytes()))
+		return err
+	default: // PNG
+		dpmm := min(pngScale/unitMM, maxPNGSide/max(W, H))
+		img := rasterizer.Draw(c, canvas.DPMM(dpmm), canvas.DefaultColorSpace)
+		// The fastest compression: encoding took over a third of the
+		// time at the default level, for a file only a few per cent
+		// smaller (the picture is mostly flat colour).
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		return enc.Encode(w, img)
+	}
+}
+
+// draw draws the notes, or the words for a board without them.
+func (p *pen) draw(sc *scene) {
+	if sc.empty != "" {
+		p.text([]string{sc.empty}, sc.w/2, sc.h/2-emptyFont, emptyFont, mutedText, canvas.Center)
+		return
+	}
+	p.notes(sc)
+}
+
+// paperSizes are the pages a PDF can have, landscape, in millimetres.
+var paperSizes = map[string][2]float64{
+	"":          {297, 210},
+	PaperA4:     {297, 210},
+	PaperLetter: {279.4, 215.9},
+}
+
+func writePDF(w io.Writer, sc *scene, family *canvas.FontFamily, paper, lang string) error {
+	size := paperSizes[paper]
+	W, H := size[0], size[1]
+	c := canvas.New(W, H)
+	ctx := canvas.NewContext(c)
+	ctx.SetCoordSystem(canvas.CartesianIV)
+	titleMM := titlePt / ptPerMM
+	top := pageMargin + 2*titleMM
+	// Scale the board into the rest of the page, centred.
+	availW, availH := W-2*pageMargin, H-top-pageMargin
+	s := min(availW/sc.w, availH/sc.h, maxPDFScale)
+	p := &pen{ctx: ctx, family: family, s: s, faces: map[faceKey]*canvas.FontFace{}}
+	p.x0 = pageMargin + (availW-sc.w*s)/2
+	p.y0 = top + (availH-sc.h*s)/2
+	tp := &pen{ctx: ctx, family: family, s: 1, x0: pageMargin, y0: pageMargin, faces: map[faceKey]*canvas.FontFace{}}
+	title, _ := wrap([]string{sc.title}, availW/titleMM, 1, true, emWidth)
+	tp.text(title, 0, 0, titleMM, hex(board.NoteText), canvas.Left)
+	p.draw(sc)
+
+	r := pdf.New(w, W, H, &pdf.Options{Compress: true, SubsetFonts: true})
+	r.SetInfo(sc.title, "", "", "", "Corkboard")
+	r.SetLang(lang) // for screen readers
+	c.RenderTo(r)
+	return r.Close()
+}
+
+// fill returns the fill of a palette colour; an unknown one (which a
+// valid board does not have) gets the default colour's.
+func fill(name string) color.RGBA {
+	def := ""
+	for _, c := range board.Colors {
+		if c.Name == name {
+			return hex(c.Fill)
+		}
+		if c.Name == board.DefaultColor {
+			def = c.Fill
+		}
+	}
+	return hex(def)
+}
+
+// hex parses #rrggbb, the form every colour of the board package has.
+func hex(s string) color.RGBA {
+	if len(s) != 7 {
+		return color.RGBA{A: 0xff}
+	}
+	v, err := strconv.ParseUint(s[1:], 16, 32)
+	if err != nil {
+		return color.RGBA{A: 0xff}
+	}
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
+}
