@@ -57,14 +57,16 @@ func newRegistry(hub *boardsync.Hub, store *boltstore.Store) (*prometheus.Regist
 // Inline style attributes are allowed because the server places notes with them.
 //
 // Referrer-Policy keeps the page's address, which holds the board's link,
-// from going to other sites; Permissions-Policy turns off what the page
+// from going to other sites. (same-origin, not no-referrer: with
+// no-referrer a browser sends "Origin: null" with the page's own form,
+// which the form's check must then refuse.) Permissions-Policy turns off what the page
 // never uses; HSTS, over HTTPS, keeps browsers from ever trying plain HTTP.
 func securityHeaders(s *site, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()")
 		if s.https(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
