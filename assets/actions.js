@@ -3,7 +3,9 @@
 // their text, undo and redo, select, and pan, zoom and fit the view. Input
 // (keys, pointer, buttons) only decides which action to call; every change
 // to the board goes through app.edit, the one path to the server, whatever
-// triggered it.
+// triggered it. An action that changes the board asks app.mayChange before
+// it does anything else: while the board is locked for this person it
+// says so once, and leaves the view, the selection and the notes alone.
 
 import { newId } from "./socket.js";
 import { topZ } from "./state.js";
@@ -70,6 +72,7 @@ export function createActions(app, { viewport, boardEl }) {
   /** addNote adds an empty note with its corner at (x, y) on the board, on
    * top of the others, and opens it for typing. */
   function addNote(x, y) {
+    if (!app.mayChange()) return null;
     app.autoFit = false; // the person is at work here: the view stays where it is
     const id = newId();
     // Refused (the board is locked): nothing to select or type into.
@@ -90,6 +93,7 @@ export function createActions(app, { viewport, boardEl }) {
    * view moves to show it; when the view is zoomed out too far to read,
    * it zooms in on the new note, since the person is about to type in it. */
   function addNoteInView() {
+    if (!app.mayChange()) return null; // before the view moves to make room
     const { area, m, view } = freeView();
     const p = placeNote([...app.view().notes.values()], view, { choices: placeChoices, maxCoord: app.limits.maxCoord });
     showNew({ x: p.x, y: p.y, ...noteSize }, p.inView, area, m);
@@ -126,14 +130,14 @@ export function createActions(app, { viewport, boardEl }) {
 
   function recolor(color) {
     const ops = selectedNotes().map((n) => ({ kind: "update", id: n.id, set: { color } }));
-    if (ops.length) app.edit(many(ops));
+    if (ops.length && app.mayChange()) app.edit(many(ops));
   }
 
   /** bringToFront puts the selection on top, keeping its own order. */
   function bringToFront() {
     const z = onTop();
     const ops = selectedNotes().sort((a, b) => a.z - b.z).map((n, i) => ({ kind: "update", id: n.id, set: { z: z(i) } }));
-    if (ops.length) app.edit(many(ops));
+    if (ops.length && app.mayChange()) app.edit(many(ops));
   }
 
   /** duplicate copies the selection onto the top of the stack and selects the copies. */
@@ -143,17 +147,15 @@ export function createActions(app, { viewport, boardEl }) {
       kind: "create",
       note: { id: newId(), x: n.x + copyOffset, y: n.y + copyOffset, w: n.w, h: n.h, text: n.text, color: n.color, z: z(i) },
     }));
-    if (!copies.length) return;
-    app.edit(many(copies));
-    select(copies.map((c) => c.note.id));
+    if (!copies.length || !app.mayChange()) return;
+    if (app.edit(many(copies))) select(copies.map((c) => c.note.id));
   }
 
   function deleteSelected() {
     const ops = selectedNotes().map((n) => ({ kind: "delete", id: n.id }));
-    if (!ops.length) return;
+    if (!ops.length || !app.mayChange()) return;
     editor.stop();
-    app.edit(many(ops));
-    select([]);
+    if (app.edit(many(ops))) select([]);
   }
 
   function moveSelected(dx, dy) {
@@ -162,7 +164,7 @@ export function createActions(app, { viewport, boardEl }) {
       kind: "update", id: n.id,
       set: { x: clamp(n.x + dx, -L.maxCoord, L.maxCoord), y: clamp(n.y + dy, -L.maxCoord, L.maxCoord) },
     }));
-    if (ops.length) app.edit(many(ops));
+    if (ops.length && app.mayChange()) app.edit(many(ops));
   }
 
   function resizeSelected(dw, dh) {
@@ -171,7 +173,7 @@ export function createActions(app, { viewport, boardEl }) {
       kind: "update", id: n.id,
       set: { w: clamp(n.w + dw, L.minSize, L.maxSize), h: clamp(n.h + dh, L.minSize, L.maxSize) },
     }));
-    if (ops.length) app.edit(many(ops));
+    if (ops.length && app.mayChange()) app.edit(many(ops));
   }
 
   // --- Dragging: moving or resizing the selection by pointer ---------------
@@ -179,7 +181,7 @@ export function createActions(app, { viewport, boardEl }) {
   /** startDrag begins moving (kind "move") or resizing ("resize") the
    * selected notes and returns the drag, for dragTo and endDrag. */
   function startDrag(kind) {
-    return { kind, notes: selectedNotes().map(({ id, x, y, w, h }) => ({ id, x, y, w, h })), moved: false, lastSend: 0 };
+    return { kind, notes: selectedNotes().map(({ id, x, y, w, h }) => ({ id, x, y, w, h })), moved: false, refused: false, lastSend: 0 };
   }
 
   // dragTarget is where a drag by (dx, dy) puts note n, within the limits.
@@ -193,8 +195,14 @@ export function createActions(app, { viewport, boardEl }) {
 
   /** dragTo shows the drag's notes moved or resized by (dx, dy) board units
    * from where it began, and now and then sends where they are, so others
-   * see the drag as it happens. */
+   * see the drag as it happens. A drag the board's lock refuses at its
+   * first move shows and sends nothing, to its end. */
   function dragTo(drag, dx, dy) {
+    if (drag.refused) return;
+    if (!drag.moved && !app.mayChange()) {
+      drag.refused = true;
+      return;
+    }
     drag.moved = true;
     ui.dragging = new Set(drag.notes.map((n) => n.id));
     ui.preview = new Map(drag.notes.map((n) => [n.id, dragTarget(drag, n, dx, dy)]));
@@ -237,12 +245,17 @@ export function createActions(app, { viewport, boardEl }) {
 
   // --- Undo ------------------------------------------------------------------
 
+  // Undo and redo ask about the lock first: taking an entry off one stack
+  // puts it on the other (and gives a deleted note its new id), which an
+  // edit refused afterwards would leave done on the stacks only.
   function undo() {
+    if (!app.undo.canUndo() || !app.mayChange()) return;
     const op = app.undo.undo(app.state.view());
     if (op) app.edit(op, { undoable: false });
   }
 
   function redo() {
+    if (!app.undo.canRedo() || !app.mayChange()) return;
     const op = app.undo.redo(app.state.view());
     if (op) app.edit(op, { undoable: false });
   }

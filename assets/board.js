@@ -13,7 +13,7 @@
 
 import { BoardState, boardFromJSON, defaultLimits, inverse, UndoStack } from "./state.js";
 import { Close, Connection, Outbox, newId, tooLarge } from "./socket.js";
-import { Renderer, renderPeople } from "./render.js";
+import { Renderer, format, renderPeople } from "./render.js";
 import { createActions } from "./actions.js";
 import { attachInput } from "./input.js";
 import { attachShare } from "./share.js";
@@ -27,6 +27,10 @@ const t = cfg.strings;
 const $ = (sel) => document.querySelector(sel);
 
 const role = cfg.role || "facilitate";
+// The projector's page (?projector=1) is a screen, not a person: it joins
+// under a fixed name without asking for one, and without a participant, so
+// it is nobody who votes or raises a hand (the server refuses its votes).
+const projectorPage = new URLSearchParams(location.search).get("projector") === "1";
 const app = {
   cfg,
   t,
@@ -46,7 +50,7 @@ const app = {
   // nobody has panned, zoomed or added a note yet.
   autoFit: true,
   undo: new UndoStack(newId),
-  name: localStorage.getItem("corkboard:name") || "",
+  name: projectorPage ? t["name.projector"] : localStorage.getItem("corkboard:name") || "",
   color: localStorage.getItem("corkboard:color") || randomColor(),
   limits: defaultLimits, // until the welcome's
 };
@@ -106,7 +110,7 @@ app.renderNow = () => {
   renderer.cursors(app.peers, app.you);
   const me = { you: app.you, participant: app.participant, name: app.name, role: app.role, following: !!app.stage?.following(), hand: app.lesson?.myHand() };
   const people = renderPeople($("#people"), app.peers, me, t, app.count, { onRemove: app.canRemove ? removePerson : undefined, presenter: app.stage?.info.presenter });
-  const count = t["people.count"].replace("{n}", people);
+  const count = format(t["people.count"], { n: people });
   if ($("#people-count").textContent !== count) $("#people-count").textContent = count;
   if ($("#my-name").textContent !== app.name) $("#my-name").textContent = app.name;
   updateToolbar();
@@ -116,16 +120,24 @@ app.renderNow = () => {
 /** edit applies an edit of this person: at once on screen, then through the
  * server. undoable says whether it goes on the undo stack. */
 app.edit = (op, { undoable = true, inv } = {}) => {
-  // The view link's page makes no edits but votes (the server would refuse them).
-  if (!app.canEdit && op.kind !== "vote" && op.kind !== "unvote") return 0;
-  if (app.lesson?.refuse(op)) return 0; // the board is locked
+  // The view link's page makes no edits but votes, and a locked board takes
+  // votes from everyone (the server would refuse anything else).
+  const voting = op.kind === "vote" || op.kind === "unvote";
+  if (!app.canEdit && !voting) return 0;
+  if (!voting && app.lesson && !app.lesson.mayChange()) return 0; // the board is locked
   const before = app.state.view();
-  if (undoable) app.undo.record(op, inv ?? inverse(before, op));
+  if (undoable) app.undo.record(op, inv ?? inverse(before, op, app.participant));
   const seq = conn.send(op);
   app.state.local(seq, op);
   app.render();
   return seq;
 };
+
+/** mayChange says whether this person may change the board now, and
+ * says why not when the board is locked for them. Actions ask before they
+ * begin, so a refused one shows nothing (no drag, no move of the view, no
+ * selection of notes that never came to be) besides that one message. */
+app.mayChange = () => app.canEdit && (app.lesson?.mayChange() ?? true);
 
 // A presenter's cursor gives way to their view and pointer (stage.js),
 // which count against the same limit on the server.
@@ -135,7 +147,7 @@ const conn = new Connection({
   url: (location.protocol === "https:" ? "wss://" : "ws://") + location.host + cfg.wsPath,
   outbox,
   hello: () => {
-    const h = { name: app.name, color: app.color };
+    const h = { name: app.name, color: app.color, participant: !projectorPage };
     if (app.epoch) {
       h.since = app.state.confirmed.version;
       h.epoch = app.epoch;
@@ -160,6 +172,18 @@ for (const { seq, op } of outbox.ops) app.state.local(seq, op);
 function handle(m) {
   switch (m.type) {
     case "welcome":
+      if (app.welcomed && (m.participant || "") !== app.participant) {
+        // Someone else now: this browser's participant secret changed
+        // (its storage was cleared or taken over). The page holds the
+        // previous person's private texts, ballot, undo and unsent edits,
+        // none of which is the new person's to see or send: those edits
+        // could only go out under the wrong name, so they go, and the page
+        // starts afresh as the person the server now knows.
+        conn.pause();
+        outbox.discard();
+        location.reload();
+        return;
+      }
       app.epoch = m.epoch;
       app.you = m.you;
       app.participant = m.participant || "";
@@ -215,7 +239,7 @@ function showStatus({ state, unsent, reason }) {
       text = unsent ? t["status.saving"] : t["status.saved"];
       break;
     case "offline":
-      text = t["status.offline"].replace("{n}", unsent);
+      text = format(t["status.offline"], { n: unsent });
       break;
     case "failed":
       text = t["status.failed"] + (reason ? " " + reason : "");
@@ -224,7 +248,7 @@ function showStatus({ state, unsent, reason }) {
       text = t["status.closed"];
       break;
     default:
-      text = unsent ? t["status.reconnectingUnsent"].replace("{n}", unsent) : t["status.reconnecting"];
+      text = unsent ? format(t["status.reconnectingUnsent"], { n: unsent }) : t["status.reconnecting"];
   }
   el.textContent = text;
   el.title = text; // a phone shows only the dot while all is well
@@ -234,8 +258,13 @@ function showStatus({ state, unsent, reason }) {
 let toastTimer;
 function toast(text) {
   const el = $("#toast");
-  el.textContent = text;
-  el.hidden = false;
+  // The toast is an alert, which a screen reader reads out at every change
+  // of its text: words already showing are left as they are and only shown
+  // longer, so a refusal that every step of a gesture repeats is said once.
+  if (el.hidden || el.textContent !== text) {
+    el.textContent = text;
+    el.hidden = false;
+  }
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => (el.hidden = true), 6000);
 }
@@ -280,7 +309,7 @@ app.confirm = confirmAction;
  * tabs) from the board. */
 async function removePerson(p) {
   const name = p.name || "?";
-  if (!(await confirmAction(t["people.removeConfirm"].replaceAll("{name}", name), t["people.remove"]))) return;
+  if (!(await confirmAction(format(t["people.removeConfirm"], { name }), t["people.remove"]))) return;
   if (!conn.remove(p.id)) toast(t["people.removeOffline"]);
 }
 
@@ -296,7 +325,7 @@ function showClosed(code) {
   $("#closed-title").textContent = t[removed ? "closed.removedTitle" : "closed.replacedTitle"];
   $("#closed-text").textContent = t[removed ? "closed.removed" : "closed.replaced"];
   const unsent = removed ? 0 : outbox.ops.length; // a removed person's edits go out when they come back
-  $("#closed-unsent").textContent = t["closed.unsent"].replace("{n}", unsent);
+  $("#closed-unsent").textContent = format(t["closed.unsent"], { n: unsent });
   $("#closed-unsent").hidden = unsent === 0;
   $("#rejoin").hidden = !removed;
   if (!removed) forgetBoard();
@@ -317,7 +346,7 @@ function updateToolbar() {
   if (!bar) return; // a view link's page has none
   const n = app.ui.selected.size;
   bar.hidden = n === 0 || !!app.ui.editing;
-  $("#selection-count").textContent = n > 1 ? t["selection.count"].replace("{n}", n) : "";
+  $("#selection-count").textContent = n > 1 ? format(t["selection.count"], { n }) : "";
 }
 
 function buildToolbar() {
@@ -453,14 +482,15 @@ function setLargeText(on) {
   renderer.refit();
   app.render();
 }
-// refitIfUntouched fits the view again after the bars changed size, unless
-// the person has moved it.
+// refitIfUntouched fits the view again after the window changed size,
+// unless the person has moved it. Panels and lists that open or grow do not
+// refit: the notes would shrink into the space left above them, and for a
+// presenter every follower would zoom out with them.
 const refitIfUntouched = () => app.autoFit && actions.fit();
 $("#large-text").addEventListener("click", () => {
   const on = !document.body.classList.contains("large-text");
   localStorage.setItem("corkboard:large", on ? "1" : "");
   setLargeText(on);
-  refitIfUntouched();
 });
 setLargeText(!!localStorage.getItem("corkboard:large"));
 
@@ -471,13 +501,11 @@ function showHelp(on) {
 $("#hide-help").addEventListener("click", () => {
   localStorage.setItem("corkboard:help", "off");
   showHelp(false);
-  refitIfUntouched();
 });
 $("#show-help").addEventListener("click", () => {
   const on = $("#help").hidden;
   localStorage.setItem("corkboard:help", on ? "on" : "off");
   showHelp(on);
-  refitIfUntouched();
 });
 showHelp(localStorage.getItem("corkboard:help") !== "off");
 
@@ -490,7 +518,6 @@ $("#people-toggle").addEventListener("click", () => {
   const open = $("#people").hidden;
   localStorage.setItem("corkboard:people", open ? "open" : "closed");
   showPeople(open);
-  refitIfUntouched();
 });
 const peopleChoice = localStorage.getItem("corkboard:people");
 showPeople(peopleChoice ? peopleChoice === "open" : !matchMedia("(max-width: 600px)").matches);
@@ -532,7 +559,8 @@ app.stage = attachStage(app, actions); // before the first fit: the projector vi
 app.lesson = attachLesson(app, { renderer });
 attachDownload(app);
 attachPaste(app, actions);
-for (const id of ["share", "share-menu"]) $("#" + id)?.addEventListener("click", () => share.open());
+$("#share")?.addEventListener("click", () => share.open($("#share")));
+$("#share-menu")?.addEventListener("click", () => share.open(menuButton)); // the menu entry is hidden by now
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;
 window.corkboard = app; // for the browser tests and the curious
 // Open on every note, whatever the screen, not on the board's corner.

@@ -9,7 +9,8 @@
 //	            over maxMessageBytes (refused, and rolled back like a reject);
 //	            no retry after a close that says why (link replaced, removed)
 //	render.js   drawing notes, cursors and the people present into the page,
-//	            and fitting each note's text (smaller, or marked as going on)
+//	            and fitting each note's text (smaller, or marked as going on);
+//	            format, which fills in the {places} of every page string
 //	layout.js   where a new note goes (free space in view) and how the
 //	            camera fits the notes into the screen the bars leave free
 //	actions.js  what a person can do: add, recolour, move, resize, delete,
@@ -31,6 +32,8 @@
 //	board.js    the board page: wires them together, and follows the link's
 //	            role (a view link's page has no editing controls)
 //	home.js     the home page: recent boards, and importing a JSON export
+//	joinscreen.js the join screen on the projector: shows the code the
+//	            server has now (a new one, or none)
 //
 // Every change to a board goes through one path (board.js's edit: shown at
 // once, kept in the outbox, sent), whatever triggered it. The pure logic

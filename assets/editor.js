@@ -15,10 +15,17 @@ export class NoteEditor {
   start(id) {
     this.stop();
     const app = this.app;
-    if (app.lesson?.refuse({ kind: "update", id })) return; // the board is locked: say so, not type in vain
+    if (!app.mayChange()) return; // the board is locked: say so, not type in vain
     const el = document.getElementById("note-" + id);
     const note = app.view().notes.get(id);
     if (!el || !note) return;
+    // Someone else's private note shows blank here, and its text is theirs
+    // alone until the reveal: the server refuses every change to it, so
+    // typing would only lose what was typed.
+    if (note.private && (!note.authorId || note.authorId !== app.participant)) {
+      app.toast(app.t["lesson.notYours"]);
+      return;
+    }
     const ta = document.createElement("textarea");
     ta.className = "note-editor";
     ta.value = note.text;

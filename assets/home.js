@@ -2,6 +2,8 @@
 // and importing a board from a JSON export. The list lives in localStorage
 // only: boards are private to whoever has the link.
 
+import { format } from "./render.js";
+
 const list = document.getElementById("recent-boards");
 let recent = [];
 try {
@@ -40,7 +42,7 @@ const importer = document.getElementById("import");
 const file = document.getElementById("import-file");
 const message = document.getElementById("import-message");
 const say = (key, vars, error = false) => {
-  message.textContent = message.dataset[key].replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
+  message.textContent = format(message.dataset[key], vars);
   message.classList.toggle("form-error", error);
   if (error) file.setAttribute("aria-invalid", "true");
   else file.removeAttribute("aria-invalid");

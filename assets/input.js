@@ -6,6 +6,13 @@
 // and only the keys that move the view do anything.
 
 const dragThresholdPx = 3; // less movement than this on screen is a click, not a drag
+
+// Keys that a focused control has a meaning for of its own (Enter presses
+// a button or follows a link, arrows move within a toolbar or a group of
+// radio buttons, Escape closes a panel), or that a person aims at the
+// control they are on (Delete, N): there, they are not the board's.
+const controlKeys = new Set(["Enter", "Delete", "Backspace", "n", "N", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"]);
+const controls = "button, a, input, textarea, select, [role=toolbar], [role=dialog], .stops-panel";
 const cursorEveryMs = 50; // 20 a second: the server drops cursor moves beyond 30
 
 export function attachInput(app, actions) {
@@ -192,6 +199,7 @@ export function attachInput(app, actions) {
   });
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea, dialog, [contenteditable]:not([contenteditable=false])")) return;
+    if (controlKeys.has(e.key) && e.target.closest(controls)) return;
     if (app.stage?.key(e)) return; // the presenter's: stops, pointer, spotlight
     const mod = e.ctrlKey || e.metaKey;
     const step = e.shiftKey ? 50 : 10;

@@ -14,7 +14,7 @@
 // mirrors the rules: the server checks them all again.
 
 import { ballotTotal, timeMs } from "./state.js";
-import { others } from "./render.js";
+import { format, others } from "./render.js";
 
 const tickSlackMs = 15; // the countdown redraws this long after each whole second left, so the second has turned
 const timeUpMs = 6000; // how long "time's up" covers the top of every screen
@@ -27,8 +27,8 @@ const panelKey = "corkboard:lesson-panel";
 /** attachLesson wires the lesson bar, the notes' lesson marks (through
  * renderer's marks and decorate hooks) and, on the facilitator's page, the
  * Lesson panel. It returns what board.js calls: onMessage for every server
- * message, render after every draw, refuse before every edit, and myHand
- * for the list of people. */
+ * message, render after every draw, mayChange before every edit, and
+ * myHand for the list of people. */
 export function attachLesson(app, { renderer }) {
   const t = app.t;
   const $ = (id) => document.getElementById(id);
@@ -38,6 +38,7 @@ export function attachLesson(app, { renderer }) {
   // clock says (sync/PROTOCOL.md, "The timer").
   const clock = { server: 0, perf: 0, known: false };
   let hands = { raised: 0, done: 0 };
+  let ownHand = ""; // this person's hand as the server last said: welcome, then own presence
   let askedHand = null; // a hand sent and not yet confirmed in presence
   let highlightTop = false;
   let wasLocked = false;
@@ -51,7 +52,7 @@ export function attachLesson(app, { renderer }) {
   const show = (el, on) => {
     if (el && el.hidden === on) el.hidden = !on;
   };
-  const fill = (key, vars) => Object.entries(vars).reduce((s, [k, v]) => s.replaceAll("{" + k + "}", v), t[key] || key);
+  const fill = (key, vars) => format(t[key] || key, vars);
 
   // --- What each note shows -------------------------------------------------
 
@@ -66,7 +67,8 @@ export function attachLesson(app, { renderer }) {
     const v = view.voting;
     const me = app.participant;
     const ballot = (me && view.ballots?.[me]) || {};
-    const mayVote = !!(v?.open && me && !(view.locked && !facilitator));
+    // Votes go on while the board is locked: the lock stops writing, not voting.
+    const mayVote = !!(v?.open && me);
     ctxFor = { view, version: view.version, me, top: highlightTop, v, ballot, used: ballotTotal(ballot), mayVote, ranks: v && !v.open && highlightTop ? ranks(view) : null };
     return ctxFor;
   }
@@ -193,13 +195,14 @@ export function attachLesson(app, { renderer }) {
     app.edit({ kind: up ? "vote" : "unvote", id }, { undoable: false });
   }
 
-  /** refuse says whether this page must not send op now, and tells the
-   * person why: while the board is locked only its facilitator changes it
-   * (votes too). The server refuses such an op anyway (code locked). */
-  function refuse(op) {
-    if (facilitator || !app.state.view().locked) return false;
+  /** mayChange says whether this person may change the board now, and
+   * when not, tells them why: while the board is locked only its
+   * facilitator changes it, but for votes, which everyone may still give
+   * and take back. The server refuses such an op anyway (code locked). */
+  function mayChange() {
+    if (facilitator || !app.state.view().locked) return true;
     app.toast(t["lesson.lockedRefused"]);
-    return true;
+    return false;
   }
 
   // --- The timer ------------------------------------------------------------
@@ -240,7 +243,7 @@ export function attachLesson(app, { renderer }) {
       // At the next whole second left, and at the end itself: every screen
       // turns each second, and ends, at the same moment.
       clearTimeout(ticker);
-      ticker = setTimeout(drawTimer, (left.ms % 1000 || 1000) + tickSlackMs);
+      ticker = setTimeout(tick, (left.ms % 1000 || 1000) + tickSlackMs);
     } else {
       if (left.state === "ended" && watching && watching === view.timer.endsAt) timeUp();
       watching = "";
@@ -250,6 +253,15 @@ export function attachLesson(app, { renderer }) {
     const text =
       left.state === "ended" ? t["lesson.timeUp"] : left.state === "paused" ? fill("lesson.paused", { time: clockText(left.ms) }) : clockText(left.ms);
     setText($("lesson-timer-text"), text);
+  }
+
+  // tick redraws the countdown; at its end, the whole page, since more than
+  // the countdown changes then (the panel's Pause goes, Reset stays).
+  function tick() {
+    ticker = 0;
+    const was = $("lesson-timer").dataset.state;
+    drawTimer();
+    if ($("lesson-timer").dataset.state !== was) app.render();
   }
 
   function stopTicker() {
@@ -317,8 +329,7 @@ export function attachLesson(app, { renderer }) {
 
   /** myHand returns this person's hand: "raised", "done" or "". */
   function myHand() {
-    if (askedHand !== null) return askedHand;
-    return app.peers.get(app.you)?.hand || "";
+    return askedHand ?? ownHand;
   }
 
   // sendStage sends a stage message (socket.js), or says it cannot.
@@ -358,7 +369,9 @@ export function attachLesson(app, { renderer }) {
 
     const v = view.voting;
     const vb = $("lesson-vote");
-    show(vb, !!v);
+    // The projector votes not: an open round's votes left are nobody's there.
+    const voter = !!app.participant && !document.body.classList.contains("projector");
+    show(vb, !!v && (!v.open || voter));
     if (v) {
       let text;
       if (v.open) {
@@ -413,9 +426,8 @@ export function attachLesson(app, { renderer }) {
       panel.hidden = !on;
       toggle.setAttribute("aria-expanded", String(on));
       localStorage.setItem(panelKey, on ? "open" : "");
-      // The notes keep clear of the panel (as of any change of the dock's
-      // height, which stage.js watches for the lesson bar too).
-      if (app.autoFit) app.fit();
+      // No refit: the notes fitted into the space above the panel would
+      // shrink to specks, and a presenter's followers with them.
     };
     toggle.addEventListener("click", () => open(panel.hidden));
     $("lesson-close").addEventListener("click", () => {
@@ -547,14 +559,23 @@ export function attachLesson(app, { renderer }) {
           clock.known = true;
         }
         hands = m.hands || { raised: 0, done: 0 };
+        // The welcome says what this person's hand is (kept across reloads
+        // and reconnects); peers never list oneself, and in a large room
+        // presence may never do.
+        ownHand = m.hand || "";
         askedHand = null;
         ctxFor = null; // who this is may have changed
         break;
-      case "presence":
+      case "presence": {
         if (m.hands) hands = m.hands;
         // This person's own entry says what their hand is now.
-        if ([...(m.joined || []), ...(m.cursors || [])].some((p) => p.id === app.you)) askedHand = null;
+        const own = [...(m.joined || []), ...(m.cursors || [])].findLast((p) => p.id === app.you);
+        if (own) {
+          ownHand = own.hand || "";
+          askedHand = null;
+        }
         break;
+      }
     }
   }
 
@@ -572,7 +593,7 @@ export function attachLesson(app, { renderer }) {
     drawTimer();
   }
 
-  return { onMessage, render, refuse, myHand };
+  return { onMessage, render, mayChange, myHand };
 }
 
 /** parseDuration reads a time typed as minutes ("5") or minutes and

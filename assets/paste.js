@@ -10,6 +10,7 @@
 
 import { newId } from "./socket.js";
 import { topZ } from "./state.js";
+import { format } from "./render.js";
 
 const utf8 = new TextEncoder();
 const bytes = (s) => (s ? utf8.encode(s).length : 0);
@@ -145,7 +146,7 @@ export function attachPaste(app, actions) {
   const t = app.t;
   const text = $("paste-text"), error = $("paste-error"), add = $("paste-add");
   const number = new Intl.NumberFormat(app.cfg.lang || undefined);
-  const fill = (key, vars) => t[key].replace(/\{(\w+)\}/g, (_, k) => (typeof vars[k] === "number" ? number.format(vars[k]) : String(vars[k])));
+  const fill = (key, vars) => format(t[key], Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === "number" ? number.format(v) : v])));
 
   function showError(message) {
     error.textContent = message;
@@ -223,10 +224,12 @@ export function attachPaste(app, actions) {
       kind: "create",
       note: { id: newId(), x: places[i].x, y: places[i].y, text: it.text, z: Math.min(top + 1 + i, app.limits.maxZ) },
     }));
+    const added = []; // only notes that were sent are selected
     for (const op of batches(ops, app.limits.maxBatchOps, app.limits.maxMessageBytes)) {
       if (!app.edit(op)) break;
+      for (const c of op.kind === "batch" ? op.ops : [op]) added.push(c.note.id);
     }
-    actions.select(ops.map((op) => op.note.id));
+    actions.select(added);
     return null;
   }
 }

@@ -13,6 +13,14 @@
 const fitSteps = [0.9, 0.8, 0.7, 0.6]; // text sizes tried, as fractions of the note's own
 const tooltipChars = 1000; // a clipped note's tooltip shows this much of its text
 
+/** format fills the {name} places of a page string s with vars, as they
+ * are: a replacer function, not a replacement string, so a person's name
+ * such as "$&" is shown as typed and never read as a pattern. A place
+ * vars does not name is left as it is. */
+export function format(s, vars = {}) {
+  return String(s).replace(/\{(\w+)\}/g, (place, k) => (Object.hasOwn(vars, k) ? String(vars[k]) : place));
+}
+
 export class Renderer {
   /** editable says whether notes get their handles for editing (a resize
    * corner): not on a view link's page, which changes nothing. */
@@ -282,7 +290,7 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
       b.type = "button";
       b.className = "person-remove";
       b.textContent = t["people.remove"];
-      b.setAttribute("aria-label", t["people.removeLabel"].replace("{name}", p.name || "?"));
+      b.setAttribute("aria-label", format(t["people.removeLabel"], { name: p.name || "?" }));
       b.addEventListener("click", () => onRemove(p));
       li.append(b);
     }
@@ -291,7 +299,7 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
   if (unlisted > 0) {
     const li = document.createElement("li");
     li.className = "more";
-    li.textContent = t["people.more"].replace("{n}", unlisted);
+    li.textContent = format(t["people.more"], { n: unlisted });
     lis.push(li);
   }
   listEl.replaceChildren(...lis);

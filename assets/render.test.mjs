@@ -1,7 +1,7 @@
 // Tests of what render.js decides without a page. Run with `node --test assets/`.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { others } from "./render.js";
+import { format, others } from "./render.js";
 
 const ada = "AAAAAAAAAAAAAAAA", bo = "BBBBBBBBBBBBBBBB";
 
@@ -19,4 +19,16 @@ test("the people list shows each person once, however many tabs, and me not at a
   assert.deepEqual(others(peers, { you: "p1", participant: ada }).map((p) => p.id), ["p3", "p5", "p6"]);
   // Before the welcome names my participant, only this tab is known as me.
   assert.deepEqual(others(peers, { you: "p1", participant: "" }).map((p) => p.id), ["p2", "p3", "p5", "p6"]);
+});
+
+test("format shows a name as typed, patterns and all", () => {
+  // String.replace with a string would put the matched place back for $&,
+  // and the text before or after it for $` and $'.
+  assert.equal(format("{name} is presenting", { name: "A$&B" }), "A$&B is presenting");
+  assert.equal(format("Remove {name} from the board? {name} may come back.", { name: "$`$'$$" }), "Remove $`$'$$ from the board? $`$'$$ may come back.");
+  assert.equal(format("{i} / {n}", { i: 2, n: 7 }), "2 / 7");
+  assert.equal(format("{n} votes", { n: 0 }), "0 votes");
+  // A place nothing fills stays, so a missing value shows as missing.
+  assert.equal(format("{file} could not be imported: {message}", { file: "a.json" }), "a.json could not be imported: {message}");
+  assert.equal(format("{toString} {constructor}", {}), "{toString} {constructor}");
 });

@@ -7,6 +7,8 @@
 // "Show on the projector" opens the join screen. Everything comes from and
 // goes to the links API (README, "HTTP API"); its errors are shown in words.
 
+import { format } from "./render.js";
+
 const copiedMs = 2500; // how long a Copy button says it copied
 
 /** attachShare wires the share panel of app's page and returns {open}. */
@@ -18,6 +20,7 @@ export function attachShare(app) {
   let qrVersion = 0; // a new QR image after the join link changed
   let current = null; // the last answer of the links API
   let busy = false;
+  let opener = null; // where focus goes back to when the panel closes
 
   /** call asks the links API; it throws an Error whose message a person
    * can read: the server's own, or what went wrong on the way. */
@@ -37,7 +40,7 @@ export function attachShare(app) {
     try {
       j = await res.json();
     } catch {}
-    if (!res.ok) throw new Error(j?.error?.message || t["share.status"].replace("{status}", res.status));
+    if (!res.ok) throw new Error(j?.error?.message || format(t["share.status"], { status: res.status }));
     return j;
   }
 
@@ -50,7 +53,10 @@ export function attachShare(app) {
   /** run does one change through the API, one at a time, and shows the
    * answer or the error. */
   async function run(method, path, body) {
-    if (busy) return false;
+    if (busy) {
+      if (current) render(current); // a switch flipped meanwhile goes back to what is so
+      return false;
+    }
     busy = true;
     dialog.setAttribute("aria-busy", "true");
     try {
@@ -93,13 +99,15 @@ export function attachShare(app) {
     $("#share-code").hidden = !hasCode;
     $("#share-code").textContent = hasCode ? j.code : "";
     $("#share-expires").hidden = !hasCode;
-    $("#share-expires").textContent = hasCode ? t["share.expires"].replace("{time}", when(expires)) : "";
+    $("#share-expires").textContent = hasCode ? format(t["share.expires"], { time: when(expires) }) : "";
     $("#share-code-off").hidden = !!j.code;
     $("#share-code-expired").hidden = !expired;
     const projector = $("#share-projector");
-    // The projector shows its address: the edit link's (which the QR code
-    // gives anyway when joining is to edit), never the facilitator's.
-    const screenLink = ans.links.edit?.url || ans.links[ans.role]?.url;
+    // The projector shows its address in the address bar, so the join
+    // screen opens under the link joining gives (which the QR code gives
+    // anyway): never the facilitator's, nor the edit link when the class
+    // is to view. It opens in a tab of its own, which the teacher closes.
+    const screenLink = ans.links[j.role || "edit"]?.url;
     projector.hidden = !screenLink;
     if (screenLink) projector.href = new URL(screenLink).pathname + "/join-screen";
     const on = $("#share-join-on");
@@ -213,8 +221,20 @@ export function attachShare(app) {
     if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) dialog.close();
   });
 
-  /** open shows the panel and asks the server for the links as they are now. */
-  async function open() {
+  // Focus goes back where the panel was opened from: the Share button, or
+  // the ⋯ button when its menu entry (hidden by now) opened it.
+  dialog.addEventListener("close", () => {
+    if (dialog.open) return; // the close of an earlier opening, heard after this one began
+    const back = opener;
+    opener = null;
+    if (back?.isConnected) back.focus();
+  });
+
+  /** open shows the panel and asks the server for the links as they are
+   * now; returnTo is what has focus again when it closes (by default what
+   * has it now). */
+  async function open(returnTo = document.activeElement) {
+    if (!dialog.open) opener = returnTo;
     showError(null);
     $("#share-status").textContent = "";
     if (!current) $("#share-loading").hidden = false;

@@ -159,6 +159,13 @@ export class Outbox {
     this.ops = this.ops.filter((o) => o.seq !== seq);
     this.save();
   }
+
+  /** discard forgets every unsent edit. The seq stays: a seq is never
+   * used twice. */
+  discard() {
+    this.ops = [];
+    this.save();
+  }
 }
 
 /** Connection keeps one WebSocket to a board open, and its outbox flowing. */
@@ -166,7 +173,7 @@ export class Connection {
   constructor({ url, outbox, hello, limits, onMessage, onStatus, onClosed, linkGone }) {
     this.url = url;
     this.outbox = outbox;
-    this.hello = hello; // () => {since, epoch, name, color}
+    this.hello = hello; // () => {since, epoch, name, color, participant}; participant false joins without one
     this.limits = limits; // () => the limits in force (app.limits): maxInFlight, maxMessageBytes
     this.onMessage = onMessage;
     this.onStatus = onStatus;
@@ -208,8 +215,10 @@ export class Connection {
     this.ws = ws;
     this.sentThrough = 0; // nothing went out on this socket yet
     ws.onopen = () => {
-      const h = this.hello();
-      ws.send(JSON.stringify({ type: "hello", client: this.outbox.client, participant: participantSecret(), ...h }));
+      const { participant = true, ...h } = this.hello();
+      const m = { type: "hello", client: this.outbox.client, ...h };
+      if (participant) m.participant = participantSecret();
+      ws.send(JSON.stringify(m));
     };
     ws.onmessage = (e) => {
       let msgs;

@@ -15,6 +15,7 @@
 
 import { newId } from "./socket.js";
 import { fitCamera, screenToBoard } from "./layout.js";
+import { format } from "./render.js";
 
 // View and pointer messages count against the server's limit for cursors
 // (30 a second, more are dropped): together they go at most every 50 ms,
@@ -23,6 +24,11 @@ const sendEveryMs = 50;
 const glideMs = 280; // a follower's view glides to the presenter's this long
 const minZoom = 0.05, maxZoom = 4; // as actions.js
 const spotMaxZoom = 3; // a spotlit note fills the screen, but no more than 3x
+// A follower whose screen is this many times narrower (for its height) than
+// the presenter's view fits the view's height, not all of it: a landscape
+// view shown whole on a portrait phone is too small to read.
+const coverRatio = 1.5;
+const pointerMargin = 24; // px: a followed laser pointer stays this far inside the screen
 const maxStopRunes = 100; // board.MaxStopRunes
 
 /** attachStage wires presenting into the board page and returns the stage:
@@ -68,17 +74,28 @@ export function attachStage(app, actions) {
     areaCache = null;
     // The stops list opens just above the dock, whatever its height.
     document.documentElement.style.setProperty("--dock-h", $("dock").getBoundingClientRect().height + "px");
-    // A view nobody has moved keeps every note clear of the bars, as they
-    // come and go (the stage bar, the projector view's strip).
+    // A view nobody has moved fits the notes again when the window changes
+    // size (with the bars that rewrap with it), but not when a panel, a
+    // list or the stage bar opens: fitted into what is left above them
+    // the notes would shrink to specks, and a presenter's followers with
+    // them.
     const a = area(), key = [a.left, a.top, a.right, a.bottom].join();
-    if (key !== areaKey && areaKey && app.autoFit && !following()) actions.fit();
+    if (key !== areaKey && areaKey && windowResized && app.autoFit && !following()) actions.fit();
     areaKey = key;
     app.render();
   };
+  // windowResized is true from a change of the window's size until two
+  // frames later, long enough for the bars' own changes that follow it.
+  let windowResized = false, resizeFrame = 0;
   const ro = new ResizeObserver(areaChanged);
   ro.observe($("dock"));
   ro.observe(document.querySelector(".topbar"));
-  addEventListener("resize", areaChanged);
+  addEventListener("resize", () => {
+    windowResized = true;
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => (resizeFrame = requestAnimationFrame(() => (windowResized = false))));
+    areaChanged();
+  });
 
   // --- The camera -----------------------------------------------------------
 
@@ -123,6 +140,26 @@ export function attachStage(app, actions) {
 
   /** fit returns the camera that shows rect whole in the free area. */
   const fit = (rect, margin = 0, max = maxZoom) => fitCamera([rect], area(), { margin, minZoom, maxZoom: max });
+  /** followFit returns the camera that shows the presenter's view rect:
+   * whole, or on a much narrower screen its full height, centred, and
+   * moved sideways just enough to keep the laser pointer on the screen.
+   * It zooms in no further than the presenter's own zoom, when they
+   * said it. */
+  function followFit(rect) {
+    const whole = fit(rect);
+    const a = area(), W = a.right - a.left, H = a.bottom - a.top;
+    if (rect.w / rect.h < coverRatio * (W / H)) return whole;
+    const zoom = Math.max(whole.zoom, Math.min(maxZoom, rect.zoom || maxZoom, H / rect.h));
+    let x = a.left + W / 2 - (rect.x + rect.w / 2) * zoom;
+    const y = a.top + H / 2 - (rect.y + rect.h / 2) * zoom;
+    const p = s.info.pointer;
+    if (p) {
+      const px = x + p.x * zoom;
+      if (px < a.left + pointerMargin) x += a.left + pointerMargin - px;
+      else if (px > a.right - pointerMargin) x -= px - (a.right - pointerMargin);
+    }
+    return { x, y, zoom };
+  }
   const spotMargin = () => {
     const a = area();
     return Math.round(Math.min(80, (a.right - a.left) * 0.06, (a.bottom - a.top) * 0.08));
@@ -188,7 +225,7 @@ export function attachStage(app, actions) {
   function viewMessage() {
     // On the way to a new view, only where it ends is news.
     if (!s.wantPresent || (glide && !s.atStop)) return null;
-    const m = { type: "view", ...viewRect() };
+    const m = { type: "view", ...viewRect(), zoom: Math.round(app.cam.zoom * 1000) / 1000 || 0.001 };
     m.key = JSON.stringify(m);
     return m.key === s.sentView ? null : m;
   }
@@ -216,13 +253,21 @@ export function attachStage(app, actions) {
   }
   function stopPresenting() {
     if (s.info.spotlight && presenting()) send({ type: "spotlight", note: "" });
+    presentNoMore();
+    send({ type: "present", on: false });
+    app.render();
+  }
+
+  /** presentNoMore puts away what only a presenter has: this page stopped
+   * presenting, or someone else presents now (a takeover, seen in presence
+   * or in a welcome after a reconnect). */
+  function presentNoMore() {
     s.wantPresent = false;
     s.pointerMode = false;
+    s.localPointer = null;
     s.atStop = "";
     s.beforeSpot = null;
     showStops(false);
-    send({ type: "present", on: false });
-    app.render();
   }
 
   // --- The laser pointer ------------------------------------------------------
@@ -297,9 +342,18 @@ export function attachStage(app, actions) {
     const i = stepStops(stops(), s.atStop, s.stopIndex, d);
     if (i >= 0) goToStop(i);
   }
+  /** addStop saves the view as the next stop, unless it is one already
+   * (the presenter is on that stop, or the view is exactly the same):
+   * then it says which, since a second copy would only be a step that
+   * goes nowhere. */
   function addStop() {
     const all = stops();
     const r = viewRect();
+    const same = all.findIndex((x) => x.id === r.stop || (x.x === r.x && x.y === r.y && x.w === r.w && x.h === r.h));
+    if (same >= 0) {
+      app.toast(format(t["stage.stopExists"], { stop: all[same].name || format(t["stage.stopN"], { n: same + 1 }) }));
+      return;
+    }
     const stop = { id: newId(), x: r.x, y: r.y, w: r.w, h: r.h };
     app.edit({ kind: "stop-add", stop }, { undoable: false });
     s.atStop = stop.id;
@@ -317,9 +371,13 @@ export function attachStage(app, actions) {
   function moveStop(st, index) {
     app.edit({ kind: "stop-move", id: st.id, index }, { undoable: false });
   }
-  function deleteStop(st) {
+  /** deleteStop asks first: stops are never undone. */
+  async function deleteStop(st, i) {
+    const name = st.name || format(t["stage.stopN"], { n: i + 1 });
+    if (!(await app.confirm(format(t["stage.stopDeleteConfirm"], { stop: name }), t["stage.stopDelete"]))) return;
     if (s.atStop === st.id) s.atStop = "";
     app.edit({ kind: "stop-delete", id: st.id }, { undoable: false });
+    if (!panel.hidden) $("stops-close").focus(); // its row, and the button pressed, go
   }
 
   const panel = $("stops-panel");
@@ -362,9 +420,9 @@ export function attachStage(app, actions) {
       n.textContent = i + 1;
       const input = document.createElement("input");
       input.value = st.name ?? "";
-      input.placeholder = t["stage.stopN"].replace("{n}", i + 1);
+      input.placeholder = format(t["stage.stopN"], { n: i + 1 });
       input.maxLength = maxStopRunes;
-      input.setAttribute("aria-label", t["stage.stopName"].replace("{n}", i + 1));
+      input.setAttribute("aria-label", format(t["stage.stopName"], { n: i + 1 }));
       input.addEventListener("change", () => renameStop(st, input.value));
       input.addEventListener("keydown", (e) => {
         if (e.key === "Enter") input.blur();
@@ -375,9 +433,9 @@ export function attachStage(app, actions) {
       down.disabled = i === all.length - 1;
       li.append(
         n, input,
-        button(t["stage.stopGo"], t["stage.stopGo"] + ": " + (st.name || t["stage.stopN"].replace("{n}", i + 1)), () => goToStop(i), "stop-go"),
+        button(t["stage.stopGo"], t["stage.stopGo"] + ": " + (st.name || format(t["stage.stopN"], { n: i + 1 })), () => goToStop(i), "stop-go"),
         up, down,
-        button("×", t["stage.stopDelete"], () => deleteStop(st), "stop-delete danger"),
+        button("×", t["stage.stopDelete"], () => deleteStop(st, i), "stop-delete danger"),
       );
       return li;
     });
@@ -446,6 +504,7 @@ export function attachStage(app, actions) {
   on("bar-show", () => setBarHidden(false));
   panel?.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
+      e.stopPropagation(); // the panel's Escape, not the board's (which would blur the button focused here)
       showStops(false);
       $("stop-count")?.focus();
     }
@@ -490,12 +549,7 @@ export function attachStage(app, actions) {
     const was = s.info;
     s.info = info || {};
     if (s.wantPresent && s.info.presenter && s.info.presenter !== app.you) {
-      // Another facilitator took over: this page no longer presents.
-      s.wantPresent = false;
-      s.pointerMode = false;
-      s.atStop = "";
-      s.beforeSpot = null;
-      showStops(false);
+      presentNoMore(); // another facilitator took over
     }
     if (s.info.presenter !== was.presenter) {
       s.applied = "";
@@ -520,7 +574,7 @@ export function attachStage(app, actions) {
             if (s.pointerMode) due("pointer");
             stage = {};
           } else {
-            s.wantPresent = false;
+            presentNoMore(); // someone else took over meanwhile
           }
         }
         s.info = {};
@@ -533,7 +587,7 @@ export function attachStage(app, actions) {
         if (m.stage) setInfo(m.stage);
         break;
       case "summon":
-        if (m.presenter !== app.you && m.view) glideTo(fit(m.view));
+        if (m.presenter !== app.you && m.view) glideTo(followFit(m.view)); // as a follower sees it
         break;
     }
   }
@@ -555,7 +609,7 @@ export function attachStage(app, actions) {
   function stopLabel(id) {
     const all = stops();
     const i = id ? all.findIndex((x) => x.id === id) : -1;
-    return t["stage.stopCount"].replace("{i}", i >= 0 ? i + 1 : "–").replace("{n}", all.length);
+    return format(t["stage.stopCount"], { i: i >= 0 ? i + 1 : "–", n: all.length });
   }
 
   let spotShown = ""; // the note drawn as spotlit
@@ -570,10 +624,12 @@ export function attachStage(app, actions) {
       const rect = spot || s.info.view;
       if (rect) {
         const a = area();
-        const key = JSON.stringify([rect.x, rect.y, rect.w, rect.h, !!spot]);
+        const cam = spot ? fit(spot, spotMargin(), spotMaxZoom) : followFit(rect);
+        // The camera's x is part of the target: a laser pointer that leaves
+        // a narrow screen's part of the view moves it.
+        const key = JSON.stringify([rect.x, rect.y, rect.w, rect.h, rect.zoom, !!spot, Math.round(cam.x / cam.zoom)]);
         const akey = [a.left, a.top, a.right, a.bottom].join();
         if (key !== s.applied || akey !== s.appliedArea) {
-          const cam = spot ? fit(spot, spotMargin(), spotMaxZoom) : fit(rect);
           if (key !== s.applied) glideTo(cam);
           else if (glide) glide.to = cam; // the screen changed on the way
           else glideTo(cam, 0); // the screen changed: fit again at once
@@ -606,7 +662,7 @@ export function attachStage(app, actions) {
     // The top bar: who presents.
     const badge = $("stage-badge");
     show(badge, other);
-    if (other) text(badge, t["stage.isPresenting"].replace("{name}", presenterName()));
+    if (other) text(badge, format(t["stage.isPresenting"], { name: presenterName() }));
     for (const b of [$("present"), $("present-menu")]) b?.setAttribute("aria-pressed", String(pres));
 
     // The stage bar: the presenter's tools, or a follower's choice.
@@ -620,14 +676,14 @@ export function attachStage(app, actions) {
     if (projector) text($("stage-title"), app.view().title);
     show($("present-start"), projector && canPresent && !pres);
     let status = "";
-    if (pres) status = t["stage.presenting"] + " · " + t["stage.following"].replace("{n}", followers());
-    else if (other) status = following() ? t["stage.followingName"].replace("{name}", presenterName()) : t["stage.isPresenting"].replace("{name}", presenterName());
+    if (pres) status = t["stage.presenting"] + " · " + format(t["stage.following"], { n: followers() });
+    else if (other) status = following() ? format(t["stage.followingName"], { name: presenterName() }) : format(t["stage.isPresenting"], { name: presenterName() });
     text($("stage-status"), status);
     show($("stage-status"), !!status);
     bar.dataset.state = $("status")?.dataset.state || "";
     const follow = $("follow");
     show(follow, other && !following());
-    if (other) text(follow, s.detached ? t["stage.followAgain"] : t["stage.follow"].replace("{name}", presenterName()));
+    if (other) text(follow, s.detached ? t["stage.followAgain"] : format(t["stage.follow"], { name: presenterName() }));
     show($("unfollow"), following());
     const where = $("stop-where");
     show(where, other && !!s.info.stop);

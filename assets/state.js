@@ -449,8 +449,11 @@ export class BoardState {
 /** inverse returns the operation that undoes op, given the board as it was
  * just before op; or null when there is nothing to undo. Running a lesson
  * (lessonKinds) is never undone: a vote is taken back with unvote, a lock
- * with unlock, and a reveal cannot be taken back at all. */
-export function inverse(before, op) {
+ * with unlock, and a reveal cannot be taken back at all. me is the public
+ * participant id of whoever made op: a deleted private note of someone
+ * else's does not come back, since this page never had its text and would
+ * bring it back blank, as a note of me's. */
+export function inverse(before, op, me = "") {
   if (lessonKinds.has(op.kind)) return null;
   switch (op.kind) {
     case "create":
@@ -464,7 +467,7 @@ export function inverse(before, op) {
     }
     case "delete": {
       const old = before.notes.get(op.id);
-      if (!old) return null;
+      if (!old || (old.private && (!old.authorId || old.authorId !== me))) return null;
       const { id, x, y, w, h, text, color, z } = old;
       return { kind: "create", note: { id, x, y, w, h, text, color, z } };
     }
@@ -474,7 +477,7 @@ export function inverse(before, op) {
       const inv = [];
       let b = cloneBoard(before);
       for (const sub of op.ops) {
-        const i = inverse(b, sub);
+        const i = inverse(b, sub, me);
         if (i) inv.unshift(i);
         applyOp(b, sub);
       }

@@ -170,6 +170,23 @@ test("undo of a batch delete recreates every note", () => {
 const ada = "AAAAAAAAAAAAAAAA", bo = "BBBBBBBBBBBBBBBB";
 const at = (s) => `2026-11-26T09:00:${String(s).padStart(2, "0")}Z`;
 
+test("deleting someone else's private note cannot be undone; one's own can", () => {
+  const b = board();
+  b.private = true;
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }, { author: "Ada", authorId: ada }); // blank here: Bo never had its text
+  applyOp(b, { kind: "create", note: { id: B, x: 300, y: 0, text: "Bo's" } }, { author: "Bo", authorId: bo });
+  assert.equal(inverse(b, { kind: "delete", id: A }, bo), null, "Ada's note would come back blank, as Bo's");
+  assert.equal(inverse(b, { kind: "delete", id: A }, ""), null, "whoever makes the delete, before the welcome names them");
+  assert.deepEqual(inverse(b, { kind: "delete", id: B }, bo)?.note.text, "Bo's");
+  assert.deepEqual(inverse(b, { kind: "delete", id: A }, ada)?.note.id, A, "Ada's own");
+  // A batch brings back only what it can.
+  const both = { kind: "batch", ops: [{ kind: "delete", id: A }, { kind: "delete", id: B }] };
+  assert.deepEqual(inverse(b, both, bo), { kind: "batch", ops: [{ kind: "create", note: { id: B, x: 300, y: 0, w: 200, h: 160, text: "Bo's", color: "yellow", z: 2 } }] });
+  const u = new UndoStack(() => B);
+  u.record({ kind: "delete", id: A }, inverse(b, { kind: "delete", id: A }, bo));
+  assert.equal(u.canUndo(), false);
+});
+
 test("running a lesson is never undone: no inverse, nothing on the undo stack", () => {
   const b = board();
   applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } });

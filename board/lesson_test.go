@@ -93,11 +93,13 @@ func TestLock(t *testing.T) {
 		`{"kind":"create","note":{"id":"` + idB + `","x":0,"y":0}}`,
 		`{"kind":"update","id":"` + idA + `","set":{"x":5}}`,
 		`{"kind":"delete","id":"` + idA + `"}`,
-		`{"kind":"vote","id":"` + idA + `"}`,
 		`{"kind":"batch","ops":[{"kind":"update","id":"` + idA + `","set":{"x":5}}]}`,
 	} {
 		l.refused(ada, board.RoleEdit, src, board.ELocked)
 	}
+	// Voting goes on: "stop writing, now vote".
+	l.must(ada, board.RoleEdit, `{"kind":"vote","id":"`+idA+`"}`)
+	l.must(bo, board.RoleView, `{"kind":"vote","id":"`+idA+`"}`)
 	// The facilitator still changes it.
 	l.must(teacher, board.RoleFacilitate, `{"kind":"update","id":"`+idA+`","set":{"x":5}}`)
 	l.must(teacher, board.RoleFacilitate, `{"kind":"unlock"}`)

@@ -53,13 +53,16 @@ func permit(b *Board, role Role, op Op, st Stamp) error {
 	if role == RoleFacilitate {
 		return nil
 	}
+	switch op.Kind {
+	case KindVote, KindUnvote:
+		// Taking part, not editing: everyone may vote, viewers too, and
+		// on a locked board ("stop writing, now vote").
+		return nil
+	}
 	if b.Locked {
 		return Errorf(ELocked, "the board is locked: only its facilitator can change it until it is unlocked")
 	}
 	switch op.Kind {
-	case KindVote, KindUnvote:
-		// Taking part, not editing: everyone may vote, viewers too.
-		return nil
 	case KindCreate, KindDelete, KindUpdate:
 	case KindBatch:
 		for _, sub := range op.Ops {

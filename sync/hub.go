@@ -168,6 +168,11 @@ func (h *Hub) create(ctx context.Context, b *board.Board) (*board.Board, BoardLi
 		return nil, BoardLinks{}, err
 	}
 	links := NewLinks()
+	// A new board can be joined by code at once: a teacher who opens
+	// Share in class finds a code to read out, not a setting to find.
+	if links.Join, err = h.newJoin(ctx, board.RoleEdit); err != nil {
+		return nil, BoardLinks{}, err
+	}
 	if err := h.links.CreateLinks(ctx, b.ID, links); err != nil {
 		return nil, BoardLinks{}, err
 	}

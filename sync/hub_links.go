@@ -62,7 +62,13 @@ func (h *Hub) BoardLinks(ctx context.Context, a Access) (BoardLinks, error) {
 		l.Facilitate = ""
 		return l, nil
 	default:
-		return BoardLinks{View: l.View}, nil
+		// A viewer may pass on only the view link: with the code too,
+		// when the code leads there.
+		v := BoardLinks{View: l.View}
+		if l.Join.Role == board.RoleView {
+			v.Join = l.Join
+		}
+		return v, nil
 	}
 }
 
@@ -143,7 +149,7 @@ func (h *Hub) newJoin(ctx context.Context, role board.Role) (JoinSettings, error
 // ResolveCode returns where a join code leads: the board's join link, with
 // its role (never facilitate). The caller limits guesses.
 func (h *Hub) ResolveCode(ctx context.Context, code string) (Access, error) {
-	notFound := board.Errorf(board.ENotFound, "No board has this code. Check it with your teacher: codes change, and last a day.")
+	notFound := board.Errorf(board.ENotFound, "No board has this code. Check it with your teacher: codes change, and last 12 hours.")
 	code = NormalizeJoinCode(code)
 	if code == "" {
 		return Access{}, notFound

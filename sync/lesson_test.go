@@ -67,7 +67,8 @@ func TestLessonRoleMatrix(t *testing.T) {
 		owner.mustApply(op)
 	}
 	// Everyone votes; a client without a participant cannot (votes are per
-	// person), and a locked board takes no votes but the facilitator's.
+	// person). A locked board takes votes, and no other change but the
+	// facilitator's.
 	owner.mustApply(voteStart(3, 1, false))
 	for _, role := range board.Roles {
 		c := mustDial(t, srv.wsURL(links.Link(role)), wsclient.Hello{Participant: wsclient.NewParticipant()})
@@ -81,15 +82,16 @@ func TestLessonRoleMatrix(t *testing.T) {
 	}
 	owner.mustApply(kind(board.KindLock))
 	ed := mustDial(t, srv.wsURL(links.Edit), wsclient.Hello{Participant: wsclient.NewParticipant()})
-	for _, op := range []board.Op{voteOp(board.KindVote, n), moveOp(n, 1, 1), createOp(uuid.NewString(), 0, 0)} {
+	ed.mustApply(voteOp(board.KindVote, n))
+	for _, op := range []board.Op{moveOp(n, 1, 1), createOp(uuid.NewString(), 0, 0)} {
 		seq := ed.send(op)
 		ed.readUntil("reject", func() bool { _, ok := ed.rejects[seq]; return ok })
 		if r := ed.rejects[seq]; r.Code != board.ELocked || r.Message == "" {
 			t.Errorf("%s on a locked board: %+v, want a reject locked", op.Kind, r)
 		}
 	}
-	if got := srv.board(t, links.View).Notes[n].Votes; got != 3 {
-		t.Errorf("votes: %d, want 3", got)
+	if got := srv.board(t, links.View).Notes[n].Votes; got != 4 {
+		t.Errorf("votes: %d, want 4", got)
 	}
 }
 
@@ -289,14 +291,14 @@ func TestStage(t *testing.T) {
 		}
 	}
 	send(teacher, map[string]any{"type": "present", "on": true})
-	send(teacher, map[string]any{"type": "view", "x": 10, "y": 20, "w": 1920, "h": 1080, "stop": ""})
+	send(teacher, map[string]any{"type": "view", "x": 10, "y": 20, "w": 1920, "h": 1080, "stop": "", "zoom": 0.75})
 	send(teacher, map[string]any{"type": "pointer", "x": 50, "y": 60})
 	send(teacher, map[string]any{"type": "spotlight", "note": n})
 	student.readUntil("the teacher's view", func() bool {
 		st := lastStage(student)
 		return st != nil && st.View != nil && st.View.W == 1920 && st.Pointer != nil && st.Spotlight == n
 	})
-	if st := lastStage(student); st.Presenter != teacher.c.Welcome.You || st.Name != "Teacher" || st.View.X != 10 || st.Pointer.X != 50 {
+	if st := lastStage(student); st.Presenter != teacher.c.Welcome.You || st.Name != "Teacher" || st.View.X != 10 || st.View.Zoom != 0.75 || st.Pointer.X != 50 {
 		t.Errorf("stage: %+v", st)
 	}
 	// A late joiner gets the stage in its welcome.
@@ -345,8 +347,8 @@ func TestStage(t *testing.T) {
 	// A reload keeps a hand up; only a facilitator lowers everyone's.
 	student.c.WS.Close()
 	back := mustDial(t, srv.wsURL(links.View), wsclient.Hello{Client: "s2", Name: "Ada", Participant: student.c.Hello.Participant})
-	if h := back.c.Welcome.Hands; h == nil || h.Raised != 1 {
-		t.Errorf("hands after a reload: %+v", h)
+	if h := back.c.Welcome.Hands; h == nil || h.Raised != 1 || back.c.Welcome.Hand != "raised" {
+		t.Errorf("hands after a reload: %+v, own hand %q", h, back.c.Welcome.Hand)
 	}
 	nErr := len(editor.errors)
 	send(editor, map[string]any{"type": "hands-clear"})
@@ -372,7 +374,7 @@ func TestStage(t *testing.T) {
 	})
 	// Bad stage messages are errors, and change nothing.
 	for _, bad := range []string{
-		`{"type":"view","x":0,"y":0,"w":0,"h":10}`, `{"type":"pointer","x":1}`, `{"type":"hand","hand":"waving"}`,
+		`{"type":"view","x":0,"y":0,"w":0,"h":10}`, `{"type":"view","x":0,"y":0,"w":10,"h":10,"zoom":0}`, `{"type":"pointer","x":1}`, `{"type":"hand","hand":"waving"}`,
 		`{"type":"spotlight","note":"nope"}`, `{"type":"present"}`, `{"type":"follow","on":true,"x":1}`,
 	} {
 		nErr := len(back.errors)

@@ -83,6 +83,7 @@ type clientMsg struct {
 	W    *float64 `json:"w,omitempty"`    // view
 	H    *float64 `json:"h,omitempty"`    // view
 	Stop *string  `json:"stop,omitempty"` // view
+	Zoom *float64 `json:"zoom,omitempty"` // view
 	Note *string  `json:"note,omitempty"` // spotlight
 	Hand *string  `json:"hand,omitempty"` // hand
 }
@@ -134,7 +135,7 @@ func decodeClientMsg(data []byte) (clientMsg, error) {
 	case typePresent, typeFollow:
 		may, need = []string{"on"}, []string{"on"}
 	case typeView:
-		may, need = []string{"x", "y", "w", "h", "stop"}, []string{"x", "y", "w", "h"}
+		may, need = []string{"x", "y", "w", "h", "stop", "zoom"}, []string{"x", "y", "w", "h"}
 	case typePointer:
 		may = []string{"x", "y"}
 	case typeSpotlight:
@@ -211,6 +212,12 @@ func (m clientMsg) stage(lim board.Limits) (stageUpdate, error) {
 		u.view = rect{X: *m.X, Y: *m.Y, W: *m.W, H: *m.H}
 		if !coord(u.view.X) || !coord(u.view.Y) || !(u.view.W >= 1 && u.view.W <= 2*lim.MaxCoord) || !(u.view.H >= 1 && u.view.H <= 2*lim.MaxCoord) {
 			return u, board.Errorf(board.EInvalid, "the view is out of range")
+		}
+		if m.Zoom != nil {
+			if !(*m.Zoom > 0 && *m.Zoom <= maxViewZoom) {
+				return u, board.Errorf(board.EInvalid, `"zoom" must be above 0 and at most %v`, maxViewZoom)
+			}
+			u.view.Zoom = *m.Zoom
 		}
 		if m.Stop != nil {
 			if *m.Stop != "" && !board.ValidNoteID(*m.Stop) {
@@ -319,9 +326,12 @@ type welcomeMsg struct {
 	Peers []peerInfo `json:"peers"`
 	// Count is how many connections the board has, this one included:
 	// more than Peers lists in a large room.
-	Count  int        `json:"count"`
-	Stage  *stageInfo `json:"stage,omitempty"` // while someone presents
-	Hands  *handCount `json:"hands,omitempty"` // while a hand is up or someone is done
+	Count int        `json:"count"`
+	Stage *stageInfo `json:"stage,omitempty"` // while someone presents
+	Hands *handCount `json:"hands,omitempty"` // while a hand is up or someone is done
+	// Hand is this person's own hand ("raised" or "done"), which a reload
+	// keeps: peers never list oneself.
+	Hand   string     `json:"hand,omitempty"`
 	Limits wireLimits `json:"limits"`
 }
 

@@ -161,7 +161,7 @@ func (r *room) join(j joinRequest) {
 	w := welcomeMsg{
 		Type: typeWelcome, Epoch: r.epochs[len(r.epochs)-1].Name, Version: r.board.Version, You: c.peerID,
 		Participant: c.participant, Role: c.role, Now: r.hub.now().UTC(), Peers: peers, Count: len(r.conns),
-		Limits: r.wireLimits(),
+		Hand: p.info.Hand, Limits: r.wireLimits(),
 	}
 	if r.stage.presenter != nil {
 		info := r.stage.info

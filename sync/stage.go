@@ -22,11 +22,18 @@ type stageInfo struct {
 	Spotlight string `json:"spotlight,omitempty"` // the note in the spotlight
 }
 
+// maxViewZoom bounds the zoom a presenter's view may say: well above any
+// page's own limit, only there to keep nonsense out.
+const maxViewZoom = 100
+
 type rect struct {
 	X float64 `json:"x"`
 	Y float64 `json:"y"`
 	W float64 `json:"w"`
 	H float64 `json:"h"`
+	// Zoom is the presenter's zoom (screen pixels per board unit) when
+	// they said it: a follower's screen zooms in no further.
+	Zoom float64 `json:"zoom,omitempty"`
 }
 
 type point struct {

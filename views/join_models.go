@@ -27,12 +27,11 @@ func (p JoinPage) DescribedBy() string {
 // JoinScreen is the page a teacher puts on the projector for the class to
 // join: the QR code, the address and the code in very large type.
 type JoinScreen struct {
-	Lang      Lang
-	Path      string
-	Title     string // the board's
-	BoardPath string // back to the board
-	QRPath    string // the QR code's image
-	JoinURL   string // the link the QR code holds, in small type for those who cannot scan
-	Address   string // where to type the code, "corkboard.example/join"
-	Code      string // "K7P-MQ4", or "" when joining by code is off
+	Lang    Lang
+	Path    string
+	Title   string // the board's
+	QRPath  string // the QR code's image
+	JoinURL string // the link the QR code holds, in small type for those who cannot scan
+	Address string // where to type the code, "corkboard.example/join"
+	Code    string // "K7P-MQ4", or "" when joining by code is off
 }

@@ -345,7 +345,7 @@ func lessonPanel(p BoardPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</h3><p id=\"lesson-vote-state\" class=\"lesson-help\" role=\"status\" hidden></p><form id=\"lesson-vote-form\" class=\"lesson-vote-form\"><label>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</h3><p id=\"lesson-vote-state\" class=\"lesson-help\" hidden></p><form id=\"lesson-vote-form\" class=\"lesson-vote-form\"><label>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -563,7 +563,7 @@ func lessonPanel(p BoardPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "</h3><p id=\"lesson-hands-count\" class=\"lesson-help\" role=\"status\"></p><ul id=\"lesson-hands-list\" class=\"lesson-hands-list\"></ul><button id=\"lesson-hands-clear\" type=\"button\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "</h3><p id=\"lesson-hands-count\" class=\"lesson-help\"></p><ul id=\"lesson-hands-list\" class=\"lesson-hands-list\"></ul><button id=\"lesson-hands-clear\" type=\"button\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"corkboard/board"
@@ -260,4 +263,39 @@ func mustGetBoard(t *testing.T, base, id string) boardState {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestBrowserParticipantChanged: the browser's participant secret changes
+// under an open page (its storage was cleared, or someone else's took its
+// place) while an edit waits offline. On the way back the server knows
+// another person, and the page starts afresh as them: the edit, the old
+// person's, is never sent, and nothing of theirs stays on the page.
+func TestBrowserParticipantChanged(t *testing.T) {
+	srv := mustLiveServer(t)
+	id := mustCreate(t, srv.url, "One laptop, two students")
+	mustApply(t, wsURL(srv.url, id), lessonNotes())
+	b := mustScreen(t, laptopScreen)
+	b.open(srv.url, id, "Amy")
+	amy := eval[string](b, `corkboard.participant`)
+	// The page reloads itself: the wait for its load begins before.
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Evaluate[chromedp.Void](`(() => {
+  corkboard.conn.pause();
+  corkboard.actions.select(["`+lessonNoteB+`"]);
+  corkboard.actions.moveSelected(500, 0);
+  window.samePage = true;
+  localStorage.setItem("corkboard:participant", "newpersonnewpersonnewA");
+  corkboard.conn.resume();
+})()`)))
+	if err != nil {
+		t.Fatalf("waiting for the page to start afresh for the new person: %v", err)
+	}
+	b.waitFor("a page of its own for the new person", `!window.samePage && document.getElementById("status")?.dataset.state === "connected" && corkboard.participant !== ""`)
+	if got := eval[[]any](b, `[corkboard.participant, corkboard.conn.outbox.ops.length, corkboard.view().notes.get("`+lessonNoteB+`").x]`); got[0] == amy || got[1] != 0.0 || got[2] != 260.0 {
+		t.Errorf("after the change: participant %v (Amy's was %v), %v unsent, note at x %v; want another, none, 260", got[0], amy, got[1], got[2])
+	}
+	if got := eval[float64](b, `corkboard.state.confirmed.notes.get("`+lessonNoteB+`").x`); got != 260 {
+		t.Errorf("the server has the note at x %v, want 260: Amy's edit went out as someone else's", got)
+	}
 }

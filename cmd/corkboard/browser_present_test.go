@@ -40,18 +40,24 @@ func presentNote(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%01
 // linkOf returns the link in a board page's address.
 func linkOf(url string) string { return path.Base(url) }
 
-// showsJS is true once the page shows the board rectangle r whole, in the
-// middle of the part of the screen its bars leave free, and as large as
-// fits: its camera converged on r.
+// showsJS is true once the page shows the board rectangle r in the middle
+// of the part of the screen its bars leave free, as large as fits: whole,
+// or on a screen much narrower than r (a portrait phone following a
+// landscape view) its full height, or as much of it as the presenter's
+// own zoom shows. Its camera converged on r.
 func showsJS(r []float64) string {
 	data, _ := json.Marshal(r)
 	return fmt.Sprintf(`((r) => {
   const a = corkboard.freeArea(), c = corkboard.cam, tol = 2 / c.zoom; // two pixels on screen
   const v = [(a.left - c.x) / c.zoom, (a.top - c.y) / c.zoom, (a.right - a.left) / c.zoom, (a.bottom - a.top) / c.zoom];
-  const inside = v[0] <= r[0] + tol && v[1] <= r[1] + tol && v[0] + v[2] >= r[0] + r[2] - tol && v[1] + v[3] >= r[1] + r[3] - tol;
+  const cover = r[2] / r[3] >= 1.5 * (v[2] / v[3]);
+  const tall = v[1] <= r[1] + tol && v[1] + v[3] >= r[1] + r[3] - tol;
+  const wide = v[0] <= r[0] + tol && v[0] + v[2] >= r[0] + r[2] - tol;
   const middle = Math.abs(v[0] + v[2] / 2 - r[0] - r[2] / 2) <= tol && Math.abs(v[1] + v[3] / 2 - r[1] - r[3] / 2) <= tol;
-  const tight = Math.abs(v[2] - r[2]) <= 2 * tol || Math.abs(v[3] - r[3]) <= 2 * tol;
-  return inside && middle && tight;
+  const most = corkboard.stage.info.view?.zoom; // no further in than the presenter
+  const capped = !!most && Math.abs(c.zoom - most) <= 0.002 && v[3] >= r[3] - tol;
+  const tight = cover ? Math.abs(v[3] - r[3]) <= 2 * tol || capped : Math.abs(v[2] - r[2]) <= 2 * tol || Math.abs(v[3] - r[3]) <= 2 * tol;
+  return tall && (cover || wide) && middle && tight;
 })(%s)`, data)
 }
 
@@ -172,6 +178,31 @@ func TestBrowserPresent(t *testing.T) {
 		viewer.waitFor(fmt.Sprintf("the viewer at stop %d", n+1), where+" && "+showsJS(stops[n]))
 		editor.waitFor(fmt.Sprintf("the editor at stop %d", n+1), where+" && "+showsJS(stops[n]))
 	}
+
+	// On the second stop, saving it again says which stop it is; deleting
+	// the first asks, and Escape closes the list without leaving the
+	// stage bar's button for the board.
+	teacher.do(chromedp.Click(chromedp.ID("stop-add")))
+	teacher.waitFor("the stop named", toastSays("This view is already a stop: Stop 2"))
+	if n := eval[float64](teacher, `corkboard.view().stops.length`); n != 2 {
+		t.Errorf("%v stops after saving a stop again, want 2", n)
+	}
+	teacher.do(chromedp.Click(chromedp.ID("stop-count")))
+	teacher.waitFor("the list of stops", `!document.getElementById("stops-panel").hidden && document.querySelectorAll("#stops-list .stop-delete").length === 2`)
+	teacher.do(chromedp.Click(chromedp.CSS("#stops-list li:first-child .stop-delete")))
+	teacher.waitFor("the question", `document.getElementById("confirm-dialog").open && document.getElementById("confirm-text").textContent.includes("Stop 1")`)
+	teacher.do(chromedp.Click(chromedp.ID("confirm-cancel")))
+	teacher.waitFor("the question answered", `!document.getElementById("confirm-dialog").open`)
+	if n := eval[float64](teacher, `corkboard.view().stops.length`); n != 2 {
+		t.Errorf("%v stops after a delete was cancelled, want 2", n)
+	}
+	teacher.do(chromedp.Click(chromedp.CSS("#stops-list li:first-child .stop-delete")))
+	teacher.waitFor("the question", `document.getElementById("confirm-dialog").open`)
+	teacher.do(chromedp.Click(chromedp.ID("confirm-ok")))
+	teacher.waitFor("one stop left", `corkboard.state.confirmed.stops?.length === 1 && document.querySelectorAll("#stops-list .stop-delete").length === 1`)
+	teacher.do(chromedp.Focus(chromedp.CSS("#stops-list .stop-go")))
+	teacher.press("Escape", "Escape", 27)
+	teacher.waitFor("the list closed", `document.getElementById("stops-panel").hidden && document.activeElement?.id === "stop-count"`)
 
 	// Bring everyone here: the editor, not following, comes once.
 	editor.do(chromedp.Click(chromedp.ID("unfollow")))

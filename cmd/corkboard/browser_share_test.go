@@ -93,11 +93,14 @@ func TestBrowserShareJoin(t *testing.T) {
 	if got := eval[[]string](teacher, `[...document.querySelectorAll("#share-links li")].map(li => li.dataset.role)`); strings.Join(got, " ") != "facilitate edit view" {
 		t.Errorf("the facilitator's share panel shows the links %q", got)
 	}
-	if !eval[bool](teacher, `!document.getElementById("share-code-off").hidden && document.getElementById("share-code").hidden`) {
-		t.Error("a new board shows a join code, or does not say that joining by code is off")
-	}
+	// A new board has a code from the start; turned off and on again, it
+	// gets a new one.
+	teacher.waitFor("the new board's join code", `/^[A-Z0-9]{3}-[A-Z0-9]{3}$/.test(document.getElementById("share-code").textContent)`)
+	first := eval[string](teacher, `document.getElementById("share-code").textContent`)
 	teacher.do(chromedp.Click(chromedp.ID("share-join-on")))
-	teacher.waitFor("a join code", `/^[A-Z0-9]{3}-[A-Z0-9]{3}$/.test(document.getElementById("share-code").textContent)`)
+	teacher.waitFor("joining by code off", `!document.getElementById("share-code-off").hidden && document.getElementById("share-code").hidden`)
+	teacher.do(chromedp.Click(chromedp.ID("share-join-on")))
+	teacher.waitFor("a new join code", `/^[A-Z0-9]{3}-[A-Z0-9]{3}$/.test(document.getElementById("share-code").textContent) && document.getElementById("share-code").textContent !== "`+first+`"`)
 	code := eval[string](teacher, `document.getElementById("share-code").textContent`)
 	if got := eval[string](teacher, `document.getElementById("share-expires").textContent`); !regexp.MustCompile(`until .*\d{1,2}[:.]\d{2}`).MatchString(got) {
 		t.Errorf("the code's expiry reads %q, want a time of day", got)
@@ -114,6 +117,13 @@ func TestBrowserShareJoin(t *testing.T) {
 		t.Errorf("the QR code holds %q, want the edit link %q", got, editURL)
 	}
 	teacher.do(chromedp.Click(chromedp.ID("share-close")))
+	teacher.waitFor("the focus back on Share", `document.activeElement?.id === "share"`)
+	// Opened from the ⋯ menu (a phone's way), whose entry is hidden once
+	// pressed, it gives the focus back to the ⋯ button.
+	eval[chromedp.Void](teacher, `document.getElementById("more").click(); document.getElementById("share-menu").click()`)
+	teacher.waitFor("the share panel", shareOpen)
+	teacher.do(chromedp.Click(chromedp.ID("share-close")))
+	teacher.waitFor("the focus back on the ⋯ button", `document.activeElement?.id === "more"`)
 
 	// The student: a wrong code first, then the right one, typed in lower
 	// case and without its dash, as people do.

@@ -86,10 +86,14 @@ func TestBrowserTwoPeople(t *testing.T) {
 	a.do(chromedp.Click(chromedp.CSS(`#swatches [data-color="blue"]`)))
 	b.waitFor("the new colour", `document.getElementById("note-`+note+`").dataset.color === "blue"`)
 
-	// Two more notes, by double-clicking empty space.
+	// Two more notes, by double-clicking empty space: the view moved to
+	// the right of Ada's note, so the clicks below (well above the dock)
+	// miss it.
 	a.do(chromedp.KeyEvent(kb.Escape))
+	eval[chromedp.Void](a, `(() => { const n = corkboard.view().notes.get("`+note+`");
+  Object.assign(corkboard.cam, {x: -(n.x + n.w + 50), y: 0, zoom: 1}); corkboard.autoFit = false; corkboard.renderNow(); })()`)
 	for i, text := range []string{"second", "third"} {
-		a.do(chromedp.MouseClickXY(200+float64(i)*260, 600, chromedp.ClickCount(2)))
+		a.do(chromedp.MouseClickXY(200+float64(i)*260, 300, chromedp.ClickCount(2)))
 		a.waitFor("an editor", `document.activeElement?.classList.contains("note-editor")`)
 		a.do(chromedp.KeyEvent(text), chromedp.KeyEvent(kb.Escape))
 	}

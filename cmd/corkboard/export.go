@@ -26,14 +26,8 @@ func handleExport(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, board.Errorf(board.ENotFound, "there is no such page"))
 			return
 		}
-		access, err := hub.Resolve(r.Context(), r.PathValue("link"))
-		if err != nil {
-			writeError(w, r, log, err)
-			return
-		}
-		b, err := hub.Board(r.Context(), access.BoardID)
-		if err != nil {
-			writeError(w, r, log, err)
+		_, b, ok := boardOf(w, r, log, hub)
+		if !ok {
 			return
 		}
 		opt := export.Options{Paper: r.URL.Query().Get("paper"), Lang: pageLang(w, r).Code}
@@ -84,11 +78,6 @@ func handleImport(log *slog.Logger, hub *boardsync.Hub, proxies *site) http.Hand
 			writeError(w, r, log, err)
 			return
 		}
-		addrs := linkAddressesOf(proxies, r, links)
-		w.Header().Set("Location", "/api/boards/"+links.Facilitate)
-		writeJSON(w, http.StatusCreated, boardCreated{
-			ID: b.ID, Title: b.Title, URL: addrs[board.RoleFacilitate].URL, WebSocket: addrs[board.RoleFacilitate].WebSocket,
-			Links: addrs,
-		})
+		writeCreated(w, r, proxies, b, links)
 	})
 }

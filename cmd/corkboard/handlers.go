@@ -89,14 +89,8 @@ func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		link := r.PathValue("link")
-		access, err := hub.Resolve(r.Context(), link)
-		if err != nil {
-			writeError(w, r, log, err)
-			return
-		}
-		b, err := hub.Board(r.Context(), access.BoardID)
-		if err != nil {
-			writeError(w, r, log, err)
+		access, b, ok := boardOf(w, r, log, hub)
+		if !ok {
 			return
 		}
 		// A board at its byte cap is a page of megabytes, which a phone on
@@ -198,25 +192,42 @@ func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub, proxies *site) http
 			writeError(w, r, log, err)
 			return
 		}
-		addrs := linkAddressesOf(proxies, r, links)
-		w.Header().Set("Location", "/api/boards/"+links.Facilitate)
-		writeJSON(w, http.StatusCreated, boardCreated{
-			ID: b.ID, Title: b.Title, URL: addrs[board.RoleFacilitate].URL, WebSocket: addrs[board.RoleFacilitate].WebSocket,
-			Links: addrs,
-		})
+		writeCreated(w, r, proxies, b, links)
 	})
+}
+
+// writeCreated answers a request that made board b: 201, its links (the
+// only time its id is told), and where to find it.
+func writeCreated(w http.ResponseWriter, r *http.Request, proxies *site, b *board.Board, links boardsync.BoardLinks) {
+	addrs := linkAddressesOf(proxies, r, links)
+	w.Header().Set("Location", "/api/boards/"+links.Facilitate)
+	writeJSON(w, http.StatusCreated, boardCreated{
+		ID: b.ID, Title: b.Title, URL: addrs[board.RoleFacilitate].URL, WebSocket: addrs[board.RoleFacilitate].WebSocket,
+		Links: addrs,
+	})
+}
+
+// boardOf resolves the request's {link} and returns what it leads to and
+// the board as anyone may see it (board.Board.View). On failure it has
+// answered the request, and returns false.
+func boardOf(w http.ResponseWriter, r *http.Request, log *slog.Logger, hub *boardsync.Hub) (boardsync.Access, *board.Board, bool) {
+	access, err := hub.Resolve(r.Context(), r.PathValue("link"))
+	if err != nil {
+		writeError(w, r, log, err)
+		return access, nil, false
+	}
+	b, err := hub.Board(r.Context(), access.BoardID)
+	if err != nil {
+		writeError(w, r, log, err)
+		return access, nil, false
+	}
+	return access, b, true
 }
 
 func handleGetBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		access, err := hub.Resolve(r.Context(), r.PathValue("link"))
-		if err != nil {
-			writeError(w, r, log, err)
-			return
-		}
-		b, err := hub.Board(r.Context(), access.BoardID)
-		if err != nil {
-			writeError(w, r, log, err)
+		_, b, ok := boardOf(w, r, log, hub)
+		if !ok {
 			return
 		}
 		// Written as it is encoded, a note at a time: a large board is

@@ -48,7 +48,7 @@ type joinAnswer struct {
 
 func linksAnswerOf(ps *site, r *http.Request, a boardsync.Access, l boardsync.BoardLinks) linksAnswer {
 	ans := linksAnswer{Role: a.Role, Links: linkAddressesOf(ps, r, l)}
-	if a.Role.Can(board.RoleEdit) {
+	if mayShowJoin(a, l) {
 		httpBase, _ := ps.baseURL(r)
 		j := &joinAnswer{Role: l.Join.Role, URL: ans.Links[l.Join.Role].URL, JoinURL: httpBase + "/join"}
 		if l.Join.Code != "" {
@@ -131,13 +131,20 @@ func handleSetJoin(log *slog.Logger, hub *boardsync.Hub, ps *site) http.Handler 
 	})
 }
 
+// mayShowJoin reports whether the holder of a may show the board's join
+// link to others: editors and facilitators, and anyone whose link it is
+// (a view link, when joining gives the view link), never someone it would
+// give more than they have.
+func mayShowJoin(a boardsync.Access, l boardsync.BoardLinks) bool {
+	return a.Role.Can(board.RoleEdit) || a.Role == l.Join.Role
+}
+
 // handleQR answers GET /b/{link}/qr.png: a QR code of the board's join
-// link, for the share panel and the projector. Editors and facilitators
-// only: it is their link to give.
+// link, for the share panel and the projector.
 func handleQR(log *slog.Logger, hub *boardsync.Hub, ps *site) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, l, err := linksOf(r, hub, r.PathValue("link"))
-		if err == nil && !a.Role.Can(board.RoleEdit) {
+		if err == nil && !mayShowJoin(a, l) {
 			err = board.Errorf(board.EForbidden, "This link cannot share the board.")
 		}
 		if err != nil {
@@ -165,7 +172,7 @@ func handleJoinScreen(log *slog.Logger, hub *boardsync.Hub, ps *site) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		link := r.PathValue("link")
 		a, l, err := linksOf(r, hub, link)
-		if err == nil && !a.Role.Can(board.RoleEdit) {
+		if err == nil && !mayShowJoin(a, l) {
 			err = board.Errorf(board.EForbidden, "This link cannot share the board.")
 		}
 		if err != nil {
@@ -180,7 +187,7 @@ func handleJoinScreen(log *slog.Logger, hub *boardsync.Hub, ps *site) http.Handl
 		httpBase, _ := ps.baseURL(r)
 		p := views.JoinScreen{
 			Lang: pageLang(w, r), Path: "/b/" + link + "/join-screen", Title: b.Title,
-			BoardPath: "/b/" + link, QRPath: "/b/" + link + "/qr.png",
+			QRPath:  "/b/" + link + "/qr.png",
 			Address: strings.TrimPrefix(strings.TrimPrefix(httpBase, "https://"), "http://") + "/join",
 			JoinURL: linkAddressesOf(ps, r, l)[l.Join.Role].URL,
 		}

@@ -285,3 +285,44 @@ func TestGuessLimiter(t *testing.T) {
 		t.Errorf("1,000 clients got %d guesses at once; the server's burst is %d", allowed, serverGuessesPerMinute/4)
 	}
 }
+
+// When joining gives the view link, the view link may show it (its QR
+// code, the projector's join screen, the code) and nothing more; when
+// joining gives the edit link, the view link shows nothing. A replaced
+// join link takes its code with it.
+func TestViewLinkShowsItsOwnJoin(t *testing.T) {
+	srv := mustLinkServer(t)
+	created := mustCreateBoard(t, srv.URL, "Lecture")
+	view := path.Base(created.Links[board.RoleView].URL)
+	for _, p := range []string{"/qr.png", "/join-screen"} {
+		if code, _ := do(t, "GET", srv.URL+"/b/"+view+p, ""); code != http.StatusForbidden {
+			t.Errorf("%s on the view link while joining gives the edit link: %d", p, code)
+		}
+	}
+	if code, body := do(t, "PUT", srv.URL+"/api/boards/"+created.facilitate()+"/join", `{"on":true,"role":"view"}`); code != 200 {
+		t.Fatalf("joining to view: %d %s", code, body)
+	}
+	for _, p := range []string{"/qr.png", "/join-screen"} {
+		code, body := do(t, "GET", srv.URL+"/b/"+view+p, "")
+		if code != 200 || bytes.Contains(body, []byte(path.Base(created.Links[board.RoleEdit].URL))) || bytes.Contains(body, []byte(created.facilitate())) {
+			t.Errorf("%s on the view link while joining gives it: %d, or it names another link", p, code)
+		}
+	}
+	code, body := do(t, "GET", srv.URL+"/api/boards/"+view+"/links", "")
+	var ans struct {
+		Links map[string]any
+		Join  struct{ Role, Code string }
+	}
+	json.Unmarshal(body, &ans)
+	if code != 200 || len(ans.Links) != 1 || ans.Join.Role != "view" || ans.Join.Code == "" {
+		t.Errorf("the view link's links: %d %s", code, body)
+	}
+	// Replacing the view link draws a new code; the old one leads nowhere.
+	old := ans.Join.Code
+	if code, body := do(t, "POST", srv.URL+"/api/boards/"+created.facilitate()+"/links/view", ""); code != 200 {
+		t.Fatalf("replacing the view link: %d %s", code, body)
+	}
+	if code, _ := do(t, "POST", srv.URL+"/api/join", `{"code":"`+old+`"}`); code != http.StatusNotFound {
+		t.Errorf("the old code after its link was replaced: %d", code)
+	}
+}

@@ -71,6 +71,7 @@ type Message struct {
 	Now   time.Time  `json:"now"` // welcome: the server's clock
 	Stage *Stage     `json:"stage"`
 	Hands *HandCount `json:"hands"`
+	Hand  string     `json:"hand"` // welcome: this person's own hand
 	View  *Rect      `json:"view"` // summon
 }
 
@@ -89,10 +90,11 @@ type Stage struct {
 
 // Rect is a part of the board, in board coordinates.
 type Rect struct {
-	X float64 `json:"x"`
-	Y float64 `json:"y"`
-	W float64 `json:"w"`
-	H float64 `json:"h"`
+	X    float64 `json:"x"`
+	Y    float64 `json:"y"`
+	W    float64 `json:"w"`
+	H    float64 `json:"h"`
+	Zoom float64 `json:"zoom,omitempty"` // the presenter's zoom, when they said it
 }
 
 // HandCount is how many people have a hand up, or are done.
