@@ -293,15 +293,32 @@ function forgetBoard() {
 }
 
 /** confirmAction asks before something that cannot be taken back, in the
- * page's own dialog, with Cancel focused; it resolves to true for OK. */
+ * page's own dialog, with Cancel focused; it resolves to true for OK.
+ * A dialog's close event comes a moment after it closes, so a question
+ * asked again at once would take the earlier close for its answer: each
+ * question listens only for a close while its dialog is shut, and a new
+ * question answers one still waiting with no. */
+let confirmWaiting = null;
 function confirmAction(text, ok) {
+  confirmWaiting?.(false);
   const dialog = $("#confirm-dialog");
   $("#confirm-text").textContent = text;
   $("#confirm-ok").textContent = ok;
   dialog.returnValue = "";
   dialog.showModal();
   $("#confirm-cancel").focus();
-  return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true }));
+  return new Promise((resolve) => {
+    const answer = (yes) => {
+      if (confirmWaiting === answer) confirmWaiting = null;
+      dialog.removeEventListener("close", onClose);
+      resolve(yes);
+    };
+    const onClose = () => {
+      if (!dialog.open) answer(dialog.returnValue === "ok");
+    };
+    confirmWaiting = answer;
+    dialog.addEventListener("close", onClose);
+  });
 }
 app.confirm = confirmAction;
 
