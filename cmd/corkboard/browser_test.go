@@ -98,6 +98,7 @@ func TestBrowserTwoPeople(t *testing.T) {
 		a.do(chromedp.KeyEvent(text), chromedp.KeyEvent(kb.Escape))
 	}
 	b.waitFor("three notes", noteIDs+`.length === 3`)
+	a.waitFor("both texts drawn", noteWith("second")+` !== "" && `+noteWith("third")+` !== ""`)
 	second, third := eval[string](a, noteWith("second")), eval[string](a, noteWith("third"))
 
 	// Select both with shift-click and delete them together: one batch.

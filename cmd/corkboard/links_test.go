@@ -191,7 +191,7 @@ func TestQRCode(t *testing.T) {
 			t.Fatal(err)
 		}
 		bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
-		res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
 		if err != nil {
 			t.Fatal(err)
 		}
