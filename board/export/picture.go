@@ -2,8 +2,9 @@ package export
 
 import (
 	"bytes"
+	"image"
 	"image/color"
-	"image/png"
+	"image/draw"
 	"io"
 	"math"
 	"strconv"
@@ -162,6 +163,9 @@ type pen struct {
 	s      float64
 	x0, y0 float64
 	faces  map[faceKey]*canvas.FontFace
+	// glyphs, for a PNG, draws text onto the pixels itself instead of
+	// through ctx.
+	glyphs *glyphs
 }
 
 type faceKey struct {
@@ -184,7 +188,6 @@ func (p *pen) face(size float64, fill color.RGBA) *canvas.FontFace {
 // first line at (x, y) in board units. align is canvas.Left or
 // canvas.Right (then x is the right edge).
 func (p *pen) text(lines []string, x, y, size float64, fill color.RGBA, align canvas.TextAlign) {
-	face := p.face(size, fill)
 	ascent := unitFace.Metrics().Ascent * size
 	// Half the line spacing above the text, as CSS puts it.
 	lead := (lineSpacing*size - (unitFace.Metrics().Ascent+unitFace.Metrics().Descent)*size) / 2
@@ -193,7 +196,11 @@ func (p *pen) text(lines []string, x, y, size float64, fill color.RGBA, align ca
 			continue
 		}
 		base := y + lead + ascent + float64(i)*lineSpacing*size
-		p.ctx.DrawText(p.x0+x*p.s, p.y0+base*p.s, canvas.NewTextLine(face, keepSpaces(line), align))
+		if p.glyphs != nil {
+			p.glyphs.line(line, p.x0+x*p.s, p.y0+base*p.s, size*p.s, fill, align)
+			continue
+		}
+		p.ctx.DrawText(p.x0+x*p.s, p.y0+base*p.s, canvas.NewTextLine(p.face(size, fill), keepSpaces(line), align))
 	}
 }
 
@@ -272,39 +279,49 @@ func writePicture(w io.Writer, b *board.Board, f Format, paper string, wd *words
 	band := 2 * tf
 	contentW := max(sc.w, min(emWidth(sc.title)*tf, titleRoom))
 	W, H := (contentW+2*margin)*unitMM, (sc.h+2*margin+band)*unitMM
-	c := canvas.New(W, H)
-	ctx := canvas.NewContext(c)
-	ctx.SetCoordSystem(canvas.CartesianIV)
-	ctx.SetFillColor(background)
-	ctx.DrawPath(0, 0, canvas.Rectangle(W, H))
-	p := &pen{ctx: ctx, family: family, s: unitMM, x0: margin * unitMM, y0: (margin + band) * unitMM, faces: map[faceKey]*canvas.FontFace{}}
+	p := &pen{family: family, s: unitMM, x0: margin * unitMM, y0: (margin + band) * unitMM, faces: map[faceKey]*canvas.FontFace{}}
+	var c *canvas.Canvas
+	var img *image.RGBA
+	if f == PNG {
+		// Drawn straight onto the pixels as it goes, rather than recorded
+		// on a canvas first: the text is drawn by p.glyphs, which has to
+		// keep its place between the notes' shapes (a note covers the text
+		// of one below it).
+		dpmm := min(pngScale/unitMM, maxPNGSide/max(W, H))
+		img = image.NewRGBA(image.Rect(0, 0, int(W*dpmm+0.5), int(H*dpmm+0.5)))
+		p.ctx = canvas.NewContext(rasterizer.FromImage(img, canvas.DPMM(dpmm), canvas.DefaultColorSpace))
+		p.ctx.SetCoordSystem(canvas.CartesianIV)
+		p.glyphs = newGlyphs(img, family.Face(ptPerMM, canvas.Black).Font, dpmm)
+		// Filled directly, and every pixel: the rasterizer would blend
+		// each one, and leave the last row half covered where the size
+		// in pixels rounds up.
+		draw.Draw(img, img.Rect, image.NewUniform(background), image.Point{}, draw.Src)
+	} else {
+		c = canvas.New(W, H)
+		p.ctx = canvas.NewContext(c)
+		p.ctx.SetCoordSystem(canvas.CartesianIV)
+		p.ctx.SetFillColor(background)
+		p.ctx.DrawPath(0, 0, canvas.Rectangle(W, H))
+	}
 	title, _ := wrap([]string{sc.title}, contentW/tf, 1, true, emWidth)
 	p.text(title, 0, -band, tf, hex(board.NoteText), canvas.Left)
 	p.draw(sc)
 
-	switch f {
-	case SVG:
-		// Only the letters the picture uses are embedded: the whole font
-		// would make even a small picture take a megabyte.
-		opts := svg.DefaultOptions
-		opts.SubsetFonts = true
-		var buf bytes.Buffer
-		r := svg.New(&buf, W, H, &opts)
-		c.RenderTo(r)
-		if err := r.Close(); err != nil {
-			return err
-		}
-		_, err := w.Write(stableSVG(buf.Bytes()))
-		return err
-	default: // PNG
-		dpmm := min(pngScale/unitMM, maxPNGSide/max(W, H))
-		img := rasterizer.Draw(c, canvas.DPMM(dpmm), canvas.DefaultColorSpace)
-		// The fastest compression: encoding took over a third of the
-		// time at the default level, for a file only a few per cent
-		// smaller (the picture is mostly flat colour).
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		return enc.Encode(w, img)
+	if f == PNG {
+		return encodePNG(w, img)
 	}
+	// Only the letters the picture uses are embedded: the whole font
+	// would make even a small picture take a megabyte.
+	opts := svg.DefaultOptions
+	opts.SubsetFonts = true
+	var buf bytes.Buffer
+	r := svg.New(&buf, W, H, &opts)
+	c.RenderTo(r)
+	if err := r.Close(); err != nil {
+		return err
+	}
+	_, err = w.Write(stableSVG(buf.Bytes()))
+	return err
 }
 
 // draw draws the notes, or the words for a board without them.

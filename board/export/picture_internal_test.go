@@ -1,9 +1,21 @@
 package export
 
 import (
+	"bytes"
+	"hash/adler32"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/tdewolff/canvas"
+	"github.com/tdewolff/canvas/renderers/rasterizer"
+
+	"corkboard/board"
 )
 
 // TestEmWidth: the width the layout measures is the width the renderers
@@ -46,3 +58,98 @@ func TestFitText(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodePNG: what encodePNG writes decodes to the picture it was
+// given, in one part or several.
+func TestEncodePNG(t *testing.T) {
+	for _, size := range []image.Point{{1, 1}, {7, 3}, {301, 517}, {64, 2000}} {
+		img := image.NewRGBA(image.Rectangle{Max: size})
+		rnd := rand.New(rand.NewPCG(uint64(size.X), uint64(size.Y)))
+		for i := range img.Pix {
+			img.Pix[i] = uint8(rnd.IntN(256))
+			if i%4 == 3 {
+				img.Pix[i] = 0xff
+			}
+		}
+		// Flat areas, as a picture of a board has, besides the noise.
+		draw.Draw(img, image.Rect(0, 0, size.X/2, size.Y/2), image.NewUniform(color.RGBA{0xfe, 0xe5, 0x8a, 0xff}), image.Point{}, draw.Src)
+		var buf bytes.Buffer
+		if err := encodePNG(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%v: %v", size, err)
+		}
+		if got.Bounds() != img.Bounds() {
+			t.Fatalf("%v: decoded as %v", size, got.Bounds())
+		}
+		for y := range size.Y {
+			for x := range size.X {
+				if g, w := color.RGBAModel.Convert(got.At(x, y)), img.At(x, y); g != w {
+					t.Fatalf("%v: pixel (%d, %d) is %v, want %v", size, x, y, g, w)
+				}
+			}
+		}
+	}
+}
+
+func TestAdler32Combine(t *testing.T) {
+	data := bytes.Repeat([]byte("Gick bra: åäö ÅÄÖ \xff\xfe"), 10000)
+	for _, cut := range []int{0, 1, 5552, 65521, 65522, len(data) / 2, len(data)} {
+		a, b := data[:cut], data[cut:]
+		got := adler32Combine(adler32.Checksum(a), adler32.Checksum(b), int64(len(b)))
+		if want := adler32.Checksum(data); got != want {
+			t.Errorf("cut at %d: %08x, want %08x", cut, got, want)
+		}
+	}
+}
+
+// TestGlyphsDrawLikeCanvas: the text a PNG draws itself is the text
+// canvas would draw, the same letters in the same places, at sizes from
+// a large board's to a small one's.
+func TestGlyphsDrawLikeCanvas(t *testing.T) {
+	if err := loadFont(); err != nil {
+		t.Fatal(err)
+	}
+	family, err := newFamily()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dpmm := range []float64{1.7, 7.56} { // about 0.44 and 2 pixels a board unit
+		paint := func(own bool) *image.RGBA {
+			img := image.NewRGBA(image.Rect(0, 0, int(120*dpmm), int(30*dpmm)))
+			draw.Draw(img, img.Rect, image.NewUniform(background), image.Point{}, draw.Src)
+			ctx := canvas.NewContext(rasterizer.FromImage(img, canvas.DPMM(dpmm), canvas.DefaultColorSpace))
+			ctx.SetCoordSystem(canvas.CartesianIV)
+			p := &pen{ctx: ctx, family: family, s: 1, faces: map[faceKey]*canvas.FontFace{}}
+			if own {
+				p.glyphs = newGlyphs(img, family.Face(ptPerMM, canvas.Black).Font, dpmm)
+			}
+			text := hex(board.NoteText)
+			p.text([]string{"Gick bra: åäö ÅÄÖ", "AVATAR Toy Wa 日本"}, 1.3, 1, 5, text, canvas.Left)
+			p.text([]string{"3 röster"}, 119, 20, 4, hex(board.NoteAuthorText), canvas.Right)
+			p.text([]string{"Tavlan är tom."}, 60, 21.7, 3.3, mutedText, canvas.Center)
+			return img
+		}
+		got, want := paint(true), paint(false)
+		// Ink is how far a pixel is from the background. The two differ
+		// a little at the letters' edges (a glyph's place within a pixel
+		// is rounded to 1/subpixel, and the rasterizers are not the same),
+		// not in where the letters are: a letter a pixel out of place
+		// would differ by more than a tenth of the ink.
+		ink, diff := 0, 0
+		for i := 0; i < len(got.Pix); i += 4 {
+			for c := range 3 {
+				bg := []uint8{background.R, background.G, background.B}[c]
+				ink += absDiff(want.Pix[i+c], bg)
+				diff += absDiff(got.Pix[i+c], want.Pix[i+c])
+			}
+		}
+		if ink == 0 || float64(diff) > 0.1*float64(ink) {
+			t.Errorf("at %g pixels a millimetre the text differs from canvas's by %d of %d", dpmm, diff, ink)
+		}
+	}
+}
+
+func absDiff(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
