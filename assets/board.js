@@ -4,7 +4,8 @@
 // dialog, the ⋯ menu, the help and the list of people, each of which can be
 // put away, the free area they leave for the notes (app.freeArea), the
 // share panel (share.js), downloading the board (download.js), pasting a
-// list (paste.js), and the cover that says why the board closed.
+// list (paste.js), keeping a snapshot (keep.js) and bringing the board
+// back to one (restore.js), and the cover that says why the board closed.
 //
 // The page's link decides its role (cfg.role, drawn into the page by the
 // server): a view link's page has no editing controls and sends no edits,
@@ -21,6 +22,8 @@ import { attachStage } from "./stage.js";
 import { attachLesson } from "./lesson.js";
 import { attachDownload } from "./download.js";
 import { attachPaste } from "./paste.js";
+import { attachKeep } from "./keep.js";
+import { attachRestore } from "./restore.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
 const t = cfg.strings;
@@ -197,6 +200,7 @@ function handle(m) {
       // The first welcome may bring notes added since the page was drawn.
       if (app.autoFit && !app.welcomed) actions.fit();
       app.welcomed = true;
+      app.restore?.welcomed(); // a restore the address asks for, once (restore.js)
       break;
     case "op":
       if (!app.state.serverOp(m, outbox.client)) {
@@ -576,6 +580,8 @@ app.stage = attachStage(app, actions); // before the first fit: the projector vi
 app.lesson = attachLesson(app, { renderer });
 attachDownload(app);
 attachPaste(app, actions);
+attachKeep(app);
+app.restore = attachRestore(app);
 $("#share")?.addEventListener("click", () => share.open($("#share")));
 $("#share-menu")?.addEventListener("click", () => share.open(menuButton)); // the menu entry is hidden by now
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;

@@ -29,6 +29,13 @@
 //	            every format, through the page's own link
 //	paste.js    "Paste a list": a note for every line, in a grid in free
 //	            space, checked against the limits and sent in batches
+//	keep.js     keeping a snapshot under a name (the ⋯ menu, the history page)
+//	restore.js  bringing the board back to a snapshot or a version: the
+//	            operations from the board now to that one, sent as edits
+//	timeline.js a board's past for the replay: the board at any version,
+//	            from its operations, with a checkpoint every 500
+//	history.js  the history page: local times, keeping, copying a snapshot
+//	replay.js   the replay page: plays the board back, read-only
 //	board.js    the board page: wires them together, and follows the link's
 //	            role (a view link's page has no editing controls)
 //	home.js     the home page: recent boards, and importing a JSON export
@@ -37,8 +44,8 @@
 //
 // Every change to a board goes through one path (board.js's edit: shown at
 // once, kept in the outbox, sent), whatever triggered it. The pure logic
-// (state.js, layout.js, and the parts of socket.js, render.js, stage.js
-// and paste.js that need no page) is tested in node by the *.test.mjs files;
+// (state.js, layout.js, timeline.js, and the parts of socket.js,
+// render.js, stage.js, paste.js and restore.js that need no page) is tested in node by the *.test.mjs files;
 // state.test.mjs runs the Apply cases of board/testdata/apply.json that
 // board's Go tests run too. Note text reaches the DOM through textContent
 // only.

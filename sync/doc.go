@@ -37,6 +37,11 @@
 //   - Links and roles (links.go, hub_links.go): each board's three links
 //     and its join code, kept by a Links store (MemLinks, or boltstore's);
 //     the role a connection has comes from its link on every message.
+//   - History (history.go): the snapshots a board keeps to go back to
+//     (when created, after KeepInterval of activity, when everyone has
+//     left, and named ones), in a History store (MemHistory, or
+//     boltstore's); with the log's operations they give the board at any
+//     version, and replay's operations as they were sent live.
 //   - Slow and stalled clients: probe.go measures how far behind a client
 //     is, from the pings it answers.
 //   - The wire protocol's messages are in protocol.go.

@@ -36,7 +36,7 @@ type testServer struct {
 
 // mustServer starts a hub on log (a new MemLog if nil). A clock may be
 // given in cfg; cfg's Log and Limits are set from the arguments.
-func mustServer(t *testing.T, log boardsync.Log, lim boardsync.Limits, cfg ...boardsync.Config) *testServer {
+func mustServer(t testing.TB, log boardsync.Log, lim boardsync.Limits, cfg ...boardsync.Config) *testServer {
 	t.Helper()
 	if log == nil {
 		log = boardsync.NewMemLog()
@@ -155,7 +155,7 @@ func (s *testServer) mustBoard(t *testing.T) string {
 }
 
 // mustBoardLinks creates a board and returns its id and links.
-func (s *testServer) mustBoardLinks(t *testing.T) (string, boardsync.BoardLinks) {
+func (s *testServer) mustBoardLinks(t testing.TB) (string, boardsync.BoardLinks) {
 	t.Helper()
 	b, links, err := s.hub.CreateBoard(context.Background(), "Test board")
 	if err != nil {
@@ -223,7 +223,7 @@ func (s *testServer) boardJSON(t *testing.T, link string) string {
 // client is a test client: a connection, the replica built from what it
 // received, and everything it was told.
 type client struct {
-	t        *testing.T
+	t        testing.TB
 	c        *wsclient.Client
 	replica  wsclient.Replica
 	acks     map[uint64]wsclient.Message
@@ -235,7 +235,7 @@ type client struct {
 	summons  []wsclient.Message
 }
 
-func mustDial(t *testing.T, url string, h wsclient.Hello) *client {
+func mustDial(t testing.TB, url string, h wsclient.Hello) *client {
 	t.Helper()
 	if h.Client == "" {
 		h.Client = "c" + uuid.NewString()[:8]

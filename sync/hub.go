@@ -22,7 +22,10 @@ type Config struct {
 	Log Log
 	// Links keeps the boards' links. Default: the Log, if it keeps links
 	// too (boltstore.Store does); otherwise in memory, for tests.
-	Links       Links
+	Links Links
+	// History keeps the boards' kept snapshots. Default: the Log, if it
+	// keeps them too (boltstore.Store does); otherwise in memory.
+	History     History
 	Logger      *slog.Logger // default: discard
 	Clock       Clock        // default: the real time
 	Limits      Limits       // zero fields: DefaultLimits
@@ -38,6 +41,7 @@ type Config struct {
 type Hub struct {
 	log      Log
 	links    Links
+	history  History
 	logger   *slog.Logger
 	clock    Clock
 	lim      Limits
@@ -63,6 +67,7 @@ func NewHub(cfg Config) *Hub {
 	h := &Hub{
 		log:            cfg.Log,
 		links:          cfg.Links,
+		history:        cfg.History,
 		logger:         cfg.Logger,
 		clock:          cfg.Clock,
 		lim:            cfg.Limits.WithDefaults(),
@@ -83,6 +88,13 @@ func NewHub(cfg Config) *Hub {
 			h.links = l
 		} else {
 			h.links = NewMemLinks()
+		}
+	}
+	if h.history == nil {
+		if hs, ok := cfg.Log.(History); ok {
+			h.history = hs
+		} else {
+			h.history = NewMemHistory()
 		}
 	}
 	h.upgrader = websocket.Upgrader{
@@ -165,6 +177,12 @@ func (h *Hub) create(ctx context.Context, b *board.Board) (*board.Board, BoardLi
 		return nil, BoardLinks{}, err
 	}
 	if err := h.log.Create(ctx, b.ID, snap); err != nil {
+		return nil, BoardLinks{}, err
+	}
+	// The first kept snapshot: replay starts from it, and the board at
+	// any version is built up from it.
+	kept := Kept{ID: randomID(8), Reason: KeptCreated, At: h.now().UTC(), Version: b.Version, Notes: len(b.Notes), Data: snap}
+	if err := h.history.Keep(ctx, b.ID, kept); err != nil {
 		return nil, BoardLinks{}, err
 	}
 	links := NewLinks()

@@ -61,6 +61,14 @@ type Limits struct {
 	// the log keeps every operation whatever they say. Defaults 500 and 30s.
 	SnapshotEvery    int
 	SnapshotInterval time.Duration
+	// KeepInterval is how long after the first change since a board's
+	// last kept snapshot it keeps another in its history (History), so
+	// that a lesson can be looked back on in steps of about this much.
+	// Default 10 minutes. KeepEvery keeps one after this many operations
+	// whatever the time, which bounds what showing a board at a version
+	// between two kept snapshots replays. Default 2,000.
+	KeepInterval time.Duration
+	KeepEvery    int
 	// IdleTimeout is how long a board with no connections stays loaded.
 	// Default 1 minute.
 	IdleTimeout time.Duration
@@ -96,6 +104,8 @@ var DefaultLimits = Limits{
 	ResumeAge:        time.Minute,
 	SnapshotEvery:    500,
 	SnapshotInterval: 30 * time.Second,
+	KeepInterval:     10 * time.Minute,
+	KeepEvery:        2000,
 	IdleTimeout:      time.Minute,
 	PingPeriod:       25 * time.Second,
 	PongWait:         60 * time.Second,
@@ -118,6 +128,8 @@ func (l Limits) WithDefaults() Limits {
 	orDefault(&l.ResumeAge, d.ResumeAge)
 	orDefault(&l.SnapshotEvery, d.SnapshotEvery)
 	orDefault(&l.SnapshotInterval, d.SnapshotInterval)
+	orDefault(&l.KeepInterval, d.KeepInterval)
+	orDefault(&l.KeepEvery, d.KeepEvery)
 	orDefault(&l.IdleTimeout, d.IdleTimeout)
 	orDefault(&l.PingPeriod, d.PingPeriod)
 	orDefault(&l.PongWait, d.PongWait)

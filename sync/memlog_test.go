@@ -14,3 +14,7 @@ func TestMemLogConformance(t *testing.T) {
 func TestMemLinksConformance(t *testing.T) {
 	logtest.RunLinks(t, func(t *testing.T) boardsync.Links { return boardsync.NewMemLinks() }, nil)
 }
+
+func TestMemHistoryConformance(t *testing.T) {
+	logtest.RunHistory(t, func(t *testing.T) boardsync.History { return boardsync.NewMemHistory() }, nil)
+}

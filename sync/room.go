@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -48,6 +49,7 @@ type room struct {
 	appender   *appender
 	acks       []pendingAck // waiting for their version to be durable, in version order
 	snapshots  snapshotter
+	keeper     keeper
 	presence   presence
 	stage      stage
 	fan        *fanout         // sends operations in a large room; nil in a small one
@@ -165,6 +167,8 @@ func (r *room) run(ctx context.Context) {
 			r.sendAcks()
 		case err := <-r.snapshots.results:
 			r.snapshots.saved(r, err)
+		case res := <-r.keeper.results:
+			r.keeper.saved(r, res)
 		case <-r.presence.tick():
 			r.presence.fired()
 			r.sendPresence()
@@ -178,6 +182,7 @@ func (r *room) run(ctx context.Context) {
 		}
 		r.appender.start(ctx)
 		r.snapshots.maybeSave(ctx, r, r.hub.now())
+		r.keeper.maybeKeep(ctx, r, r.hub.now())
 		r.presence.arm(r.hub.now(), r.hub.lim.PresenceInterval)
 	}
 }
@@ -222,6 +227,9 @@ func (r *room) load(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// A log whose older records were dropped (DropHistory) begins
+		// later than asked, and the page may then run past the snapshot.
+		before = slices.DeleteFunc(before, func(rec Record) bool { return rec.Version > snap.Version })
 		recent = append(before, recent...)
 	}
 	r.window = resumeWindow{size: lim.ResumeWindow, age: lim.ResumeAge}
@@ -254,6 +262,14 @@ func (r *room) load(ctx context.Context) error {
 	// would otherwise all save their snapshots at once.
 	r.snapshots = newSnapshotter(lim, now.Add(-rand.N(lim.SnapshotInterval)))
 	r.presence = newPresence()
+	r.keeper = newKeeper(lim)
+	// A board from before history was kept starts its history here. A
+	// damaged history costs the way back, not the board.
+	if kept, err := r.hub.history.KeptList(ctx, r.id); err != nil {
+		r.hub.logger.Error("reading a board's kept snapshots", "board", r.id, "err", err)
+	} else if len(kept) == 0 {
+		r.keeper.take(r, KeptOldest, "", "", nil)
+	}
 	return nil
 }
 
@@ -275,6 +291,7 @@ func (r *room) unloadIfIdle(ctx context.Context) bool {
 		return false
 	}
 	r.snapshots.saveFinal(ctx, r)
+	r.keeper.finish(ctx, r, KeptLeft)
 	return true
 }
 
@@ -292,6 +309,11 @@ func (r *room) shutdown(ctx context.Context) {
 		return
 	}
 	r.snapshots.saveFinal(ctx, r)
+	reason := KeptLeft
+	if len(r.conns) > 0 {
+		reason = KeptActivity // the server stopped under them
+	}
+	r.keeper.finish(ctx, r, reason)
 }
 
 // recoverPanic keeps a bug in one board from stopping the server: the

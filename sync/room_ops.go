@@ -74,6 +74,7 @@ func (r *room) apply(req opRequest) {
 	r.broadcast(l, c)
 	r.acks = append(r.acks, pendingAck{conn: c, seq: req.seq, version: st.Version, received: req.received})
 	r.snapshots.since++
+	r.keeper.changed(st.At)
 	r.lastActive = st.At
 }
 

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,11 +70,23 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("o", "-", "file to write (- for standard output)")
 	paper := fs.String("paper", export.PaperA4, "PDF paper: a4 or letter")
 	lang := fs.String("lang", export.LangEnglish, "language of the words an export adds: en or sv")
+	version := fs.String("version", "", "export the board as it was at this version")
+	snapshot := fs.String("snapshot", "", "export a kept snapshot of the board (its id, from the history page or API)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *which == "" || fs.NArg() > 0 {
-		return errors.New("usage: corkboard export -db FILE -board LINK [-format json|csv|md|svg|png|pdf] [-o OUT]")
+		return errors.New("usage: corkboard export -db FILE -board LINK [-format json|csv|md|svg|png|pdf] [-version N | -snapshot ID] [-o OUT]")
+	}
+	if *version != "" && *snapshot != "" {
+		return errors.New("-version and -snapshot: give one of them")
+	}
+	var at uint64
+	if *version != "" {
+		var err error
+		if at, err = strconv.ParseUint(*version, 10, 64); err != nil {
+			return fmt.Errorf("-version %q is not a version number", *version)
+		}
 	}
 	f := export.Format(*format)
 	if f.Extension() == "" {
@@ -88,7 +101,15 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if a, err := hub.Resolve(ctx, *which); err == nil {
 		id = a.BoardID
 	}
-	b, err := hub.Board(ctx, id)
+	var b *board.Board
+	switch {
+	case *version != "":
+		b, err = hub.BoardAt(ctx, id, at)
+	case *snapshot != "":
+		b, _, err = hub.KeptBoard(ctx, id, *snapshot)
+	default:
+		b, err = hub.Board(ctx, id)
+	}
 	if err != nil {
 		return fmt.Errorf("board %q: %s", *which, board.ErrorMessage(err))
 	}

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +17,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"corkboard/board"
+	boardsync "corkboard/sync"
 	"corkboard/sync/boltstore"
 	"corkboard/sync/wsclient"
 )
@@ -181,5 +186,66 @@ func TestBackupAndCommands(t *testing.T) {
 		if err := run(context.Background(), args, nil, io.Discard, io.Discard); err == nil {
 			t.Errorf("%q: no error", args)
 		}
+	}
+}
+
+// `corkboard export -version` and `-snapshot` write a board as it was;
+// `corkboard drop-history` drops old operations and keeps the snapshots.
+func TestHistoryCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "corkboard.db")
+	store, err := boltstore.Open(db, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := boardsync.NewHub(boardsync.Config{Log: store})
+	srv := httptest.NewServer(NewServer(slog.New(slog.DiscardHandler), hub, prometheus.NewRegistry(), nil))
+	created := mustCreateBoard(t, srv.URL, "Lesson 3")
+	note := func(id, text string) board.Op {
+		return board.Op{Kind: board.KindCreate, Note: &board.NewNote{ID: id, X: ptr(0.0), Y: ptr(0.0), Text: ptr(text)}}
+	}
+	mustApply(t, created.WebSocket, []board.Op{note(uuid.NewString(), "version one")})
+	status, body := do(t, "POST", srv.URL+"/api/boards/"+created.facilitate()+"/history", `{"name":"After one"}`)
+	var kept boardsync.Kept
+	if json.Unmarshal(body, &kept); status != http.StatusCreated {
+		t.Fatalf("keeping: %d %s", status, body)
+	}
+	mustApply(t, created.WebSocket, []board.Op{note(uuid.NewString(), "version two")})
+	srv.Close()
+	hub.Shutdown(context.Background())
+	store.Close()
+
+	export := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"export", "-db", db, "-board", created.facilitate(), "-format", "md"}, args...), nil, &out, io.Discard)
+		return out.String(), err
+	}
+	for _, tt := range []struct {
+		args      []string
+		has, hasn string
+	}{
+		{nil, "version two", ""},
+		{[]string{"-version", "1"}, "version one", "version two"},
+		{[]string{"-snapshot", kept.ID}, "version one", "version two"},
+	} {
+		got, err := export(tt.args...)
+		if err != nil || !strings.Contains(got, tt.has) || tt.hasn != "" && strings.Contains(got, tt.hasn) {
+			t.Errorf("export %v: %v\n%s", tt.args, err, got)
+		}
+	}
+	for _, bad := range [][]string{{"-version", "-5"}, {"-version", "9"}, {"-snapshot", "nonesuch"}, {"-version", "1", "-snapshot", kept.ID}} {
+		if _, err := export(bad...); err == nil {
+			t.Errorf("export %v: no error", bad)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"drop-history", "-db", db, "-days", "1"}, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "dropped") {
+		t.Errorf("drop-history: %v %s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"drop-history", "-db", db}, nil, io.Discard, io.Discard); err == nil {
+		t.Error("drop-history without -days: no error")
+	}
+	// Nothing was older than a day: every version is still there.
+	if got, err := export("-version", "1"); err != nil || !strings.Contains(got, "version one") {
+		t.Errorf("after drop-history: %v %s", err, got)
 	}
 }

@@ -16,6 +16,7 @@ import (
 // handleExport answers GET /b/{link}/export.{format}: the board as its
 // link's role may see it (board.View for nobody in particular, so a
 // private note's text never leaves the server), as a file to download.
+// ?version=N or ?snapshot=ID export the board as it was then (boardAt).
 // ?paper=letter sets a PDF's paper, ?lang= the language of the words an
 // export adds (headings, column names), which otherwise follows the page.
 func handleExport(log *slog.Logger, hub *boardsync.Hub) http.Handler {
@@ -26,7 +27,7 @@ func handleExport(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, board.Errorf(board.ENotFound, "there is no such page"))
 			return
 		}
-		_, b, ok := boardOf(w, r, log, hub)
+		_, b, ok := boardAt(w, r, log, hub)
 		if !ok {
 			return
 		}

@@ -224,9 +224,12 @@ func boardOf(w http.ResponseWriter, r *http.Request, log *slog.Logger, hub *boar
 	return access, b, true
 }
 
+// handleGetBoard answers GET /api/boards/{link}: the board as anyone may
+// see it, in the form a welcome carries it (PROTOCOL.md); with ?version=N
+// or ?snapshot=ID, as it was then.
 func handleGetBoard(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, b, ok := boardOf(w, r, log, hub)
+		_, b, ok := boardAt(w, r, log, hub)
 		if !ok {
 			return
 		}

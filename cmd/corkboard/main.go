@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -47,6 +48,7 @@ type config struct {
 	publicURL      string
 	debugAddr      string
 	backupToken    string
+	historyDays    int
 	commitInterval time.Duration
 	limits         boardsync.Limits
 	boardLimits    board.Limits
@@ -63,8 +65,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runImport(ctx, args[1:], stdout, stderr)
 		case "backup":
 			return runBackup(args[1:], stdout, stderr)
+		case "drop-history":
+			return runDropHistory(ctx, args[1:], stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q (the commands are: serve, export, import, backup)", args[0])
+			return fmt.Errorf("unknown command %q (the commands are: serve, export, import, backup, drop-history)", args[0])
 		}
 	}
 	cfg, err := parseFlags(args, getenv, stderr)
@@ -82,6 +86,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return def
 	}
 	var cfg config
+	historyDays := 0
+	if v := getenv("CORKBOARD_HISTORY_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return cfg, fmt.Errorf("CORKBOARD_HISTORY_DAYS=%q is not a number of days", v)
+		}
+		historyDays = n
+	}
 	fs := flag.NewFlagSet("corkboard serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	l, bl := boardsync.DefaultLimits, board.DefaultLimits
@@ -89,6 +101,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.dbPath, "db", envOr("CORKBOARD_DB", "./data/corkboard.db"), "database file; its folder is created (env CORKBOARD_DB)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.backupToken, "backup-token", envOr("CORKBOARD_BACKUP_TOKEN", ""), "if set, GET /admin/backup with the header \"Authorization: Bearer TOKEN\" streams a copy of the database (env CORKBOARD_BACKUP_TOKEN); at least 16 characters")
+	fs.IntVar(&cfg.historyDays, "history-days", historyDays, "if above 0, drop operations older than this many days once a day, keeping every kept snapshot (env CORKBOARD_HISTORY_DAYS); 0 keeps every operation")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated origins (https://host) besides this server's own that may open board WebSockets")
 	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", envOr("CORKBOARD_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-Proto header is believed (env CORKBOARD_TRUSTED_PROXIES)")
@@ -123,6 +136,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if _, err := parsePublicURL(cfg.publicURL); err != nil {
 		return cfg, err
+	}
+	if cfg.historyDays < 0 {
+		return cfg, fmt.Errorf("-history-days (%d) must be 0 (keep every operation) or more", cfg.historyDays)
 	}
 	if cfg.limits.PingPeriod >= cfg.limits.PongWait {
 		return cfg, fmt.Errorf("-ping-period (%v) must be shorter than -pong-wait (%v)", cfg.limits.PingPeriod, cfg.limits.PongWait)
@@ -182,6 +198,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 			err := http.ListenAndServe(cfg.debugAddr, debugHandler())
 			log.Error("debug listener stopped", "err", err)
 		}()
+	}
+	if cfg.historyDays > 0 {
+		go dropHistoryDaily(ctx, store, cfg.historyDays, log)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

@@ -16,6 +16,7 @@
 //	links/<link>      what a link gives: {"board":…,"role":…}
 //	boardlinks/<id>   the board's links and join settings (links.go)
 //	joincodes/<code>  the board a join code leads to
+//	kept/<id><version><seq>  the board's kept snapshots, its history to go back to (history.go)
 //
 // # Writes
 //
@@ -28,7 +29,8 @@
 // when it saves a snapshot: then its records also move from the WAL to one
 // history segment under ops/, and WAL entries no board keeps records in
 // any more are deleted. So the WAL holds about one snapshot interval of
-// operations, and every operation is kept.
+// operations, and every operation is kept, unless an operator drops old
+// ones (DropHistory, which keeps every kept snapshot).
 //
 // bbolt writes each transaction with fsync before Update returns, so an
 // append that returns nil is on disk. The database is never opened with

@@ -535,6 +535,21 @@ func TestLinksConformance(t *testing.T) {
 		})
 }
 
+func TestHistoryConformance(t *testing.T) {
+	logtest.RunHistory(t,
+		func(t *testing.T) boardsync.History {
+			return mustOpen(t, filepath.Join(t.TempDir(), "corkboard.db"))
+		},
+		func(t *testing.T, h boardsync.History) boardsync.History {
+			s := h.(*boltstore.Store)
+			path := s.Path()
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return mustOpen(t, path)
+		})
+}
+
 // A board loaded again after a restart, with records still in the WAL
 // (no snapshot moved them), begins an epoch, which stores its head; the
 // file then opens again, after a crash or a copy, with every record.
