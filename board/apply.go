@@ -23,6 +23,29 @@ type Stamp struct {
 	// not (EForbidden). Empty for operations stored before roles existed,
 	// which count as a facilitator's.
 	Role Role
+	// Replica is set by a client applying what the server sent it, to its
+	// own copy of the board (a View): the few operations whose effect on a
+	// person's copy differs from the server's board (hiding reactions)
+	// need to know.
+	Replica bool
+}
+
+// Order puts op on b as the server orders it: what the server adds
+// (Prepare), the word filter (Screen), the copies those who may not see
+// all of it get (Withhold), then Apply. It returns the operation as
+// ordered, which its author's tabs and the log get, and the copies. On
+// failure b is unchanged.
+func Order(b *Board, op Op, st Stamp, lim Limits) (Op, Copies, error) {
+	op = Prepare(b, op)
+	op, err := Screen(b, op, st)
+	if err != nil {
+		return op, Copies{}, err
+	}
+	copies := Withhold(b, op, st)
+	if err := Apply(b, op, st, lim); err != nil {
+		return op, Copies{}, err
+	}
+	return op, copies, nil
 }
 
 // Apply applies op to b with the given stamp, checking it against lim first.
@@ -48,6 +71,24 @@ func Apply(b *Board, op Op, st Stamp, lim Limits) error {
 		if err := applyOne(b, op, st, lim); err != nil {
 			return err
 		}
+	case KindModerate, KindApprove, KindReject:
+		if err := applyModeration(b, op, st, lim); err != nil {
+			return err
+		}
+	case KindReact, KindUnreact:
+		if err := b.react(op, st, lim); err != nil {
+			return err
+		}
+	case KindComment, KindUncomment:
+		if err := b.applyComment(op, st, lim); err != nil {
+			return err
+		}
+	case KindColumnAdd, KindColumnSet, KindColumnDelete, KindColumnMove:
+		if err := applyColumn(b, op, lim); err != nil {
+			return err
+		}
+	case KindNone:
+		// Something the receiver may not see happened: only the version moves.
 	default:
 		if err := applyLesson(b, op, st, lim); err != nil {
 			return err
@@ -88,6 +129,9 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		if b.Deleted[nn.ID] {
 			return Errorf(EConflict, "note %s was deleted; a new note needs a new id", nn.ID)
 		}
+		if _, i := b.findComment(nn.ID); i >= 0 {
+			return Errorf(EConflict, "a comment has the id %s; a new note needs a new id", nn.ID)
+		}
 		if _, ok := b.Notes[nn.ID]; ok {
 			return Errorf(EConflict, "note %s already exists", nn.ID)
 		}
@@ -116,13 +160,13 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		} else {
 			n.Z = min(b.topZ()+1, lim.MaxZ)
 		}
+		n.Pending = b.Moderation.Approval && !facilitates(st.Role)
+		n.Shown, n.ShownBy = shownOf(op, st)
 		if err := b.grow(noteSize(n), lim); err != nil {
 			return err
 		}
 		b.Notes[n.ID] = n
-		if n.Private {
-			b.private++
-		}
+		b.count(n, 1)
 	case KindUpdate:
 		n, err := b.note(op.ID)
 		if err != nil {
@@ -137,21 +181,20 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		setIf(&n.Color, s.Color)
 		setIf(&n.Z, s.Z)
 		n.UpdatedAt = st.At
+		if s.Text != nil {
+			n.Shown, n.ShownBy = shownOf(op, st)
+		}
 		if err := b.grow(noteSize(n)-noteSize(b.Notes[n.ID]), lim); err != nil {
 			return err
 		}
+		b.count(b.Notes[n.ID], -1)
 		b.Notes[n.ID] = n
+		b.count(n, 1)
 	case KindDelete:
 		if _, err := b.note(op.ID); err != nil {
 			return err
 		}
-		if b.Notes[op.ID].Private {
-			b.private--
-		}
-		b.size -= noteSize(b.Notes[op.ID])
-		delete(b.Notes, op.ID)
-		b.Deleted[op.ID] = true
-		b.dropVotes(op.ID)
+		b.deleteNote(op.ID)
 	case KindRename:
 		if err := b.grow(len(*op.Title)-len(b.Title), lim); err != nil {
 			return err
@@ -161,6 +204,33 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		return Errorf(EInvalid, "unknown operation kind %q", op.Kind)
 	}
 	return nil
+}
+
+// deleteNote deletes a note that is on the board, leaving its tombstone.
+func (b *Board) deleteNote(id string) {
+	n := b.Notes[id]
+	b.count(n, -1)
+	b.size -= noteSize(n)
+	delete(b.Notes, id)
+	b.Deleted[id] = true
+	b.dropVotes(id)
+	b.dropReactions(id)
+}
+
+// count adds d to the counts of private, pending and filtered notes for n.
+func (b *Board) count(n Note, d int) {
+	if n.Private {
+		b.private += d
+	}
+	if n.Pending {
+		b.pending += d
+	}
+	if n.Shown != "" {
+		b.shown += d
+	}
+	for _, c := range n.Comments {
+		b.countComment(c, d)
+	}
 }
 
 // grow adds by bytes to the board's size, refusing to go past

@@ -38,13 +38,26 @@ type Board struct {
 	Ballots map[string]map[string]int
 	Timer   *Timer // nil when there is none
 	Stops   []Stop // in order
+	// Columns are the board's lanes, left to right (columns.go).
+	Columns []Column
+	// Reacted maps a participant id to the reactions they gave: note id to
+	// reaction names, sorted (reactions.go). Each person sees only their
+	// own (see View).
+	Reacted map[string]map[string][]string
+
+	// Moderation is what the facilitator controls about what may be
+	// posted (moderation.go).
+	Moderation Moderation
 
 	// size is what counts against Limits.MaxBoardBytes: the title, the
 	// notes (see noteSize) and the stops. Apply keeps it; Size returns it.
 	size int
 	// private counts the private notes, so that a board with none (most
-	// of the time) need not be searched for them.
-	private int
+	// of the time) need not be searched for them; pending and shown count
+	// the notes waiting for approval and those with a Shown text, for the
+	// same reason.
+	private, pending, shown int
+	filter                  *wordFilter // Moderation.Filter, compiled; nil for none
 }
 
 // PrivateNotes returns how many notes are private (Note.Private).
@@ -73,6 +86,21 @@ type Note struct {
 	// Votes is the note's votes in the current or last round (see View
 	// for what each person sees of them while a hidden round is open).
 	Votes int `json:"votes,omitempty"`
+	// Pending marks a note waiting for a facilitator's approval: only its
+	// author and facilitators see it (moderation.go).
+	Pending bool `json:"pending,omitempty"`
+	// Reactions counts the note's reactions by name (reactions.go); while
+	// reactions are hidden each person sees their own.
+	Reactions map[string]int `json:"reactions,omitempty"`
+	// Comments are the note's thread, oldest first (comments.go).
+	Comments []Comment `json:"comments,omitempty"`
+	// Shown is the text as everyone but its author and facilitators see
+	// it, when the word filter masked words in it; empty otherwise. It is
+	// kept, never sent: View puts it in Text for those who see it.
+	Shown string `json:"shown,omitempty"`
+	// ShownBy is the participant who wrote the text Shown masks, who sees
+	// it whole (on their own note, or on someone else's).
+	ShownBy string `json:"shownBy,omitempty"`
 }
 
 // Default size of a note created without one, in board units (CSS pixels at 100% zoom).
@@ -104,7 +132,13 @@ func (b *Board) Size() int { return b.size }
 const noteOverhead = 256
 
 // noteSize is what a note counts against Limits.MaxBoardBytes.
-func noteSize(n Note) int { return noteOverhead + len(n.Text) + len(n.Author) + len(n.AuthorID) }
+func noteSize(n Note) int {
+	size := noteOverhead + len(n.Text) + len(n.Shown) + len(n.ShownBy) + len(n.Author) + len(n.AuthorID)
+	for _, c := range n.Comments {
+		size += commentSize(c)
+	}
+	return size
+}
 
 // NewID returns a new random board id: 128 bits from crypto/rand, encoded as
 // 22 URL-safe characters. For now the link is the permission, so the id must
@@ -162,19 +196,22 @@ func (b *Board) topZ() int64 {
 // boardJSON is the JSON form of a Board, shared by the API, the wire protocol
 // and stored snapshots. Slices, not maps, so the encoding is deterministic.
 type boardJSON struct {
-	ID        string                    `json:"id,omitempty"`
-	Title     string                    `json:"title"`
-	Version   uint64                    `json:"version"`
-	CreatedAt time.Time                 `json:"createdAt"`
-	Locked    bool                      `json:"locked,omitempty"`
-	Private   bool                      `json:"private,omitempty"`
-	Voting    *Voting                   `json:"voting,omitempty"`
-	Ballots   map[string]map[string]int `json:"ballots,omitempty"`
-	Timer     *Timer                    `json:"timer,omitempty"`
-	Stops     []Stop                    `json:"stops,omitempty"`
-	Notes     []Note                    `json:"notes"`
-	Deleted   []string                  `json:"deleted,omitempty"`
-	Clients   map[string]uint64         `json:"clients,omitempty"`
+	ID         string                         `json:"id,omitempty"`
+	Title      string                         `json:"title"`
+	Version    uint64                         `json:"version"`
+	CreatedAt  time.Time                      `json:"createdAt"`
+	Locked     bool                           `json:"locked,omitempty"`
+	Private    bool                           `json:"private,omitempty"`
+	Voting     *Voting                        `json:"voting,omitempty"`
+	Ballots    map[string]map[string]int      `json:"ballots,omitempty"`
+	Reacted    map[string]map[string][]string `json:"reacted,omitempty"`
+	Columns    []Column                       `json:"columns,omitempty"`
+	Timer      *Timer                         `json:"timer,omitempty"`
+	Stops      []Stop                         `json:"stops,omitempty"`
+	Moderation *Moderation                    `json:"moderation,omitempty"`
+	Notes      []Note                         `json:"notes"`
+	Deleted    []string                       `json:"deleted,omitempty"`
+	Clients    map[string]uint64              `json:"clients,omitempty"`
 }
 
 // MarshalJSON encodes the board with its notes in drawing order, as
@@ -206,7 +243,11 @@ func (b *Board) WriteJSON(w io.Writer) error {
 		return nil
 	}
 	head := boardJSON{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt,
-		Locked: b.Locked, Private: b.Private, Voting: b.Voting, Ballots: b.Ballots, Timer: b.Timer, Stops: b.Stops}
+		Locked: b.Locked, Private: b.Private, Voting: b.Voting, Ballots: b.Ballots, Timer: b.Timer, Stops: b.Stops,
+		Reacted: b.Reacted, Columns: b.Columns}
+	if b.Moderation != (Moderation{}) {
+		head.Moderation = &b.Moderation
+	}
 	if err := encode(head); err != nil {
 		return err
 	}
@@ -274,9 +315,7 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 		}
 		b.Notes[n.ID] = n
 		b.size += noteSize(n)
-		if n.Private {
-			b.private++
-		}
+		b.count(n, 1)
 	}
 	for _, id := range j.Deleted {
 		if !ValidNoteID(id) {
@@ -288,6 +327,13 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 		b.Clients[id] = seq
 	}
 	b.Locked, b.Private, b.Timer = j.Locked, j.Private, j.Timer
+	if m := j.Moderation; m != nil {
+		if err := lim.checkModeration(*m); err != nil {
+			return nil, err
+		}
+		b.setModeration(*m)
+		b.size += moderationSize(*m)
+	}
 	if j.Voting != nil {
 		v := *j.Voting
 		v.Open = false // checkVoting checks a round as a client starts it
@@ -308,11 +354,41 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 	}
 	b.Ballots = j.Ballots
 	b.size += ballotsSize(b.Ballots)
+	for p, notes := range j.Reacted {
+		if !ValidParticipantID(p) {
+			return nil, Errorf(EInvalid, "a reaction's participant id %q is malformed", p)
+		}
+		for id, rs := range notes {
+			if _, ok := b.Notes[id]; !ok || len(rs) == 0 || !slices.IsSorted(rs) {
+				return nil, Errorf(EInvalid, "reactions to note %q are malformed", id)
+			}
+			for i, r := range rs {
+				if !ValidReaction(r) || i > 0 && rs[i-1] == r {
+					return nil, Errorf(EInvalid, "reactions to note %q are malformed", id)
+				}
+			}
+		}
+	}
+	b.Reacted = j.Reacted
+	b.size += reactedSize(b.Reacted)
 	if t := j.Timer; t != nil && (t.Seconds < 1 || t.Seconds > MaxTimerSeconds || t.LeftMs < 0) {
 		return nil, Errorf(EInvalid, "the timer is malformed")
 	}
 	if len(j.Stops) > MaxStops {
 		return nil, Errorf(ETooLarge, "board has %d stops; the limit is %d", len(j.Stops), MaxStops)
+	}
+	if len(j.Columns) > MaxColumns {
+		return nil, Errorf(ETooLarge, "board has %d columns; the limit is %d", len(j.Columns), MaxColumns)
+	}
+	for _, c := range j.Columns {
+		if err := lim.checkColumn(c); err != nil {
+			return nil, err
+		}
+		if b.column(c.ID) >= 0 {
+			return nil, Errorf(EConflict, "column %s appears twice", c.ID)
+		}
+		b.Columns = append(b.Columns, c)
+		b.size += columnSize(c)
 	}
 	for _, st := range j.Stops {
 		if err := lim.checkStop(st); err != nil {

@@ -54,7 +54,7 @@ func TestApply(t *testing.T) {
 			n := b.Notes[idC]
 			want := board.Note{ID: idC, X: -5.5, Y: 7, W: board.DefaultWidth, H: board.DefaultHeight, Color: "yellow", Z: 3,
 				Author: "Ada", CreatedAt: t0.Add(3 * time.Second), UpdatedAt: t0.Add(3 * time.Second)}
-			if n != want {
+			if !reflect.DeepEqual(n, want) {
 				t.Errorf("got %+v, want %+v", n, want)
 			}
 		}},

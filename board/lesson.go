@@ -109,14 +109,27 @@ func applyLesson(b *Board, op Op, st Stamp, lim Limits) error {
 		// puts them there, see Prepare), and is private no more. Clients
 		// that could not see a note's text learn it here.
 		for id, n := range b.Notes {
-			if !n.Private {
+			privateComments := slices.ContainsFunc(n.Comments, func(c Comment) bool { return c.Private })
+			if !n.Private && !privateComments {
 				continue
 			}
-			if text, ok := op.Texts[id]; ok {
+			// Only where the text was withheld: an author keeps their own
+			// text, which others may be sent masked (moderation.go).
+			if text, ok := op.Texts[id]; ok && n.Private && n.Text == "" {
 				b.size += len(text) - len(n.Text)
 				n.Text = text
 			}
 			n.Private = false
+			if privateComments {
+				n.Comments = slices.Clone(n.Comments)
+				for i, c := range n.Comments {
+					if text, ok := op.Texts[c.ID]; ok && c.Private && c.Text == "" {
+						b.size += len(text)
+						n.Comments[i].Text = text
+					}
+					n.Comments[i].Private = false
+				}
+			}
 			b.Notes[id] = n
 		}
 		b.Private = false

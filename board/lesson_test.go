@@ -36,9 +36,9 @@ func (l *lesson) apply(p string, r board.Role, src string) string {
 	if err != nil {
 		l.t.Fatalf("DecodeOp(%s): %v", src, err)
 	}
-	op = board.Prepare(l.b, op)
 	st := board.Stamp{Version: l.b.Version + 1, At: t0.Add(time.Duration(l.b.Version+1) * time.Second), Author: p[:1], AuthorID: p, Role: r}
-	return board.ErrorCode(board.Apply(l.b, op, st, board.DefaultLimits))
+	_, _, err = board.Order(l.b, op, st, board.DefaultLimits)
+	return board.ErrorCode(err)
 }
 
 func (l *lesson) must(p string, r board.Role, src string) {
@@ -141,12 +141,15 @@ func TestWritePrivatelyThenReveal(t *testing.T) {
 	l.must(ada, board.RoleEdit, `{"kind":"update","id":"`+idB+`","set":{"text":"Ada's answer"}}`)
 
 	// The copies others get leave the text out.
-	others, secret, _ := board.Withhold(l.b, mustOp(t, `{"kind":"update","id":"`+idB+`","set":{"text":"x","y":3}}`))
-	if !secret || others.Set.Text != nil || others.Set.Y == nil || !others.Withheld {
-		t.Errorf("withheld update: %+v", others)
+	byAda := board.Stamp{AuthorID: ada, Role: board.RoleEdit}
+	c := board.Withhold(l.b, mustOp(t, `{"kind":"update","id":"`+idB+`","set":{"text":"x","y":3}}`), byAda)
+	for _, others := range []board.Op{c.Others, c.Staff} {
+		if !c.Secret() || others.Set.Text != nil || others.Set.Y == nil || !others.Withheld {
+			t.Errorf("withheld update: %+v", others)
+		}
 	}
-	others, secret, _ = board.Withhold(l.b, mustOp(t, `{"kind":"batch","ops":[{"kind":"create","note":{"id":"00000000-0000-4000-8000-0000000000dd","x":0,"y":0,"text":"new"}},{"kind":"update","id":"00000000-0000-4000-8000-0000000000dd","set":{"text":"newer"}}]}`))
-	if !secret || others.Ops[0].Note.Text != nil || others.Ops[1].Set.Text != nil {
+	c = board.Withhold(l.b, mustOp(t, `{"kind":"batch","ops":[{"kind":"create","note":{"id":"00000000-0000-4000-8000-0000000000dd","x":0,"y":0,"text":"new"}},{"kind":"update","id":"00000000-0000-4000-8000-0000000000dd","set":{"text":"newer"}}]}`), byAda)
+	if others := c.Others; !c.Secret() || others.Ops[0].Note.Text != nil || others.Ops[1].Set.Text != nil {
 		t.Errorf("withheld batch: %+v", others)
 	}
 
@@ -171,35 +174,60 @@ func TestWritePrivatelyThenReveal(t *testing.T) {
 // a hidden round, deleting a voted note and revealing.
 func TestReplicasHoldTheirView(t *testing.T) {
 	server := newLesson(t)
+	replicas, step := replicate(t, server)
+	stepLessonOps(t, server, replicas, step)
+}
+
+// replicate gives the teacher (a facilitator), Ada and Bo (editors)
+// replicas of server's board, and returns them and a step that applies
+// an operation on the server and sends each replica the copy it gets,
+// checking that every replica then holds its person's view.
+func replicate(t *testing.T, server *lesson) (map[string]*board.Board, func(p string, r board.Role, src string)) {
 	people := []string{teacher, ada, bo}
 	replicas := map[string]*board.Board{}
 	for _, p := range people {
-		replicas[p] = server.b.View(p).Clone()
+		replicas[p] = server.b.ViewFor(p, p == teacher).Clone()
 	}
-	step := func(p string, r board.Role, src string) {
+	return replicas, func(p string, r board.Role, src string) {
 		t.Helper()
-		op := board.Prepare(server.b, mustOp(t, src))
-		others, secret, anonymous := board.Withhold(server.b, op)
 		st := board.Stamp{Version: server.b.Version + 1, At: t0.Add(time.Duration(server.b.Version+1) * time.Second), Author: p[:1], AuthorID: p, Role: r}
-		if err := board.Apply(server.b, op, st, board.DefaultLimits); err != nil {
+		op, c, err := board.Order(server.b, mustOp(t, src), st, board.DefaultLimits)
+		if err != nil {
 			t.Fatalf("%s: %v", src, err)
 		}
 		for _, q := range people {
-			got, gst := op, board.Stamp{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID}
-			if secret && q != p {
-				got = others
-				if anonymous {
-					gst.Author, gst.AuthorID = "", ""
+			// As a client applies an op message: with its author and role.
+			got, gst := op, board.Stamp{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role, Replica: true}
+			if q != p {
+				if q == teacher {
+					got = c.Staff
+				} else {
+					got = c.Others
+				}
+				if c.Anonymous {
+					gst.Author, gst.AuthorID, gst.Role = "", "", ""
 				}
 			}
 			if err := board.Apply(replicas[q], got, gst, board.DefaultLimits); err != nil {
 				t.Fatalf("%s: %s's replica: %v", src, q, err)
 			}
-			if a, b := withoutTombstones(t, replicas[q]), withoutTombstones(t, server.b.View(q)); a != b {
+			view := server.b.ViewFor(q, q == teacher)
+			if a, b := withoutTombstones(t, replicas[q]), withoutTombstones(t, view); a != b {
 				t.Fatalf("after %s, %s's replica\n%s\nis not their view\n%s", src, q, a, b)
+			}
+			// What JSON leaves out: the size counted against the limit
+			// (a client above the server's count would refuse, at the
+			// limit, what the server took) and the private count.
+			if replicas[q].Size() != view.Size() || replicas[q].PrivateNotes() != view.PrivateNotes() {
+				t.Fatalf("after %s, %s's replica counts size %d and %d private, their view %d and %d", src, q,
+					replicas[q].Size(), replicas[q].PrivateNotes(), view.Size(), view.PrivateNotes())
 			}
 		}
 	}
+}
+
+func stepLessonOps(t *testing.T, server *lesson, replicas map[string]*board.Board, step func(p string, r board.Role, src string)) {
+	t.Helper()
 	step(teacher, board.RoleFacilitate, `{"kind":"hide"}`)
 	step(ada, board.RoleEdit, `{"kind":"create","note":{"id":"`+idB+`","x":0,"y":0,"text":"Ada's"}}`)
 	step(bo, board.RoleEdit, `{"kind":"create","note":{"id":"`+idC+`","x":0,"y":0,"text":"Bo's"}}`)

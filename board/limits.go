@@ -143,6 +143,13 @@ func (l Limits) Validate(op Op) error {
 		if op.ID != "" && !ValidNoteID(op.ID) {
 			return Errorf(EInvalid, "note id %q is not a lower-case UUID", op.ID)
 		}
+	case KindReact, KindUnreact:
+		if op.ID != "" && !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "note id %q is not a lower-case UUID", op.ID)
+		}
+		if op.Reaction != "" && !ValidReaction(op.Reaction) {
+			return Errorf(EInvalid, "reaction %q is not one of %v", op.Reaction, Reactions)
+		}
 	case KindVoteStart:
 		return checkVoting(*op.Voting)
 	case KindTimerStart:
@@ -170,6 +177,36 @@ func (l Limits) Validate(op Op) error {
 			if err := l.checkText(text); err != nil {
 				return err
 			}
+		}
+	case KindApprove, KindReject:
+		if op.ID != "" && !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "note id %q is not a lower-case UUID", op.ID)
+		}
+		for _, id := range op.Rejected {
+			if !ValidNoteID(id) {
+				return Errorf(EInvalid, "note id %q is not a lower-case UUID", id)
+			}
+		}
+	case KindModerate:
+		return l.checkModeration(*op.Moderation)
+	case KindColumnAdd, KindColumnSet:
+		return l.checkColumn(*op.Column)
+	case KindComment, KindUncomment:
+		if !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "note id %q is not a lower-case UUID", op.ID)
+		}
+		if !ValidNoteID(op.Comment.ID) {
+			return Errorf(EInvalid, "comment id %q is not a lower-case UUID", op.Comment.ID)
+		}
+		if op.Comment.Text != nil {
+			return l.checkText(*op.Comment.Text)
+		}
+	case KindColumnDelete, KindColumnMove:
+		if !ValidNoteID(op.ID) {
+			return Errorf(EInvalid, "column id %q is not a lower-case UUID", op.ID)
+		}
+		if op.Index != nil && (*op.Index < 0 || *op.Index >= MaxColumns) {
+			return Errorf(EInvalid, "index %d is out of range (0 to %d)", *op.Index, MaxColumns-1)
 		}
 	case KindVoteEnd:
 		for id, n := range op.Votes {
@@ -291,6 +328,25 @@ func (l Limits) checkNote(n Note) error {
 	}
 	if n.Votes < 0 {
 		return Errorf(EInvalid, "note %s: %d votes", n.ID, n.Votes)
+	}
+	for r, c := range n.Reactions {
+		if !ValidReaction(r) || c < 1 {
+			return Errorf(EInvalid, "note %s: reaction %q counted %d", n.ID, r, c)
+		}
+	}
+	if err := l.checkText(n.Shown); err != nil {
+		return err
+	}
+	if len(n.Comments) > MaxComments {
+		return Errorf(ETooLarge, "note %s has %d comments; the limit is %d", n.ID, len(n.Comments), MaxComments)
+	}
+	for _, c := range n.Comments {
+		if err := l.checkComment(c); err != nil {
+			return err
+		}
+	}
+	if n.ShownBy != "" && !ValidParticipantID(n.ShownBy) {
+		return Errorf(EInvalid, "note %s: the id of who wrote its masked text is malformed", n.ID)
 	}
 	return l.checkFields(&n.W, &n.H, &n.Text, &n.Color, &n.Z)
 }

@@ -35,6 +35,30 @@ const (
 	KindStopSet     = "stop-set"
 	KindStopDelete  = "stop-delete"
 	KindStopMove    = "stop-move"
+
+	// Moderation (moderation.go); a facilitator's.
+	KindModerate = "moderate"
+	KindApprove  = "approve"
+	KindReject   = "reject"
+
+	// Comments (comments.go); editors' and facilitators'.
+	KindComment   = "comment"
+	KindUncomment = "uncomment"
+
+	// Columns (columns.go); a facilitator's.
+	KindColumnAdd    = "column-add"
+	KindColumnSet    = "column-set"
+	KindColumnDelete = "column-delete"
+	KindColumnMove   = "column-move"
+
+	// Reactions (reactions.go); everyone's.
+	KindReact   = "react"
+	KindUnreact = "unreact"
+
+	// KindNone is what the server sends for an operation its receiver may
+	// not see at all (a note waiting for approval): only the version
+	// moves. Clients never send it.
+	KindNone = "none"
 )
 
 // Op is one change to a board. Which fields are set depends on Kind:
@@ -54,6 +78,15 @@ const (
 //	stop-add, stop-set: Stop
 //	stop-delete: ID (a stop)
 //	stop-move:   ID and Index
+//	moderate:    Moderation (the whole of the board's settings)
+//	approve, reject: ID (a note waiting for approval), or nothing for
+//	             every note waiting
+//	react, unreact: ID (a note) and Reaction
+//	comment:     ID (a note) and Comment (id and text)
+//	uncomment:   ID (a note) and Comment (id only)
+//	column-add, column-set: Column
+//	column-delete: ID (a column)
+//	column-move:   ID and Index
 //
 // The server adds what only it knows to some operations before it orders
 // them (see Prepare): the texts a reveal shows, the counts a round ends
@@ -74,9 +107,25 @@ type Op struct {
 	Stop    *Stop    `json:"stop,omitempty"`
 	Index   *int     `json:"index,omitempty"`
 
+	Moderation *Moderation `json:"moderation,omitempty"`
+	Reaction   string      `json:"reaction,omitempty"`
+	Column     *Column     `json:"column,omitempty"`
+	Comment    *NewComment `json:"comment,omitempty"`
+
 	Texts    map[string]string `json:"texts,omitempty"`    // reveal: every private note's text
 	Votes    map[string]int    `json:"votes,omitempty"`    // vote-end: each note's votes
-	Withheld bool              `json:"withheld,omitempty"` // a copy with what the receiver may not see left out
+	Approved []Note            `json:"approved,omitempty"` // approve: the notes approved
+	Rejected []string          `json:"rejected,omitempty"` // reject: the ids of the notes and comments rejected
+	// ApprovedComments are the comments an approve lets show, with their notes.
+	ApprovedComments []NoteComment `json:"approvedComments,omitempty"`
+	// Counts is every note's reactions, on a moderate that shows hidden
+	// reactions again.
+	Counts map[string]map[string]int `json:"counts,omitempty"`
+	// Masked is the text of a create, update or comment as everyone but
+	// its writer and facilitators see it, when the word filter masked
+	// words in it (Screen).
+	Masked   string `json:"masked,omitempty"`
+	Withheld bool   `json:"withheld,omitempty"` // a copy with what the receiver may not see left out
 }
 
 // NewNote is the content of a create operation. Pointers mark optional
@@ -142,8 +191,11 @@ func DecodeOrderedOp(data []byte) (Op, error) {
 }
 
 func (op *Op) checkServerFields() error {
-	if op.Texts != nil || op.Votes != nil || op.Withheld {
-		return Errorf(EInvalid, "\"texts\", \"votes\" and \"withheld\" are set by the server, not by clients")
+	if op.Texts != nil || op.Votes != nil || op.Approved != nil || op.ApprovedComments != nil || op.Rejected != nil || op.Counts != nil || op.Masked != "" || op.Withheld {
+		return Errorf(EInvalid, "\"texts\", \"votes\", \"approved\", \"rejected\" and \"withheld\" are set by the server, not by clients")
+	}
+	if op.Kind == KindNone {
+		return Errorf(EInvalid, "operations of kind %q are the server's", op.Kind)
 	}
 	for i := range op.Ops {
 		if err := op.Ops[i].checkServerFields(); err != nil {
@@ -161,7 +213,7 @@ func (op *Op) checkShape(top bool) error {
 		want = []string{"note"}
 	case KindUpdate:
 		want = []string{"id", "set"}
-	case KindDelete, KindVote, KindUnvote, KindStopDelete:
+	case KindDelete, KindVote, KindUnvote, KindStopDelete, KindColumnDelete:
 		want = []string{"id"}
 	case KindRename:
 		want = []string{"title"}
@@ -176,8 +228,25 @@ func (op *Op) checkShape(top bool) error {
 		want = []string{"seconds"}
 	case KindStopAdd, KindStopSet:
 		want = []string{"stop"}
-	case KindStopMove:
+	case KindStopMove, KindColumnMove:
 		want = []string{"id", "index"}
+	case KindColumnAdd, KindColumnSet:
+		want = []string{"column"}
+	case KindComment, KindUncomment:
+		want = []string{"id", "comment"}
+	case KindModerate:
+		want = []string{"moderation"}
+	case KindApprove, KindReject:
+		want = []string{"id?"}
+	case KindReact, KindUnreact:
+		want = []string{"id", "reaction"}
+		if op.Withheld {
+			want = []string{"id?", "reaction?"} // a copy while reactions are hidden says neither
+		}
+	case KindNone:
+		if !op.Withheld {
+			return Errorf(EInvalid, "an operation of kind %q is always a withheld copy", op.Kind)
+		}
 	case KindLock, KindUnlock, KindHide, KindReveal, KindVoteEnd, KindVoteClear,
 		KindTimerPause, KindTimerResume, KindTimerReset:
 	case "":
@@ -191,10 +260,13 @@ func (op *Op) checkShape(top bool) error {
 	}{
 		{"note", op.Note != nil}, {"id", op.ID != ""}, {"set", op.Set != nil}, {"title", op.Title != nil},
 		{"ops", op.Ops != nil}, {"voting", op.Voting != nil}, {"seconds", op.Seconds != 0},
-		{"stop", op.Stop != nil}, {"index", op.Index != nil},
+		{"stop", op.Stop != nil}, {"index", op.Index != nil}, {"moderation", op.Moderation != nil}, {"reaction", op.Reaction != ""}, {"column", op.Column != nil}, {"comment", op.Comment != nil},
 	}
 	for _, f := range fields {
 		needed := slices.Contains(want, f.name)
+		if slices.Contains(want, f.name+"?") {
+			continue // may be there or not
+		}
 		// A withheld vote leaves out which note it was for.
 		if f.name == "id" && op.Withheld && (op.Kind == KindVote || op.Kind == KindUnvote) {
 			needed = f.set
@@ -206,13 +278,28 @@ func (op *Op) checkShape(top bool) error {
 			return Errorf(EInvalid, "a %s operation has no %q field", op.Kind, f.name)
 		}
 	}
-	if op.Texts != nil && op.Kind != KindReveal || op.Votes != nil && op.Kind != KindVoteEnd {
-		return Errorf(EInvalid, "a %s operation has no \"texts\" or \"votes\" field", op.Kind)
+	if op.Masked != "" && op.Kind != KindCreate && op.Kind != KindUpdate && op.Kind != KindComment {
+		return Errorf(EInvalid, "a %s operation has no \"masked\" field", op.Kind)
+	}
+	if op.Texts != nil && op.Kind != KindReveal || op.Votes != nil && op.Kind != KindVoteEnd ||
+		op.Approved != nil && op.Kind != KindApprove || op.Rejected != nil && op.Kind != KindReject ||
+		op.Counts != nil && op.Kind != KindModerate || op.ApprovedComments != nil && op.Kind != KindApprove {
+		return Errorf(EInvalid, "a %s operation has no \"texts\", \"votes\", \"approved\" or \"rejected\" field", op.Kind)
 	}
 	switch op.Kind {
 	case KindCreate:
 		if op.Note.X == nil || op.Note.Y == nil {
 			return Errorf(EInvalid, "a new note needs \"x\" and \"y\"")
+		}
+	case KindComment:
+		// A copy for someone who may not read it (a private comment)
+		// leaves the text out.
+		if op.Comment.Text == nil && !op.Withheld {
+			return Errorf(EInvalid, "a comment needs a \"text\"")
+		}
+	case KindUncomment:
+		if op.Comment.Text != nil {
+			return Errorf(EInvalid, "an uncomment names the comment's \"id\" only")
 		}
 	case KindUpdate:
 		// A withheld update may have nothing left that its receiver may

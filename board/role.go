@@ -47,23 +47,39 @@ func permit(b *Board, role Role, op Op, st Stamp) error {
 	if role == "" {
 		role = RoleFacilitate
 	}
+	if op.Kind == KindNone {
+		return nil // a copy of what the receiver may not see: it changes nothing
+	}
 	if err := permitPrivate(b, op, st); err != nil {
+		return err
+	}
+	if err := permitWaiting(b, role, op, st); err != nil {
 		return err
 	}
 	if role == RoleFacilitate {
 		return nil
 	}
 	switch op.Kind {
-	case KindVote, KindUnvote:
-		// Taking part, not editing: everyone may vote, viewers too, and
-		// on a locked board ("stop writing, now vote").
+	case KindVote, KindUnvote, KindReact, KindUnreact:
+		// Taking part, not editing: everyone may vote and react, viewers
+		// too, and on a locked board ("stop writing, now vote").
 		return nil
 	}
 	if b.Locked {
 		return Errorf(ELocked, "the board is locked: only its facilitator can change it until it is unlocked")
 	}
 	switch op.Kind {
-	case KindCreate, KindDelete, KindUpdate:
+	case KindCreate:
+		if b.Moderation.Closed && role.Can(RoleEdit) {
+			return Errorf(ELocked, "the facilitator has closed the board to new notes; you can still vote")
+		}
+	case KindComment, KindUncomment:
+		// Answering a note is not changing it: own-notes-only and a board
+		// closed to new notes leave comments alone.
+	case KindDelete, KindUpdate:
+		if n, ok := b.Notes[op.ID]; ok && b.Moderation.OwnNotes && role.Can(RoleEdit) && (n.AuthorID == "" || n.AuthorID != st.AuthorID) {
+			return Errorf(EForbidden, "on this board you can change only the notes you made")
+		}
 	case KindBatch:
 		for _, sub := range op.Ops {
 			if err := permit(b, role, sub, st); err != nil {
@@ -81,6 +97,38 @@ func permit(b *Board, role Role, op Op, st Stamp) error {
 	}
 	if !role.Can(RoleEdit) {
 		return Errorf(EForbidden, "this link can only view the board (and vote)")
+	}
+	return nil
+}
+
+// permitWaiting keeps a note waiting for approval its author's until a
+// facilitator approves or rejects it. Anyone else but a facilitator is
+// answered as if it were not there, since they were never shown it; a
+// facilitator is told to approve or reject it first. Nobody votes for it.
+// (Were a facilitator to move it, its author, who gets what everyone but
+// facilitators gets, could not be sent the move without everyone else.)
+func permitWaiting(b *Board, role Role, op Op, st Stamp) error {
+	switch op.Kind {
+	case KindUpdate, KindDelete, KindVote, KindUnvote, KindReact, KindUnreact, KindComment, KindUncomment:
+		n, ok := b.Notes[op.ID]
+		if !ok || !n.Pending {
+			return nil
+		}
+		mine := n.AuthorID != "" && n.AuthorID == st.AuthorID
+		switch {
+		case !mine && role != RoleFacilitate:
+			return Errorf(ENotFound, "note %s is not on this board", op.ID)
+		case op.Kind != KindUpdate && op.Kind != KindDelete:
+			return Errorf(EConflict, "this note is waiting for the facilitator's approval: it takes votes, reactions and comments once it shows")
+		case !mine:
+			return Errorf(EConflict, "this note is waiting for approval: approve or reject it first")
+		}
+	case KindBatch:
+		for _, sub := range op.Ops {
+			if err := permitWaiting(b, role, sub, st); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

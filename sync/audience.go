@@ -20,11 +20,14 @@ import (
 
 // secret is the whole message of an operation that others get a copy of,
 // and who gets it: the sender's participant, or, for a client without
-// one, only the connection that sent it.
+// one, only the connection that sent it. staff is what facilitators get,
+// when it is not what everyone else gets (a note waiting for approval,
+// which they see whole and others not at all).
 type secret struct {
 	participant string
 	sender      *conn // nil in a room that loaded the operation from its log
 	msg         []byte
+	staff       []byte
 }
 
 // sees reports whether c gets the whole message.
@@ -32,17 +35,31 @@ func (s *secret) sees(c *conn) bool {
 	return c == s.sender || s.participant != "" && c.participant == s.participant
 }
 
+// staff reports whether c gets what facilitators get: notes waiting for
+// approval and words the filter masks for others. A facilitate link's
+// connection without a participant is a screen, not a person (the
+// projector's page): it gets what the class gets, since the class sees
+// the wall.
+func (c *conn) staff() bool { return c.role == board.RoleFacilitate && c.participant != "" }
+
 // msgFor returns the message c gets of a logged operation.
 func (l *logged) msgFor(c *conn) []byte {
-	if l.secret != nil && l.secret.sees(c) {
+	switch {
+	case l.secret == nil:
+		return l.msg
+	case l.secret.sees(c):
 		return l.secret.msg
+	case l.secret.staff != nil && c.staff():
+		return l.secret.staff
 	}
 	return l.msg
 }
 
 // Withheld is kept in a log record whose operation others got a copy of:
 // the copy, and whether it went without its author. With it, a room that
-// loads the board sends a resuming client what it was sent live.
+// loads the board sends a resuming client what it was sent live. Entry
+// keeps one for everyone else (Others), and one for facilitators (Staff)
+// when theirs differs.
 type Withheld struct {
 	Op        board.Op `json:"op"`
 	Anonymous bool     `json:"anonymous,omitempty"`
@@ -61,14 +78,21 @@ func logEntry(e Entry, sender *conn) (record []byte, l logged) {
 	record = mustJSON(e)
 	whole := e
 	whole.Others = nil
-	copied := Entry{Version: e.Version, At: e.At, Op: e.Others.Op}
-	if !e.Others.Anonymous {
-		// A secret ballot says nothing of its voter, not even the role
-		// (with one facilitator, the role would name them).
-		copied.Author, copied.AuthorID, copied.Role, copied.Client, copied.Seq = e.Author, e.AuthorID, e.Role, e.Client, e.Seq
+	copyOf := func(w *Withheld) []byte {
+		copied := Entry{Version: e.Version, At: e.At, Op: w.Op}
+		if !w.Anonymous {
+			// A secret ballot says nothing of its voter, not even the role
+			// (with one facilitator, the role would name them).
+			copied.Author, copied.AuthorID, copied.Role, copied.Client, copied.Seq = e.Author, e.AuthorID, e.Role, e.Client, e.Seq
+		}
+		return opMessage(mustJSON(copied))
 	}
-	l.msg = opMessage(mustJSON(copied))
+	whole.Staff = nil
+	l.msg = copyOf(e.Others)
 	l.secret = &secret{participant: e.AuthorID, sender: sender, msg: opMessage(mustJSON(whole))}
+	if e.Staff != nil {
+		l.secret.staff = copyOf(e.Staff)
+	}
 	return record, l
 }
 
@@ -76,11 +100,12 @@ func logEntry(e Entry, sender *conn) (record []byte, l logged) {
 // room's shared encoding unless they see something others do not (their
 // own private notes, their own votes), which is then encoded for them.
 func (r *room) encodedBoardFor(c *conn) []byte {
-	if c.participant == "" || !personal(r.board, c.participant) {
+	staff := c.staff() && r.board.Moderated()
+	if !staff && (c.participant == "" || !personal(r.board, c.participant)) {
 		return r.encodedBoard()
 	}
 	var buf bytes.Buffer
-	v := r.board.View(c.participant)
+	v := r.board.ViewFor(c.participant, staff)
 	buf.Grow(v.Size() + 256)
 	if err := v.WriteJSON(&buf); err != nil {
 		panic("sync: encoding a board: " + err.Error()) // a board always encodes
@@ -91,21 +116,31 @@ func (r *room) encodedBoardFor(c *conn) []byte {
 // personal reports whether the participant sees something of b that
 // others do not.
 func personal(b *board.Board, participant string) bool {
-	if len(b.Ballots[participant]) > 0 {
+	if len(b.Ballots[participant]) > 0 || len(b.Reacted[participant]) > 0 {
 		return true
 	}
-	if b.PrivateNotes() == 0 {
+	if b.PrivateNotes() == 0 && !b.Moderated() {
 		return false
 	}
 	for _, n := range b.Notes {
-		if n.Private && n.AuthorID == participant && n.Text != "" {
+		if n.AuthorID == participant && (n.Private && n.Text != "" || n.Pending) || n.Shown != "" && n.ShownBy == participant {
 			return true
+		}
+		for _, c := range n.Comments {
+			if c.AuthorID == participant && (c.Private && c.Text != "" || c.Pending) || c.Shown != "" && c.ShownBy == participant {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// votes reports whether op is, or holds, a vote.
+// votes reports whether op is a vote or a reaction: one person's, counted
+// by participant.
 func votes(op board.Op) bool {
-	return op.Kind == board.KindVote || op.Kind == board.KindUnvote
+	switch op.Kind {
+	case board.KindVote, board.KindUnvote, board.KindReact, board.KindUnreact:
+		return true
+	}
+	return false
 }

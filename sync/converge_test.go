@@ -124,7 +124,7 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 	handle := func(c *fuzzClient, msgs []wsclient.Message) {
 		for _, m := range msgs {
 			if err := c.replica.Apply(m); err != nil {
-				t.Fatalf("%s: %v", c.id, err)
+				t.Fatalf("%s: %v (%s %s)", c.id, err, m.Role, m.Op)
 			}
 			switch m.Type {
 			case "ack", "reject":
@@ -176,7 +176,33 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			return &board.Stop{ID: id, Name: fmt.Sprintf("stop %d", rng.IntN(100)), X: rng.Float64() * 1000, Y: 0, W: 1600, H: 900}
 		}
 		stop, hasStop := randomStop(c)
-		switch r := rng.IntN(15); {
+		columnID := func() string {
+			if cols := c.replica.Board.Columns; len(cols) > 0 && rng.IntN(4) > 0 {
+				return cols[rng.IntN(len(cols))].ID
+			}
+			return uuid.NewString()
+		}
+		switch r := rng.IntN(21); {
+		case r == 18:
+			return board.Op{Kind: board.KindColumnAdd, Column: &board.Column{ID: uuid.NewString(), Name: fmt.Sprintf("column %d", rng.IntN(100))}}
+		case r == 19:
+			i := rng.IntN(3)
+			return board.Op{Kind: board.KindColumnMove, ID: columnID(), Index: &i}
+		case r == 20:
+			return board.Op{Kind: board.KindColumnDelete, ID: columnID()}
+		case r == 15:
+			m := board.Moderation{Approval: rng.IntN(2) == 0, OwnNotes: rng.IntN(3) == 0, Closed: rng.IntN(6) == 0,
+				Reactions: []string{board.ReactionsOn, board.ReactionsOn, board.ReactionsHidden, board.ReactionsOff}[rng.IntN(4)]}
+			if rng.IntN(2) == 0 {
+				m.Filter = &board.Filter{Mode: board.FilterMask, Words: []string{"here"}}
+			}
+			return board.Op{Kind: board.KindModerate, Moderation: &m}
+		case r == 16 || r == 17:
+			op := kind([]string{board.KindApprove, board.KindReject}[r-16])
+			if id, ok := randomNote(c); ok && rng.IntN(2) == 0 {
+				op.ID = id
+			}
+			return op
 		case r == 0:
 			if rng.IntN(2) == 0 {
 				return kind(board.KindLock)
@@ -212,6 +238,10 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 	randomOp := func(c *fuzzClient) board.Op {
 		id, ok := randomNote(c)
 		if ok && (c.role == board.RoleView && rng.IntN(10) > 0 || rng.IntN(5) == 0) {
+			if rng.IntN(2) == 0 {
+				return board.Op{Kind: []string{board.KindReact, board.KindReact, board.KindUnreact}[rng.IntN(3)], ID: id,
+					Reaction: board.Reactions[rng.IntN(2)]}
+			}
 			return voteOp([]string{board.KindVote, board.KindVote, board.KindUnvote}[rng.IntN(3)], id)
 		}
 		if c.role == board.RoleFacilitate && rng.IntN(2) == 0 {
@@ -229,6 +259,12 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			return board.Op{Kind: board.KindUpdate, ID: id, Set: &board.Patch{Color: &colour}}
 		case r < 88:
 			return deleteOp(id)
+		case r < 90:
+			text := fmt.Sprintf("%s was here %d", c.id, rng.IntN(1000))
+			if cs := c.replica.Board.Notes[id].Comments; len(cs) > 0 && rng.IntN(3) == 0 {
+				return board.Op{Kind: board.KindUncomment, ID: id, Comment: &board.NewComment{ID: cs[rng.IntN(len(cs))].ID}}
+			}
+			return board.Op{Kind: board.KindComment, ID: id, Comment: &board.NewComment{ID: uuid.NewString(), Text: &text}}
 		case r < 92:
 			title := fmt.Sprintf("Title by %s", c.id)
 			return board.Op{Kind: board.KindRename, Title: &title}
@@ -306,7 +342,7 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 
 	for _, c := range clients {
 		who := board.ParticipantID(c.secret)
-		mine, err := srv.hub.BoardAs(context.Background(), srv.boardID(t, id), who)
+		mine, err := srv.hub.BoardFor(context.Background(), srv.boardID(t, id), who, c.role == board.RoleFacilitate)
 		if err != nil {
 			t.Fatal(err)
 		}

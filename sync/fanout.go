@@ -96,11 +96,11 @@ func (f *fanout) run() {
 			// whole (its sender's tabs) a copy of it.
 			own := msgs
 			for i, l := range secrets {
-				if l.secret.sees(c) {
+				if m := l.msgFor(c); &m[0] != &l.msg[0] {
 					if &own[0] == &msgs[0] {
 						own = slices.Clone(msgs)
 					}
-					own[i] = l.secret.msg
+					own[i] = m
 				}
 			}
 			c.out.sendMany(own, direct)

@@ -140,8 +140,9 @@ func (h *Hub) BoardLimits() board.Limits { return h.boardLim }
 // CreateBoard creates a new, empty board, starts its log and gives it its
 // links. It returns the board with its id, which only its creator is told
 // (see board.Board.View).
-func (h *Hub) CreateBoard(ctx context.Context, title string) (*board.Board, BoardLinks, error) {
+func (h *Hub) CreateBoard(ctx context.Context, title string, columns ...board.Column) (*board.Board, BoardLinks, error) {
 	b := board.New(board.NewID(), title, h.now())
+	b.Columns = columns // from a template (board.TemplateColumns)
 	op := board.Op{Kind: board.KindRename, Title: &title}
 	if err := h.boardLim.Validate(op); err != nil {
 		return nil, BoardLinks{}, err
@@ -208,6 +209,12 @@ func (h *Hub) Board(ctx context.Context, id string) (*board.Board, error) {
 // BoardAs is Board as a participant may see it: with their own private
 // notes and votes.
 func (h *Hub) BoardAs(ctx context.Context, id, participant string) (*board.Board, error) {
+	return h.BoardFor(ctx, id, participant, false)
+}
+
+// BoardFor is BoardAs for a participant who facilitates, or not (see
+// board.Board.ViewFor).
+func (h *Hub) BoardFor(ctx context.Context, id, participant string, facilitator bool) (*board.Board, error) {
 	if !board.ValidID(id) {
 		return nil, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
@@ -218,7 +225,7 @@ func (h *Hub) BoardAs(ctx context.Context, id, participant string) (*board.Board
 	defer h.release(r)
 	result := make(chan *board.Board, 1)
 	select {
-	case r.requests <- func() { result <- r.board.View(participant).Clone() }:
+	case r.requests <- func() { result <- r.board.ViewFor(participant, facilitator).Clone() }:
 	case <-r.done:
 		return nil, errShuttingDown
 	case <-ctx.Done():

@@ -42,6 +42,7 @@ func TestLessonRoleMatrix(t *testing.T) {
 		{Kind: board.KindStopAdd, Stop: &board.Stop{ID: uuid.NewString(), W: 10, H: 10}},
 		{Kind: board.KindStopSet, Stop: stop}, {Kind: board.KindStopMove, ID: stop.ID, Index: &zero},
 		{Kind: board.KindStopDelete, ID: stop.ID},
+		{Kind: board.KindModerate, Moderation: &board.Moderation{OwnNotes: true}}, kind(board.KindApprove), kind(board.KindReject),
 	}
 	for _, role := range []board.Role{board.RoleEdit, board.RoleView} {
 		c := mustDial(t, srv.wsURL(links.Link(role)), wsclient.Hello{Client: "c-" + string(role), Participant: wsclient.NewParticipant()})
@@ -63,6 +64,8 @@ func TestLessonRoleMatrix(t *testing.T) {
 		{Kind: board.KindTimerStart, Seconds: 60}, kind(board.KindTimerPause), kind(board.KindTimerResume), kind(board.KindTimerReset),
 		{Kind: board.KindStopSet, Stop: stop}, {Kind: board.KindStopMove, ID: stop.ID, Index: &zero}, {Kind: board.KindStopDelete, ID: stop.ID},
 		kind(board.KindHide), kind(board.KindReveal), kind(board.KindLock), kind(board.KindUnlock),
+		{Kind: board.KindModerate, Moderation: &board.Moderation{Approval: true}}, kind(board.KindApprove), kind(board.KindReject),
+		{Kind: board.KindModerate, Moderation: &board.Moderation{}},
 	} {
 		owner.mustApply(op)
 	}

@@ -282,6 +282,8 @@ type Entry struct {
 	// when they may not see all of it (see audience.go). Stored, never
 	// sent.
 	Others *Withheld `json:"others,omitempty"`
+	// Staff is what facilitators were sent, when it differs from Others.
+	Staff *Withheld `json:"staff,omitempty"`
 }
 
 // Stamp returns what Apply needs beside the entry's operation.

@@ -43,14 +43,15 @@ func (r *room) apply(req opRequest) {
 		Version: r.board.Version + 1, At: r.hub.now().UTC(), Author: c.name, AuthorID: c.participant,
 		Client: c.key, Seq: req.seq, Role: c.role,
 	}
-	op := board.Prepare(r.board, req.op)
-	others, secret, anonymous := board.Withhold(r.board, op)
-	var err error
-	if votes(op) && c.participant == "" {
-		// Checked before Apply, which would count the vote.
-		err = board.Errorf(board.EForbidden, "voting needs a participant: send one in the hello")
+	var (
+		op     board.Op
+		copies board.Copies
+		err    error
+	)
+	if votes(req.op) && c.participant == "" {
+		err = board.Errorf(board.EForbidden, "voting and reacting need a participant: send one in the hello")
 	} else {
-		err = board.Apply(r.board, op, st, r.hub.boardLim)
+		op, copies, err = board.Order(r.board, req.op, st, r.hub.boardLim)
 	}
 	if err != nil {
 		r.hub.metrics.OpsRejected.Inc()
@@ -65,8 +66,11 @@ func (r *room) apply(req opRequest) {
 	}
 	e := Entry{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role,
 		Client: c.client, Seq: req.seq, Op: op}
-	if secret {
-		e.Others = &Withheld{Op: others, Anonymous: anonymous}
+	if copies.Secret() {
+		e.Others = &Withheld{Op: copies.Others, Anonymous: copies.Anonymous}
+		if copies.StaffDiffer != copies.OthersDiffer || copies.StaffDiffer && !sameOp(copies.Staff, copies.Others) {
+			e.Staff = &Withheld{Op: copies.Staff, Anonymous: copies.Anonymous}
+		}
 	}
 	record, l := logEntry(e, c)
 	r.appender.add(Record{Version: st.Version, Data: record})
@@ -379,6 +383,9 @@ func (r *room) remove(by *conn, peerID string) {
 		}
 	}
 }
+
+// sameOp reports whether two copies of an operation encode alike.
+func sameOp(a, b board.Op) bool { return bytes.Equal(mustJSON(a), mustJSON(b)) }
 
 func rejectMessage(seq uint64, err error) []byte {
 	return mustJSON(rejectMsg{Type: typeReject, Seq: seq, Code: board.ErrorCode(err), Message: board.ErrorMessage(err)})

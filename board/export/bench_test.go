@@ -46,3 +46,30 @@ func BenchmarkExport1000(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExport1000Columns exports the same board laid out in columns,
+// with reactions on most notes, as pictures: what lanes and reaction
+// counts add.
+func BenchmarkExport1000Columns(b *testing.B) {
+	bb := bigBoard(b, 1000)
+	for i := range 18 { // 40 notes 220 apart: 18 lanes wide
+		bb.Columns = append(bb.Columns, board.Column{ID: fmt.Sprintf("00000000-0000-4000-8000-%012x", 5000+i), Name: fmt.Sprintf("Kolumn %d", i+1)})
+	}
+	i := 0
+	for id, n := range bb.Notes {
+		if i%4 != 0 {
+			n.Reactions = map[string]int{"like": i % 7, "love": 1, "idea": i % 3}
+			bb.Notes[id] = n
+		}
+		i++
+	}
+	for _, f := range []export.Format{export.SVG, export.PNG, export.PDF} {
+		b.Run(string(f), func(b *testing.B) {
+			for b.Loop() {
+				if err := export.Write(io.Discard, bb, f, export.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -14,7 +14,10 @@ import (
 const bom = "\uFEFF"
 
 // writeCSV writes one row a note, in reading order, after a header row:
-// RFC 4180 quoting and CRLF line ends (encoding/csv), and a BOM.
+// RFC 4180 quoting and CRLF line ends (encoding/csv), and a BOM. Each row
+// ends with the note's column (empty for none), its reactions as the
+// page shows them ("👍 3 💡 1", empty for none) and its comments, one a
+// line, each "author: text".
 func writeCSV(w io.Writer, b *board.Board, wd *words) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
@@ -24,13 +27,23 @@ func writeCSV(w io.Writer, b *board.Board, wd *words) error {
 	if err := cw.Write(wd.header[:]); err != nil {
 		return err
 	}
-	for _, n := range ReadingOrder(b) {
-		row := []string{
-			lineEnds.Replace(inert(n.Text)), wd.color(n.Color), inert(n.Author), strconv.Itoa(n.Votes),
-			csvTime(n.CreatedAt), csvTime(n.UpdatedAt), number(n.X), number(n.Y),
+	for _, s := range readingSections(b) {
+		column := ""
+		if s.column >= 0 {
+			column = wd.columnName(b, s.column)
 		}
-		if err := cw.Write(row); err != nil {
-			return err
+		for _, n := range s.notes {
+			// A column's name is written by a facilitator, so it is
+			// text people wrote like any other; the reactions begin
+			// with an emoji, but go through inert all the same.
+			row := []string{
+				lineEnds.Replace(inert(n.Text)), wd.color(n.Color), inert(n.Author), strconv.Itoa(n.Votes),
+				csvTime(n.CreatedAt), csvTime(n.UpdatedAt), number(n.X), number(n.Y),
+				inert(column), inert(countReactions(n.Reactions, reactionEmoji, " ", " ")), inert(commentLines(n.Comments)),
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
 		}
 	}
 	cw.Flush()
@@ -59,3 +72,13 @@ var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // number writes a coordinate as short as it can be written exactly.
 func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// commentLines is a note's comments for one cell: "author: text", a line
+// each (line breaks in a comment become spaces).
+func commentLines(cs []board.Comment) string {
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		lines[i] = c.Author + ": " + strings.Join(strings.Fields(c.Text), " ")
+	}
+	return lineEnds.Replace(strings.Join(lines, "\n"))
+}

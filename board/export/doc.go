@@ -5,16 +5,23 @@
 // Write is the one entry point for every format. It takes the board as
 // its reader may see it (board.View(""), which has no private text), so an
 // export never shows more than the page does. The formats that list notes
-// (CSV and Markdown) list them in ReadingOrder; JSON keeps the drawing
-// order, and the pictures draw in it. The words an export adds (column
-// headers, colour names, "votes") come in English or Swedish (Options.Lang).
+// (CSV and Markdown) list them in ReadingOrder, which on a board with
+// columns goes column by column, and say which column each note is in;
+// JSON keeps the drawing order, and the pictures draw in it, over the
+// columns' lanes. Reactions show as the page shows them (👍 3) in CSV and
+// Markdown; a picture's font has no emoji, so there they are glyphs it
+// has (☺ ♥ ☼ ?), which a legend explains. The words an export adds (CSV
+// headers, colour names, "votes", the heading for notes in no column)
+// come in English or Swedish (Options.Lang).
 //
 // The JSON export is the board's portable form: everything people made
-// (title, notes with text, colour, author, votes and times, stops, the
-// rules and result of the last round of voting), marked with a format name
-// and a schema number, and nothing only the server needs. Import reads it
-// back, checking it as strictly as any other outside input; writing what
-// Import made gives the same bytes again. NotesFromLines is the other way
+// (title, columns, notes with text, colour, author, votes, reaction counts
+// and times, stops, the rules and result of the last round of voting),
+// marked with a format name and a schema number, and nothing only the
+// server needs. Columns are an optional "columns" field of schema 1
+// (fileJSON says why that is enough). Import reads it back, checking it
+// as strictly as any other outside input; writing what Import made gives
+// the same bytes again. NotesFromLines is the other way
 // in: a pasted list, or a spreadsheet column, becomes new notes.
 //
 // What people wrote stays inert in every format: escaped in SVG and

@@ -133,3 +133,41 @@ func wantError(t *testing.T, err error, code, words string) {
 		t.Errorf("got %s: %q, want %s mentioning %q", e.Code, e.Message, code, words)
 	}
 }
+
+// Columns of the columns fixture.
+const (
+	colWell    = "00000000-0000-4000-8000-0000000000c1"
+	colImprove = "00000000-0000-4000-8000-0000000000c2"
+	colActions = "00000000-0000-4000-8000-0000000000c3"
+	colBlank   = "00000000-0000-4000-8000-0000000000c4"
+)
+
+// columnsFixture returns a retrospective board with four columns: two
+// with notes, one empty whose name is markup, one without a name; a
+// column name that is a formula; notes outside the columns on both sides;
+// and reactions, one note with every kind.
+func columnsFixture(t testing.TB) *board.Board {
+	t.Helper()
+	id := func(n int) string { return "00000000-0000-4000-8000-00000000001" + string(rune('0'+n)) }
+	return mustDecodeBoard(t, testBoard{
+		Title: "Retro vecka 49", Version: 30, CreatedAt: t0,
+		Voting: &board.Voting{Votes: 3, PerNote: 2},
+		Columns: []board.Column{
+			{ID: colWell, Name: "Gick bra"},
+			{ID: colImprove, Name: "=Kan bli bättre"},
+			{ID: colActions, Name: "# Att *göra* <b>"},
+			{ID: colBlank, Name: ""},
+		},
+	}, []testNote{
+		{ID: id(0), X: 240, Y: 20, Text: "Right of the first, on top", Author: "Åsa", Reactions: map[string]int{"like": 3}},
+		{ID: id(1), X: 20, Y: 20, Text: "Left of the first, on top", Author: "Ben", Votes: 2},
+		{ID: id(2), X: 20, Y: 220, Text: "First column, below", Author: "Cleo", Color: "green"},
+		{ID: id(3), X: 520, Y: 120, Text: "Many reactions", Author: "Dan", Color: "pink",
+			Reactions: map[string]int{"like": 12, "love": 4, "idea": 1, "question": 2}, Votes: 1},
+		{ID: id(4), X: 740, Y: 20, Text: "Second column, top", Author: "Eva", Color: "blue", Reactions: map[string]int{"idea": 1},
+			Comments: []board.Comment{{ID: "00000000-0000-4000-8000-0000000000e1", Text: "=Why?\nBecause.", Author: "Åsa", At: t0}, {ID: "00000000-0000-4000-8000-0000000000e2", Text: "*Agreed*", Author: "Ben", At: t0}}},
+		{ID: id(5), X: 1480, Y: 60, Text: "In the column without a name", Color: "white"},
+		{ID: id(6), X: 2000, Y: 40, Text: "Right of every column", Author: "Fia", Color: "purple", Reactions: map[string]int{"love": 2}},
+		{ID: id(7), X: -320, Y: 0, Text: "Left of every column", Author: "Gus", Color: "orange"},
+	})
+}

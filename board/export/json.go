@@ -23,35 +23,49 @@ const (
 )
 
 // fileJSON is the JSON export: the board as people made it, without what
-// only the server needs (tombstones, client sequence numbers, ballots, the
-// timer, the lock). Field order is the order people read it in.
+// only the server needs (tombstones, client sequence numbers, ballots, who
+// reacted, the timer, the lock). Field order is the order people read it
+// in.
+//
+// Columns, the board's lanes left to right ({"id", "name"}; a note is in
+// the one its middle lies in, board.ColumnWidth wide each from x = 0),
+// came after schema 1 was first written: a file without them is a board
+// without columns, and a board without columns leaves the field out, so
+// its file is the one an earlier Corkboard wrote and reads.
 type fileJSON struct {
-	Format    string       `json:"format"`
-	Schema    int          `json:"schema"`
-	Title     string       `json:"title"`
-	CreatedAt time.Time    `json:"createdAt"`
-	Version   uint64       `json:"version"`
-	Voting    *votingJSON  `json:"voting,omitempty"`
-	Stops     []board.Stop `json:"stops"`
-	Notes     []noteJSON   `json:"notes"`
+	Format    string         `json:"format"`
+	Schema    int            `json:"schema"`
+	Title     string         `json:"title"`
+	CreatedAt time.Time      `json:"createdAt"`
+	Version   uint64         `json:"version"`
+	Voting    *votingJSON    `json:"voting,omitempty"`
+	Columns   []board.Column `json:"columns,omitempty"`
+	Stops     []board.Stop   `json:"stops"`
+	Notes     []noteJSON     `json:"notes"`
 }
 
 // noteJSON is a note in the export. It leaves out the author's participant
 // id: the file leaves the server and is shared, and the id would let
 // anyone holding it tie a person's notes together across boards.
 type noteJSON struct {
-	ID        string    `json:"id"`
-	Text      string    `json:"text"`
-	Color     string    `json:"color"`
-	Author    string    `json:"author"`
-	Votes     int       `json:"votes"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	X         float64   `json:"x"`
-	Y         float64   `json:"y"`
-	W         float64   `json:"w"`
-	H         float64   `json:"h"`
-	Z         int64     `json:"z"`
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Color  string `json:"color"`
+	Author string `json:"author"`
+	Votes  int    `json:"votes"`
+	// Reactions counts the note's reactions by name (like, love, idea,
+	// question); who gave them stays on the server.
+	Reactions map[string]int `json:"reactions,omitempty"`
+	// Comments are the note's thread, oldest first, as anyone may see it
+	// (a private comment without its text), without participant ids.
+	Comments  []commentJSON `json:"comments,omitempty"`
+	CreatedAt time.Time     `json:"createdAt"`
+	UpdatedAt time.Time     `json:"updatedAt"`
+	X         float64       `json:"x"`
+	Y         float64       `json:"y"`
+	W         float64       `json:"w"`
+	H         float64       `json:"h"`
+	Z         int64         `json:"z"`
 }
 
 // votingJSON is the last round of dot voting: its rules and a summary of
@@ -74,7 +88,7 @@ func toFile(b *board.Board) fileJSON {
 	f := fileJSON{
 		Format: formatName, Schema: schema,
 		Title: b.Title, CreatedAt: b.CreatedAt.UTC(), Version: b.Version,
-		Stops: b.Stops,
+		Columns: b.Columns, Stops: b.Stops,
 		Notes: []noteJSON{},
 	}
 	if f.Stops == nil {
@@ -83,7 +97,7 @@ func toFile(b *board.Board) fileJSON {
 	for _, n := range b.SortedNotes() {
 		n = shown(n)
 		f.Notes = append(f.Notes, noteJSON{
-			ID: n.ID, Text: n.Text, Color: n.Color, Author: n.Author, Votes: n.Votes,
+			ID: n.ID, Text: n.Text, Color: n.Color, Author: n.Author, Votes: n.Votes, Reactions: n.Reactions, Comments: exportComments(n.Comments),
 			CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(),
 			X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z,
 		})
@@ -125,12 +139,13 @@ func writeJSON(w io.Writer, b *board.Board) error {
 // boardJSON has the shape board.DecodeBoard reads (the board's own JSON),
 // limited to what an export carries.
 type boardJSON struct {
-	Title     string        `json:"title"`
-	Version   uint64        `json:"version"`
-	CreatedAt time.Time     `json:"createdAt"`
-	Voting    *board.Voting `json:"voting,omitempty"`
-	Stops     []board.Stop  `json:"stops,omitempty"`
-	Notes     []board.Note  `json:"notes"`
+	Title     string         `json:"title"`
+	Version   uint64         `json:"version"`
+	CreatedAt time.Time      `json:"createdAt"`
+	Voting    *board.Voting  `json:"voting,omitempty"`
+	Columns   []board.Column `json:"columns,omitempty"`
+	Stops     []board.Stop   `json:"stops,omitempty"`
+	Notes     []board.Note   `json:"notes"`
 }
 
 // Import reads a JSON export back into a board without an id (the caller
@@ -181,7 +196,8 @@ func Import(data []byte, lim board.Limits) (*board.Board, error) {
 	if len(f.Notes) > lim.MaxNotes {
 		return nil, board.Errorf(board.ETooLarge, "the export has %d notes; a board holds at most %d", len(f.Notes), lim.MaxNotes)
 	}
-	j := boardJSON{Title: f.Title, Version: f.Version, CreatedAt: f.CreatedAt, Stops: f.Stops, Notes: make([]board.Note, len(f.Notes))}
+	j := boardJSON{Title: f.Title, Version: f.Version, CreatedAt: f.CreatedAt, Columns: f.Columns, Stops: f.Stops,
+		Notes: make([]board.Note, len(f.Notes))}
 	seen := make(map[string]int, len(f.Notes))
 	for i, n := range f.Notes {
 		if err := checkNote(n, lim); err != nil {
@@ -193,14 +209,16 @@ func Import(data []byte, lim board.Limits) (*board.Board, error) {
 		seen[n.ID] = i + 1
 		j.Notes[i] = board.Note{
 			ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
-			Author: n.Author, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, Votes: n.Votes,
+			Author: n.Author, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, Votes: n.Votes, Reactions: n.Reactions,
+			Comments: importComments(n.Comments),
 		}
 	}
 	if v := f.Voting; v != nil {
 		j.Voting = &board.Voting{Votes: v.Votes, PerNote: v.PerNote, Hidden: v.Hidden}
 	}
-	// The board package checks the rest (title, stops, voting) and builds
-	// the board, so its size and counts are kept as Apply keeps them.
+	// The board package checks the rest (title, columns, stops, voting)
+	// and builds the board, so its size and counts are kept as Apply
+	// keeps them.
 	raw, err := json.Marshal(j)
 	if err != nil {
 		return nil, board.Errorf(board.EInvalid, "the export holds a value that cannot be stored")
@@ -260,4 +278,34 @@ func byteSize(n int) string {
 		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
 	}
 	return strconv.Itoa(n) + " bytes"
+}
+
+// commentJSON is a comment in the export.
+type commentJSON struct {
+	ID     string    `json:"id"`
+	Text   string    `json:"text"`
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+}
+
+func exportComments(cs []board.Comment) []commentJSON {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]commentJSON, len(cs))
+	for i, c := range cs {
+		out[i] = commentJSON{ID: c.ID, Text: c.Text, Author: c.Author, At: c.At.UTC()}
+	}
+	return out
+}
+
+func importComments(cs []commentJSON) []board.Comment {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]board.Comment, len(cs))
+	for i, c := range cs {
+		out[i] = board.Comment{ID: c.ID, Text: c.Text, Author: c.Author, At: c.At}
+	}
+	return out
 }

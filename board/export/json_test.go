@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,17 +21,20 @@ type testNote struct {
 	X, Y, W, H              float64
 	Z                       int64
 	Votes                   int
+	Reactions               map[string]int
+	Comments                []board.Comment
 	CreatedAt, UpdatedAt    time.Time
 }
 
 // testBoard has the shape of the board's own JSON (board.DecodeBoard).
 type testBoard struct {
-	Title     string        `json:"title"`
-	Version   uint64        `json:"version"`
-	CreatedAt time.Time     `json:"createdAt"`
-	Voting    *board.Voting `json:"voting,omitempty"`
-	Stops     []board.Stop  `json:"stops,omitempty"`
-	Notes     []board.Note  `json:"notes"`
+	Title     string         `json:"title"`
+	Version   uint64         `json:"version"`
+	CreatedAt time.Time      `json:"createdAt"`
+	Voting    *board.Voting  `json:"voting,omitempty"`
+	Columns   []board.Column `json:"columns,omitempty"`
+	Stops     []board.Stop   `json:"stops,omitempty"`
+	Notes     []board.Note   `json:"notes"`
 }
 
 // mustDecode returns a board with the given notes, made the way the
@@ -43,7 +48,7 @@ func mustDecodeBoard(t testing.TB, tb testBoard, notes []testNote) *board.Board 
 	t.Helper()
 	for _, n := range notes {
 		bn := board.Note{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
-			Author: n.Author, Votes: n.Votes, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
+			Author: n.Author, Votes: n.Votes, Reactions: n.Reactions, Comments: n.Comments, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
 		if bn.W == 0 {
 			bn.W, bn.H = board.DefaultWidth, board.DefaultHeight
 		}
@@ -69,7 +74,8 @@ func mustDecodeBoard(t testing.TB, tb testBoard, notes []testNote) *board.Board 
 // randomBoard returns a valid board made from r: any number of notes up
 // to 40 with text from an alphabet that holds what export formats find
 // hard (quotes, markup, line breaks, tabs, Swedish letters, emoji),
-// anywhere on the board, and sometimes a round of voting and stops.
+// anywhere on the board, and sometimes a round of voting, stops, columns
+// (so that notes fall in them and out of them) and reactions.
 func randomBoard(t testing.TB, r *rand.Rand) *board.Board {
 	t.Helper()
 	pieces := []string{"a", "b", "Z", " ", "  ", "\n", "\r\n", "\t", "å", "ä", "ö", "Å", "é", "🙂", "\"", "'", ",", ";",
@@ -109,12 +115,38 @@ func randomBoard(t testing.TB, r *rand.Rand) *board.Board {
 	for range r.IntN(3) {
 		tb.Stops = append(tb.Stops, board.Stop{ID: randomID(r), Name: line(20), X: coord(), Y: coord(), W: 1 + r.Float64()*1000, H: 1 + r.Float64()*1000})
 	}
+	columnName := func() string { // up to the longest a name may be, or blank
+		rs := []rune(line(board.MaxColumnRunes))
+		return string(rs[:min(len(rs), board.MaxColumnRunes)])
+	}
+	switch r.IntN(3) {
+	case 1:
+		for range 1 + r.IntN(4) {
+			tb.Columns = append(tb.Columns, board.Column{ID: randomID(r), Name: columnName()})
+		}
+	case 2:
+		for range board.MaxColumns {
+			tb.Columns = append(tb.Columns, board.Column{ID: randomID(r), Name: columnName()})
+		}
+	}
 	var notes []testNote
 	for range r.IntN(41) {
 		n := testNote{ID: randomID(r), Text: text(60), Color: board.Palette[r.IntN(len(board.Palette))], Author: line(12),
 			X: coord(), Y: coord(), W: size(), H: size(), Z: r.Int64N(1<<53) - 1<<52, CreatedAt: when(), UpdatedAt: when()}
 		if voting && r.IntN(2) == 0 {
 			n.Votes = r.IntN(30)
+		}
+		for range r.IntN(3) {
+			n.Comments = append(n.Comments, board.Comment{ID: randomID(r), Text: text(40), Author: line(12), At: when()})
+		}
+		slices.SortFunc(n.Comments, func(a, b board.Comment) int { return a.At.Compare(b.At) })
+		for _, name := range board.Reactions {
+			if r.IntN(3) == 0 {
+				if n.Reactions == nil {
+					n.Reactions = map[string]int{}
+				}
+				n.Reactions[name] = 1 + r.IntN(40)
+			}
 		}
 		notes = append(notes, n)
 	}
@@ -151,6 +183,9 @@ func TestJSONRoundTrip(t *testing.T) {
 		if second := write(t, back, export.JSON, export.Options{}); !bytes.Equal(first, second) {
 			t.Fatalf("seed %d: the export of the import differs:\n%s", seed, firstDifference(second, first))
 		}
+		if !reflect.DeepEqual(back.Columns, b.Columns) {
+			t.Fatalf("seed %d: columns %q came back as %q", seed, b.Columns, back.Columns)
+		}
 		if back.Title != b.Title || back.Version != b.Version || !back.CreatedAt.Equal(b.CreatedAt) || len(back.Notes) != len(b.Notes) {
 			t.Fatalf("seed %d: board %q v%d %v with %d notes came back as %q v%d %v with %d", seed,
 				b.Title, b.Version, b.CreatedAt, len(b.Notes), back.Title, back.Version, back.CreatedAt, len(back.Notes))
@@ -161,7 +196,7 @@ func TestJSONRoundTrip(t *testing.T) {
 				t.Fatalf("seed %d: note %s times %v %v came back as %v %v", seed, id, n.CreatedAt, n.UpdatedAt, m.CreatedAt, m.UpdatedAt)
 			}
 			m.CreatedAt, m.UpdatedAt = n.CreatedAt, n.UpdatedAt
-			if m != n {
+			if !reflect.DeepEqual(m, n) {
 				t.Fatalf("seed %d: note %+v came back as %+v", seed, n, m)
 			}
 		}
@@ -257,6 +292,11 @@ func TestImportRejects(t *testing.T) {
 	dup := strings.Replace(valid, `"id": "`+firstID(valid)+`"`, `"id": "`+idF+`"`, 1)
 	huge := `{"format":"corkboard-board","schema":1,"title":"` + strings.Repeat(" ", 2*board.DefaultLimits.MaxBoardBytes) + `"}`
 	small := board.Limits{MaxNotes: 2, MaxTextRunes: 10}
+	var cols []string
+	for i := range board.MaxColumns + 1 {
+		cols = append(cols, fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012x","name":"c"}`, i))
+	}
+	manyColumns := "[" + strings.Join(cols, ",") + "]"
 
 	for _, tc := range []struct {
 		name  string
@@ -293,6 +333,12 @@ func TestImportRejects(t *testing.T) {
 		{"bad time", edit("createdAt", `"yesterday"`), board.Limits{}, board.EInvalid, "malformed JSON"},
 		{"bad voting", set("voting", `{"votes":0,"perNote":1,"hidden":false,"total":0,"ranking":[]}`), board.Limits{}, board.EInvalid, "votes must be"},
 		{"bad stop", set("stops", `[{"id":"x","x":0,"y":0,"w":1,"h":1}]`), board.Limits{}, board.EInvalid, "stop id"},
+		{"bad column id", set("columns", `[{"id":"x","name":"a"}]`), board.Limits{}, board.EInvalid, `column id "x"`},
+		{"column twice", set("columns", `[{"id":"`+idA+`","name":"a"},{"id":"`+idA+`","name":"b"}]`), board.Limits{}, board.EInvalid, "appears twice"},
+		{"column name too long", set("columns", `[{"id":"`+idA+`","name":"`+strings.Repeat("x", board.MaxColumnRunes+1)+`"}]`), board.Limits{}, board.ETooLarge, "column's name"},
+		{"column name with a line break", set("columns", `[{"id":"`+idA+`","name":"a\nb"}]`), board.Limits{}, board.EInvalid, "control character"},
+		{"too many columns", set("columns", manyColumns), board.Limits{}, board.ETooLarge, "columns; the limit is"},
+		{"column not an object", set("columns", `["Went well"]`), board.Limits{}, board.EInvalid, "columns"},
 		{"huge file", huge, board.Limits{}, board.ETooLarge, "the file has 8.0 MiB"},
 		{"board too big", valid, board.Limits{MaxBoardBytes: 1000}, board.ETooLarge, "the file has"},
 		{"board too big for its limit", valid, board.Limits{MaxBoardBytes: len(valid)/2 + 1}, board.ETooLarge, "the board in the export is 2."},
@@ -332,4 +378,41 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("not stable:\n%s", firstDifference(second, first))
 		}
 	})
+}
+
+// TestJSONColumns: a board's columns go out and come back in order; a
+// board without them writes no "columns" field, so its file is the one
+// Corkboard wrote before columns, and such a file (or one with the field
+// taken out) imports as a board without columns.
+func TestJSONColumns(t *testing.T) {
+	b := columnsFixture(t)
+	data := write(t, b, export.JSON, export.Options{})
+	back, err := export.Import(data, board.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Columns, b.Columns) {
+		t.Errorf("columns %q came back as %q", b.Columns, back.Columns)
+	}
+	for id, n := range b.Notes {
+		if got, want := back.ColumnOf(back.Notes[id]), b.ColumnOf(n); got != want {
+			t.Errorf("note %s is in column %d, was in %d", id, got, want)
+		}
+	}
+	if bytes.Contains(write(t, fixture(t), export.JSON, export.Options{}), []byte(`"columns"`)) {
+		t.Error("a board without columns writes a columns field")
+	}
+	var f map[string]any
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	delete(f, "columns")
+	old, _ := json.Marshal(f)
+	back, err = export.Import(old, board.Limits{})
+	if err != nil {
+		t.Fatalf("a file without columns: %v", err)
+	}
+	if len(back.Columns) != 0 || len(back.Notes) != len(b.Notes) {
+		t.Errorf("a file without columns gave %d columns, %d notes", len(back.Columns), len(back.Notes))
+	}
 }

@@ -10,18 +10,48 @@ import (
 
 // writeMarkdown writes the title as a heading and every note, in reading
 // order, as a list item: its text, line by line, then a line with its
-// author, colour, votes and time. Whatever the notes hold shows as the
-// text it is: nothing in them becomes markup or HTML (see escapeMarkdown).
+// author, colour, votes, reactions and time. On a board with columns the
+// notes of each column come under a heading with its name, and those in
+// none under one of their own. Whatever the notes and names hold shows as
+// the text it is: nothing in them becomes markup or HTML (see
+// escapeMarkdown).
 func writeMarkdown(w io.Writer, b *board.Board, wd *words) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("# ")
-	bw.WriteString(strings.ReplaceAll(escapeMarkdown(wd.title(b)), "#", `\#`))
+	bw.WriteString(heading(wd.title(b)))
 	bw.WriteString("\n\n")
-	notes := ReadingOrder(b)
-	if len(notes) == 0 {
+	if len(b.Notes) == 0 {
 		bw.WriteString("_" + escapeMarkdown(wd.empty) + "_\n")
+		return bw.Flush()
 	}
 	showVotes := b.Voting != nil
+	for i, s := range readingSections(b) {
+		if len(b.Columns) > 0 {
+			if i > 0 {
+				bw.WriteString("\n")
+			}
+			name := wd.outside
+			if s.column >= 0 {
+				name = wd.columnName(b, s.column)
+			}
+			bw.WriteString("## " + heading(name) + "\n\n")
+			if len(s.notes) == 0 {
+				bw.WriteString("_" + escapeMarkdown(wd.noNotes) + "_\n")
+			}
+		}
+		writeNotes(bw, s.notes, showVotes, wd)
+	}
+	return bw.Flush()
+}
+
+// heading returns text for a heading's line: escaped, and with every #
+// escaped too, as one at the end would close the heading.
+func heading(s string) string {
+	return strings.ReplaceAll(escapeMarkdown(s), "#", `\#`)
+}
+
+// writeNotes writes notes as list items.
+func writeNotes(bw *bufio.Writer, notes []board.Note, showVotes bool, wd *words) {
 	for _, n := range notes {
 		bw.WriteString("-")
 		lead := " " // after the bullet; then the item's indentation
@@ -52,10 +82,16 @@ func writeMarkdown(w io.Writer, b *board.Board, wd *words) error {
 		if showVotes || n.Votes > 0 {
 			meta = append(meta, wd.countVotes(n.Votes))
 		}
+		if r := countReactions(n.Reactions, reactionEmoji, " ", " "); r != "" {
+			meta = append(meta, r)
+		}
 		meta = append(meta, humanTime(n.CreatedAt))
 		bw.WriteString("_— " + strings.Join(meta, " · ") + "_\n")
+		// Comments: a list inside the note's item, one line each.
+		for _, c := range n.Comments {
+			bw.WriteString("  - " + escapeMarkdown(c.Author) + ": " + escapeLine(strings.Join(strings.Fields(c.Text), " ")) + "\n")
+		}
 	}
-	return bw.Flush()
 }
 
 // noteLines returns the lines of a note's text, without blank lines at the

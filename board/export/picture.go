@@ -43,6 +43,18 @@ const (
 	emptyFont    = 20  // "This board is empty."
 	titleRoom    = 800 // how far a long title may widen a narrow board
 
+	// A column's lane has its name at the top, in a band laneHead high
+	// added above the notes, so that a note at the top of a lane does not
+	// hide the name.
+	laneFont = 20
+	laneHead = laneFont*lineSpacing + 2*padTop
+	// The legend that says what the reaction glyphs stand for, at
+	// legendFont below the notes (scaled with the board like the title).
+	legendFont = 12
+	// emptyLanes is how tall the lanes of a board with columns and no
+	// notes are: enough to show them with the words for an empty board.
+	emptyLanes = 200
+
 	// PNG: two pixels a board unit (a sharp picture on a screen with
 	// twice the pixels of CSS), the long side at most maxPNGSide pixels
 	// so that a board spread wide cannot make a huge image.
@@ -53,6 +65,7 @@ const (
 	// the board scaled to fit what remains inside pageMargin.
 	pageMargin = 12 // mm
 	titlePt    = 18
+	legendPt   = 10
 	// maxPDFScale keeps a board of a few notes from filling the page
 	// with them: at most about three times their size on screen.
 	maxPDFScale = 0.8 // mm a board unit
@@ -65,6 +78,10 @@ var (
 	background = hex("#f4f1ea")
 	mutedText  = hex("#57534e")
 	shadow     = color.RGBA{0, 0, 0, 0x22}
+	// laneTints alternate from lane to lane: two neighbouring lanes
+	// must look apart, and both apart from the board around them; light
+	// enough that every note colour and mutedText stand out on them.
+	laneTints = [2]color.RGBA{hex("#e9e3d6"), hex("#dfd8c8")}
 )
 
 // The font for measuring, loaded once and shared: measuring only reads
@@ -125,33 +142,69 @@ func emWidth(s string) float64 {
 type scene struct {
 	title  string
 	notes  []board.Note // in drawing order, moved so the box starts at (0,0)
-	w, h   float64      // the box around the notes
+	w, h   float64      // the box around the notes and lanes
 	empty  string       // the words for a board without notes
 	wd     *words
 	voting bool
+	// lanes are the board's columns, from the top of the box to its
+	// bottom.
+	lanes []lane
+	// legend says what the reaction glyphs stand for; "" when no note
+	// has reactions.
+	legend string
+}
+
+// lane is a column as a picture draws it.
+type lane struct {
+	x, w float64
+	name string
 }
 
 func newScene(b *board.Board, wd *words) *scene {
 	sc := &scene{title: wd.title(b), wd: wd, voting: b.Voting != nil}
 	notes := b.SortedNotes()
+	lanesW := float64(len(b.Columns)) * board.ColumnWidth
+	var minX, minY float64
 	if len(notes) == 0 {
 		sc.empty = wd.empty
 		sc.w, sc.h = 600, 200
-		return sc
+		if len(b.Columns) > 0 {
+			sc.w, sc.h = max(sc.w, lanesW), laneHead+emptyLanes
+		}
+	} else {
+		minX, minY = math.Inf(1), math.Inf(1)
+		maxX, maxY := math.Inf(-1), math.Inf(-1)
+		reactions := false
+		for _, n := range notes {
+			minX, minY = min(minX, n.X), min(minY, n.Y)
+			maxX, maxY = max(maxX, n.X+n.W), max(maxY, n.Y+n.H)
+			reactions = reactions || len(n.Reactions) > 0
+		}
+		if len(b.Columns) > 0 {
+			// The lanes start at x = 0 whatever the notes do, and
+			// reach as far down as the notes.
+			minX, maxX = min(minX, 0), max(maxX, lanesW)
+			minY -= laneHead
+		}
+		for i, n := range notes {
+			n = shown(n)
+			n.X -= minX
+			n.Y -= minY
+			notes[i] = n
+		}
+		sc.notes, sc.w, sc.h = notes, maxX-minX, maxY-minY
+		if reactions {
+			var parts []string
+			for _, r := range board.Reactions {
+				parts = append(parts, reactionGlyphs[r]+" "+wd.reactions[r])
+			}
+			sc.legend = strings.Join(parts, "   ")
+		}
 	}
-	minX, minY := math.Inf(1), math.Inf(1)
-	maxX, maxY := math.Inf(-1), math.Inf(-1)
-	for _, n := range notes {
-		minX, minY = min(minX, n.X), min(minY, n.Y)
-		maxX, maxY = max(maxX, n.X+n.W), max(maxY, n.Y+n.H)
+	for i := range b.Columns {
+		x := float64(i)*board.ColumnWidth - minX
+		sc.lanes = append(sc.lanes, lane{x: x, w: board.ColumnWidth, name: wd.columnName(b, i)})
 	}
-	for i, n := range notes {
-		n = shown(n)
-		n.X -= minX
-		n.Y -= minY
-		notes[i] = n
-	}
-	sc.notes, sc.w, sc.h = notes, maxX-minX, maxY-minY
 	return sc
 }
 
@@ -213,14 +266,24 @@ func (p *pen) notes(sc *scene) {
 		p.ctx.SetFillColor(fill(n.Color))
 		p.ctx.DrawPath(x, y, shape)
 
-		// The author line, at the bottom: the votes on the left, the
-		// author on the right, each cut to what room there is.
+		// The author line, at the bottom: the votes and reactions on
+		// the left, the author on the right, each cut to what room
+		// there is.
 		foot := n.Y + n.H - padBottom - lineSpacing*authorFont
 		room := (n.W - 2*padX) / authorFont
+		var counts []string
 		if sc.voting || n.Votes > 0 {
-			votes := sc.wd.countVotes(n.Votes)
-			p.text([]string{votes}, n.X+padX, foot, authorFont, hex(board.NoteAuthorText), canvas.Left)
-			room -= emWidth(votes) + 1
+			counts = append(counts, sc.wd.countVotes(n.Votes))
+		}
+		// "☺12  ♥4": a note's bottom line has room for little, and
+		// the glyph against its count keeps the pair together.
+		if r := countReactions(n.Reactions, reactionGlyphs, "", "  "); r != "" {
+			counts = append(counts, r)
+		}
+		if len(counts) > 0 {
+			line, _ := wrap([]string{strings.Join(counts, "  ")}, room, 1, true, emWidth)
+			p.text(line, n.X+padX, foot, authorFont, hex(board.NoteAuthorText), canvas.Left)
+			room -= emWidth(line[0]) + 1
 		}
 		if n.Author != "" && room > 0 {
 			author, _ := wrap([]string{n.Author}, room, 1, true, emWidth)
@@ -273,12 +336,18 @@ func writePicture(w io.Writer, b *board.Board, f Format, paper string, wd *words
 	if f == PDF {
 		return writePDF(w, sc, family, paper, wd.lang)
 	}
-	// The title sits above the notes, as large as the board needs. A
-	// board narrower than its title gets wider, up to titleRoom.
-	tf := titleFont * max(1, sc.w/titleScaleAt)
+	// The title sits above the notes, as large as the board needs, and
+	// the legend below them. A board narrower than either gets wider, up
+	// to titleRoom.
+	grow := max(1, sc.w/titleScaleAt)
+	tf, lf := titleFont*grow, legendFont*grow
 	band := 2 * tf
-	contentW := max(sc.w, min(emWidth(sc.title)*tf, titleRoom))
-	W, H := (contentW+2*margin)*unitMM, (sc.h+2*margin+band)*unitMM
+	contentW := max(sc.w, min(emWidth(sc.title)*tf, titleRoom), min(emWidth(sc.legend)*lf, titleRoom))
+	legendH := 0.0
+	if sc.legend != "" {
+		legendH = margin/2 + lineSpacing*lf
+	}
+	W, H := (contentW+2*margin)*unitMM, (sc.h+2*margin+band+legendH)*unitMM
 	p := &pen{family: family, s: unitMM, x0: margin * unitMM, y0: (margin + band) * unitMM, faces: map[faceKey]*canvas.FontFace{}}
 	var c *canvas.Canvas
 	var img *image.RGBA
@@ -306,6 +375,10 @@ func writePicture(w io.Writer, b *board.Board, f Format, paper string, wd *words
 	title, _ := wrap([]string{sc.title}, contentW/tf, 1, true, emWidth)
 	p.text(title, 0, -band, tf, hex(board.NoteText), canvas.Left)
 	p.draw(sc)
+	if sc.legend != "" {
+		legend, _ := wrap([]string{sc.legend}, contentW/lf, 1, true, emWidth)
+		p.text(legend, 0, sc.h+margin/2, lf, mutedText, canvas.Left)
+	}
 
 	if f == PNG {
 		return encodePNG(w, img)
@@ -324,8 +397,25 @@ func writePicture(w io.Writer, b *board.Board, f Format, paper string, wd *words
 	return err
 }
 
-// draw draws the notes, or the words for a board without them.
+// draw draws the lanes, and over them the notes, or the words for a
+// board without them.
 func (p *pen) draw(sc *scene) {
+	for i, l := range sc.lanes {
+		x, w, h := p.x0+l.x*p.s, l.w*p.s, sc.h*p.s
+		if g := p.glyphs; g != nil {
+			// A PNG's lanes are filled on its pixels directly, like its
+			// background: the rasterizer would blend every pixel of
+			// what is most of a large picture.
+			px := func(mm float64) int { return int(math.Round(mm * g.dpmm)) }
+			r := image.Rect(px(x), px(p.y0), px(x+w), px(p.y0+h))
+			draw.Draw(g.img, r, image.NewUniform(laneTints[i%2]), image.Point{}, draw.Src)
+		} else {
+			p.ctx.SetFillColor(laneTints[i%2])
+			p.ctx.DrawPath(x, p.y0, canvas.Rectangle(w, h))
+		}
+		name, _ := wrap([]string{l.name}, (l.w-2*padX)/laneFont, 1, true, emWidth)
+		p.text(name, l.x+padX, padTop, laneFont, mutedText, canvas.Left)
+	}
 	if sc.empty != "" {
 		p.text([]string{sc.empty}, sc.w/2, sc.h/2-emptyFont, emptyFont, mutedText, canvas.Center)
 		return
@@ -348,8 +438,13 @@ func writePDF(w io.Writer, sc *scene, family *canvas.FontFamily, paper, lang str
 	ctx.SetCoordSystem(canvas.CartesianIV)
 	titleMM := titlePt / ptPerMM
 	top := pageMargin + 2*titleMM
-	// Scale the board into the rest of the page, centred.
+	// Scale the board into the rest of the page, centred, above the
+	// legend.
 	availW, availH := W-2*pageMargin, H-top-pageMargin
+	legendMM := legendPt / ptPerMM
+	if sc.legend != "" {
+		availH -= 2 * legendMM * lineSpacing
+	}
 	s := min(availW/sc.w, availH/sc.h, maxPDFScale)
 	p := &pen{ctx: ctx, family: family, s: s, faces: map[faceKey]*canvas.FontFace{}}
 	p.x0 = pageMargin + (availW-sc.w*s)/2
@@ -358,6 +453,12 @@ func writePDF(w io.Writer, sc *scene, family *canvas.FontFamily, paper, lang str
 	title, _ := wrap([]string{sc.title}, availW/titleMM, 1, true, emWidth)
 	tp.text(title, 0, 0, titleMM, hex(board.NoteText), canvas.Left)
 	p.draw(sc)
+	if sc.legend != "" {
+		// Right under the board, where the eye looks for it, however
+		// little of the page the board takes.
+		legend, _ := wrap([]string{sc.legend}, availW/legendMM, 1, true, emWidth)
+		tp.text(legend, 0, p.y0+sc.h*s-pageMargin+legendMM*lineSpacing/2, legendMM, mutedText, canvas.Left)
+	}
 
 	r := pdf.New(w, W, H, &pdf.Options{Compress: true, SubsetFonts: true})
 	r.SetInfo(sc.title, "", "", "", "Corkboard")

@@ -153,3 +153,31 @@ func TestGlyphsDrawLikeCanvas(t *testing.T) {
 }
 
 func absDiff(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
+
+// TestReactionSymbols: every reaction has an emoji for the text formats,
+// a glyph the pictures' font has, and a name in every language's legend,
+// so a reaction added to the board cannot go missing from an export.
+func TestReactionSymbols(t *testing.T) {
+	if err := loadFont(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range board.Reactions {
+		if reactionEmoji[r] == "" {
+			t.Errorf("%s has no emoji", r)
+		}
+		g := reactionGlyphs[r]
+		for _, c := range g {
+			if unitFace.Font.SFNT.GlyphIndex(c) == 0 {
+				t.Errorf("%s: the font has no glyph for %q", r, c)
+			}
+		}
+		if g == "" {
+			t.Errorf("%s has no glyph", r)
+		}
+		for _, wd := range []*words{&english, &swedish} {
+			if wd.reactions[r] == "" {
+				t.Errorf("%s has no name in %s", r, wd.lang)
+			}
+		}
+	}
+}

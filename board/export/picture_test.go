@@ -275,3 +275,48 @@ func TestPictureHardNotes(t *testing.T) {
 	decodePNG(t, write(t, b, export.PNG, export.Options{}))
 	write(t, b, export.PDF, export.Options{Paper: export.PaperLetter})
 }
+
+// TestColumnsPictures: the columns' lanes are drawn with their names, and
+// the reactions with the glyphs a legend explains, as text in the SVG and
+// the PDF.
+func TestColumnsPictures(t *testing.T) {
+	b := columnsFixture(t)
+	svgData := write(t, b, export.SVG, export.Options{})
+	all := strings.Join(svgTexts(t, svgData), "\n")
+	names := []string{"Gick bra", "=Kan bli bättre", "# Att *göra* <b>", "Column 4"}
+	for _, want := range append(names, "☺12", "♥4", "☼1", "?2", "Dan", "☺ like", "♥ love", "☼ idea", "? question") {
+		if !strings.Contains(strings.ReplaceAll(all, "\u00a0", " "), want) {
+			t.Errorf("the SVG's text does not hold %q; it has %q", want, all)
+		}
+	}
+	// Lanes are drawn in both tints, besides the board's background.
+	img := decodePNG(t, write(t, b, export.PNG, export.Options{}))
+	seen := map[color.RGBA]int{}
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y += 2 {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x += 2 {
+			seen[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)]++
+		}
+	}
+	for _, tint := range []color.RGBA{{0xe9, 0xe3, 0xd6, 0xff}, {0xdf, 0xd8, 0xc8, 0xff}, {0xf4, 0xf1, 0xea, 0xff}} {
+		if seen[tint] < 1000 {
+			t.Errorf("only %d pixels of %v: are the lanes drawn?", seen[tint], tint)
+		}
+	}
+
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils); the PDF's text is not checked")
+	}
+	path := filepath.Join(t.TempDir(), "columns.pdf")
+	if err := os.WriteFile(path, write(t, b, export.PDF, export.Options{Lang: export.LangSwedish}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	for _, want := range append(names[:3], "Kolumn 4", "☺ gilla", "Many reactions") {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("the PDF's text does not hold %q:\n%s", want, out)
+		}
+	}
+}

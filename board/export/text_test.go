@@ -17,7 +17,7 @@ func TestCSV(t *testing.T) {
 	golden(t, "board.csv", got)
 	golden(t, "board-sv.csv", write(t, b, export.CSV, export.Options{Lang: export.LangSwedish}))
 
-	if !bytes.HasPrefix(got, []byte("\xef\xbb\xbftext,colour,author,votes,created,updated,x,y\r\n")) {
+	if !bytes.HasPrefix(got, []byte("\xef\xbb\xbftext,colour,author,votes,created,updated,x,y,column,reactions,comments\r\n")) {
 		t.Errorf("no BOM and header row: %q", got[:min(len(got), 60)])
 	}
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(got, []byte("\xef\xbb\xbf"))))
@@ -93,7 +93,12 @@ func TestEmptyBoard(t *testing.T) {
 	if got, want := string(write(t, b, export.Markdown, export.Options{})), "# Untitled board\n\n_This board is empty._\n"; got != want {
 		t.Errorf("Markdown: got %q, want %q", got, want)
 	}
-	if got, want := string(write(t, b, export.CSV, export.Options{Lang: export.LangSwedish})), "\ufefftext,färg,författare,röster,skapad,ändrad,x,y\r\n"; got != want {
+	// Columns without notes: still an empty board.
+	b.Columns = []board.Column{{ID: colWell, Name: "Gick bra"}}
+	if got, want := string(write(t, b, export.Markdown, export.Options{})), "# Untitled board\n\n_This board is empty._\n"; got != want {
+		t.Errorf("Markdown with columns: got %q, want %q", got, want)
+	}
+	if got, want := string(write(t, b, export.CSV, export.Options{Lang: export.LangSwedish})), "\ufefftext,färg,författare,röster,skapad,ändrad,x,y,kolumn,reaktioner,kommentarer\r\n"; got != want {
 		t.Errorf("CSV: got %q, want %q", got, want)
 	}
 }
@@ -172,5 +177,73 @@ func TestReadingOrder(t *testing.T) {
 	}
 	if n := export.ReadingOrder(board.New("", "", t0)); len(n) != 0 {
 		t.Errorf("an empty board has %d notes in reading order", len(n))
+	}
+}
+
+// TestColumnsCSV: the column and the reactions of each note, in reading
+// order column by column, a column's name kept from being a formula.
+func TestColumnsCSV(t *testing.T) {
+	b := columnsFixture(t)
+	got := write(t, b, export.CSV, export.Options{})
+	golden(t, "columns.csv", got)
+	golden(t, "columns-sv.csv", write(t, b, export.CSV, export.Options{Lang: export.LangSwedish}))
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(got, []byte("\xef\xbb\xbf")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	for _, row := range rows[1:] {
+		cells = append(cells, row[0]+" | "+row[8]+" | "+row[9])
+	}
+	want := []string{
+		"Left of the first, on top | Gick bra | ",
+		"Right of the first, on top | Gick bra | 👍 3",
+		"First column, below | Gick bra | ",
+		"Second column, top | '=Kan bli bättre | 💡 1",
+		"Many reactions | '=Kan bli bättre | 👍 12 ❤️ 4 💡 1 ❓ 2",
+		"In the column without a name | Column 4 | ",
+		"Left of every column |  | ",
+		"Right of every column |  | ❤️ 2",
+	}
+	if strings.Join(cells, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got rows\n%s\nwant\n%s", strings.Join(cells, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestColumnsMarkdown(t *testing.T) {
+	b := columnsFixture(t)
+	got := write(t, b, export.Markdown, export.Options{})
+	golden(t, "columns.md", got)
+	sv := write(t, b, export.Markdown, export.Options{Lang: export.LangSwedish})
+	golden(t, "columns-sv.md", sv)
+	var headings []string
+	for line := range strings.SplitSeq(string(got), "\n") {
+		if strings.HasPrefix(line, "#") {
+			headings = append(headings, line)
+		}
+	}
+	want := []string{"# Retro vecka 49", "## Gick bra", "## =Kan bli bättre", `## \# Att \*göra\* &lt;b&gt;`, "## Column 4", "## Not in a column"}
+	if strings.Join(headings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("headings:\n%s\nwant\n%s", strings.Join(headings, "\n"), strings.Join(want, "\n"))
+	}
+	if !bytes.Contains(sv, []byte("\n## Utanför kolumnerna\n")) || !bytes.Contains(sv, []byte("\n_Inga lappar._\n")) {
+		t.Errorf("the Swedish Markdown lacks its headings:\n%s", sv)
+	}
+	if !bytes.Contains(got, []byte(" · 1 vote · 👍 12 ❤️ 4 💡 1 ❓ 2 · ")) {
+		t.Errorf("the reactions are not on the note's line:\n%s", got)
+	}
+}
+
+// TestReadingOrderColumns: with columns, notes go column by column, each
+// top to bottom with ties to the left, then the rest as on a board without
+// columns (the note left of every column before the one right of them).
+func TestReadingOrderColumns(t *testing.T) {
+	b := columnsFixture(t)
+	var got []string
+	for _, n := range export.ReadingOrder(b) {
+		got = append(got, n.ID[len(n.ID)-1:])
+	}
+	if want := "1 0 2 4 3 5 7 6"; strings.Join(got, " ") != want {
+		t.Errorf("got %s, want %s", strings.Join(got, " "), want)
 	}
 }

@@ -5,6 +5,9 @@
 #
 # Usage: cmd/boardload/bench.sh [S1 S2 S3 S4 JOIN BIGJOIN VOTE] (after `make build`)
 #   S1 S2 S3 S4   the scenarios (boardload -h); S4 is a presented lesson
+#   S1M S2M       S1 and S2 on moderated boards (boardload -moderate:
+#                 approval, own notes only and the word filter on); the
+#                 relay runs plain S1 and S2 beside them
 #   JOIN          10,000 clients join one board (boardload -join); with
 #                 RELAY=1 the relay is measured just before
 #   BIGJOIN       a board filled to its byte cap, then 20 clients join it at
@@ -74,6 +77,10 @@ measure() {
   echo "== $sc round $round, $what ($(nproc) cores, $(go version | cut -d' ' -f3), $(damon), $(date -u '+%Y-%m-%d %H:%M'))"
   local args=(-scenario "$sc" -duration "$DURATION")
   case $sc in
+  S1M | S2M)
+    args=(-scenario "${sc%M}" -duration "$DURATION")
+    [ "$what" = corkboard ] && args+=(-moderate)
+    ;;
   JOIN) args=(-join 10000) ;;
   BIGJOIN) args=(-big-join 20) ;;
   VOTE) args=(-vote 1000) ;;

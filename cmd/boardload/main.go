@@ -71,6 +71,10 @@ type options struct {
 	duration time.Duration
 	warmup   time.Duration
 	sc       scenario
+	// moderate runs the scenario on moderated boards: approval, own notes
+	// and the word filter on, the writers' notes approved by a facilitator
+	// before the load starts, as a class would.
+	moderate bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -94,6 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&join, "join", 0, "instead of a scenario: this many clients join one board; report the time and the memory per idle connection (join.go)")
 	fs.IntVar(&bigJoinClients, "big-join", 0, "instead of a scenario: fill a board to its byte cap, then this many clients join it at once; report the server's peak memory (join.go)")
 	fs.IntVar(&fillBytes, "fill-bytes", 0, "with -big-join: fill the board to about this many bytes instead of its cap (for a server without one)")
+	fs.BoolVar(&o.moderate, "moderate", false, "moderate every board (approval, own notes only, the word filter masking) and approve the writers' notes before the load")
 	fs.IntVar(&voters, "vote", 0, "instead of a scenario: a round of dot voting in which this many people cast 3 votes each within 10 seconds (vote.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -219,6 +224,22 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 		ids[i] = id
 	}
 	wsBase := "ws" + strings.TrimPrefix(o.url, "http") + "/ws/"
+	var moderators []*driver
+	if o.moderate {
+		on := board.Op{Kind: board.KindModerate, Moderation: &board.Moderation{Approval: true, OwnNotes: true,
+			Filter: &board.Filter{Mode: board.FilterMask, Defaults: true}}}
+		for _, l := range ids {
+			c, _, err := wsclient.Dial(ctx, wsBase+l.facilitate, wsclient.Hello{Client: "moderator", Name: "Teacher", Participant: wsclient.NewParticipant()}, nil)
+			if err != nil {
+				return nil, err
+			}
+			d := newDriver(c)
+			if err := applyAll(d, on); err != nil {
+				return nil, fmt.Errorf("moderating: %w", err)
+			}
+			moderators = append(moderators, d)
+		}
+	}
 	start := time.Now()
 	since := func() int64 { return int64(time.Since(start)) }
 	total := o.warmup + o.duration + 5*time.Second
@@ -263,7 +284,11 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 				case presenter:
 					link = ids[b].facilitate
 				}
-				conn, rest, err := wsclient.Dial(ctx, wsBase+link, wsclient.Hello{Client: cid, Name: cid}, nil)
+				h := wsclient.Hello{Client: cid, Name: cid}
+				if o.moderate && writerOf[cid] != nil {
+					h.Participant = wsclient.NewParticipant() // own notes only needs to know whose a note is
+				}
+				conn, rest, err := wsclient.Dial(ctx, wsBase+link, h, nil)
 				if err != nil {
 					mu.Lock()
 					dialErr = err
@@ -314,6 +339,16 @@ func runLoad(ctx context.Context, o options, logw io.Writer) (*result, error) {
 		}
 	}
 	time.Sleep(500 * time.Millisecond)
+	if o.moderate {
+		// The notes waited for approval: the facilitator lets them show.
+		for _, d := range moderators {
+			if err := applyAll(d, board.Op{Kind: board.KindApprove}); err != nil {
+				return nil, fmt.Errorf("approving: %w", err)
+			}
+			d.c.Close()
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 
 	stopLoad := make(chan struct{})
 	var loadWG stdsync.WaitGroup

@@ -461,3 +461,22 @@ func TestExportAndImport(t *testing.T) {
 		}
 	}
 }
+
+// A board made from a template starts with its columns, named in the
+// language asked for; an unknown template is refused and makes nothing.
+func TestCreateFromTemplate(t *testing.T) {
+	srv := mustTestServer(t)
+	status, body := do(t, "POST", srv.URL+"/api/boards", `{"title":"Retro","template":"retro","lang":"sv"}`)
+	var created boardCreated
+	json.Unmarshal(body, &created)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	b := mustGet(t, srv.URL+"/api/boards/"+created.facilitate())
+	if !strings.Contains(b, `"name":"Gick bra"`) || !strings.Contains(b, `"name":"Att göra"`) {
+		t.Errorf("the board: %s", b)
+	}
+	if status, body := do(t, "POST", srv.URL+"/api/boards", `{"template":"nonesuch"}`); status != http.StatusBadRequest || !strings.Contains(string(body), "retro") {
+		t.Errorf("an unknown template: %d %s", status, body)
+	}
+}

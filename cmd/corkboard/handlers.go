@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/google/uuid"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -72,7 +74,11 @@ func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		if title == "" {
 			title = lang.Text(views.DefaultTitleKey)
 		}
-		_, links, err := hub.CreateBoard(r.Context(), title)
+		columns, err := templateColumns(r.PostFormValue("template"), lang.Code)
+		var links boardsync.BoardLinks
+		if err == nil {
+			_, links, err = hub.CreateBoard(r.Context(), title, columns...)
+		}
 		if err != nil {
 			if httpStatus(err) >= 500 {
 				writeError(w, r, log, err)
@@ -174,6 +180,10 @@ type linkAddresses struct {
 func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub, proxies *site) http.Handler {
 	type request struct {
 		Title *string `json:"title"`
+		// Template names a board to start from (board.Templates), whose
+		// columns are named in Lang (default English).
+		Template string `json:"template"`
+		Lang     string `json:"lang"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The title is optional, and so is the body that holds it; but a
@@ -187,13 +197,35 @@ func handleCreateBoard(log *slog.Logger, hub *boardsync.Hub, proxies *site) http
 		if req.Title != nil {
 			title = *req.Title
 		}
-		b, links, err := hub.CreateBoard(r.Context(), title)
+		columns, err := templateColumns(req.Template, req.Lang)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		b, links, err := hub.CreateBoard(r.Context(), title, columns...)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
 		}
 		writeCreated(w, r, proxies, b, links)
 	})
+}
+
+// templateColumns returns the columns of a template ("" for none) in a
+// language, or an error naming the templates there are.
+func templateColumns(name, lang string) ([]board.Column, error) {
+	if name == "" {
+		return nil, nil
+	}
+	cols, ok := board.TemplateColumns(name, lang, uuid.NewString)
+	if !ok {
+		var names []string
+		for _, t := range board.Templates {
+			names = append(names, t.Name)
+		}
+		return nil, board.Errorf(board.EInvalid, "there is no template %q; the templates are %s", name, strings.Join(names, ", "))
+	}
+	return cols, nil
 }
 
 // writeCreated answers a request that made board b: 201, its links (the

@@ -264,7 +264,13 @@ func (r *Replica) Apply(m Message) error {
 		if err != nil {
 			return err
 		}
-		if err := board.Apply(r.Board, op, board.Stamp{Version: m.Version, At: m.At, Author: m.Author, AuthorID: m.AuthorID}, board.DefaultLimits); err != nil {
+		// With the sender's role, as the server applied it: a note from
+		// anyone but a facilitator may wait for approval.
+		st := board.Stamp{Version: m.Version, At: m.At, Author: m.Author, AuthorID: m.AuthorID, Role: m.Role, Replica: true}
+		if m.Role == "" {
+			st.Role = board.RoleFacilitate // a vote's copy goes without its role; it needs none
+		}
+		if err := board.Apply(r.Board, op, st, board.DefaultLimits); err != nil {
 			return fmt.Errorf("op %d does not apply: %w", m.Version, err)
 		}
 	}
