@@ -4,13 +4,16 @@
 // (keys, pointer, buttons) only decides which action to call; every change
 // to the board goes through app.edit, the one path to the server, whatever
 // triggered it. An action that changes the board asks app.mayChange before
-// it does anything else: while the board is locked for this person it
-// says so once, and leaves the view, the selection and the notes alone.
+// it does anything else: while the board is locked for this person, or its
+// moderation refuses the change (closed to new notes, someone else's
+// note), it says so once, and leaves the view, the selection and the
+// notes alone.
 
 import { newId } from "./socket.js";
 import { topZ } from "./state.js";
 import { NoteEditor } from "./editor.js";
 import { fitCamera, inset, noteSize, placeGrid, placeNote, revealCamera, screenToBoard } from "./layout.js";
+import { lanesBounds, laneView } from "./columns.js";
 
 const minZoom = 0.05; // far enough out for a phone to show notes spread over a wall's worth of board
 const maxZoom = 4;
@@ -72,7 +75,7 @@ export function createActions(app, { viewport, boardEl }) {
   /** addNote adds an empty note with its corner at (x, y) on the board, on
    * top of the others, and opens it for typing. */
   function addNote(x, y) {
-    if (!app.mayChange()) return null;
+    if (!app.mayChange({ create: true })) return null;
     app.autoFit = false; // the person is at work here: the view stays where it is
     const id = newId();
     // Refused (the board is locked): nothing to select or type into.
@@ -93,9 +96,10 @@ export function createActions(app, { viewport, boardEl }) {
    * view moves to show it; when the view is zoomed out too far to read,
    * it zooms in on the new note, since the person is about to type in it. */
   function addNoteInView() {
-    if (!app.mayChange()) return null; // before the view moves to make room
+    if (!app.mayChange({ create: true })) return null; // before the view moves to make room
     const { area, m, view } = freeView();
-    const p = placeNote([...app.view().notes.values()], view, { choices: placeChoices, maxCoord: app.limits.maxCoord });
+    // In the lane in view, if there is one: the note belongs to its column.
+    const p = placeNote([...app.view().notes.values()], laneView(app.view(), view, noteSize.w), { choices: placeChoices, maxCoord: app.limits.maxCoord });
     showNew({ x: p.x, y: p.y, ...noteSize }, p.inView, area, m);
     return addNote(p.x, p.y);
   }
@@ -147,7 +151,7 @@ export function createActions(app, { viewport, boardEl }) {
       kind: "create",
       note: { id: newId(), x: n.x + copyOffset, y: n.y + copyOffset, w: n.w, h: n.h, text: n.text, color: n.color, z: z(i) },
     }));
-    if (!copies.length || !app.mayChange()) return;
+    if (!copies.length || !app.mayChange({ create: true })) return;
     if (app.edit(many(copies))) select(copies.map((c) => c.note.id));
   }
 
@@ -199,7 +203,7 @@ export function createActions(app, { viewport, boardEl }) {
    * first move shows and sends nothing, to its end. */
   function dragTo(drag, dx, dy) {
     if (drag.refused) return;
-    if (!drag.moved && !app.mayChange()) {
+    if (!drag.moved && !app.mayChange({ ids: drag.notes.map((n) => n.id) })) {
       drag.refused = true;
       return;
     }
@@ -294,7 +298,12 @@ export function createActions(app, { viewport, boardEl }) {
    * (app.freeArea). A board without notes shows its origin at 100 %. */
   function fit() {
     const area = app.freeArea();
-    Object.assign(cam, fitCamera([...app.view().notes.values()], area, { margin: margin(area), minZoom, maxZoom: fitMaxZoom }));
+    // The columns' names count as part of the board: a board made from a
+    // template opens on its lanes.
+    const lanes = lanesBounds(app.view());
+    const lanesTop = lanes && { ...lanes, h: Math.min(lanes.h, 600) };
+    const rects = [...app.view().notes.values(), ...(lanesTop ? [lanesTop] : [])];
+    Object.assign(cam, fitCamera(rects, area, { margin: margin(area), minZoom, maxZoom: fitMaxZoom }));
     app.autoFit = true;
     app.render();
   }

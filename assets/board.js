@@ -20,10 +20,14 @@ import { attachInput } from "./input.js";
 import { attachShare } from "./share.js";
 import { attachStage } from "./stage.js";
 import { attachLesson } from "./lesson.js";
+import { attachModeration } from "./moderation.js";
 import { attachDownload } from "./download.js";
 import { attachPaste } from "./paste.js";
 import { attachKeep } from "./keep.js";
 import { attachRestore } from "./restore.js";
+import { attachReactions } from "./reactions.js";
+import { attachComments } from "./comments.js";
+import { attachColumns } from "./columns.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
 const t = cfg.strings;
@@ -101,6 +105,7 @@ app.renderNow = () => {
   const v = app.view();
   renderer.notes(v, app.ui);
   app.lesson?.render(v);
+  app.moderation?.render(v);
   if ($("#board-title").textContent !== v.title && !$("#board-title").isContentEditable) {
     $("#board-title").textContent = v.title;
     document.title = v.title + " · Corkboard";
@@ -118,6 +123,9 @@ app.renderNow = () => {
   if ($("#my-name").textContent !== app.name) $("#my-name").textContent = app.name;
   updateToolbar();
   app.stage?.render();
+  app.reactions?.render(v);
+  app.comments?.render(v);
+  app.columns?.render(v); // after the camera: the lanes take the board's
 };
 
 /** edit applies an edit of this person: at once on screen, then through the
@@ -125,9 +133,11 @@ app.renderNow = () => {
 app.edit = (op, { undoable = true, inv } = {}) => {
   // The view link's page makes no edits but votes, and a locked board takes
   // votes from everyone (the server would refuse anything else).
-  const voting = op.kind === "vote" || op.kind === "unvote";
+  // Reactions are taking part, as votes are: everyone's, locked or not.
+  const voting = ["vote", "unvote", "react", "unreact"].includes(op.kind);
   if (!app.canEdit && !voting) return 0;
   if (!voting && app.lesson && !app.lesson.mayChange()) return 0; // the board is locked
+  if (!voting && app.moderation && !app.moderation.mayEdit(op)) return 0; // closed, or not this person's note
   const before = app.state.view();
   if (undoable) app.undo.record(op, inv ?? inverse(before, op, app.participant));
   const seq = conn.send(op);
@@ -137,10 +147,12 @@ app.edit = (op, { undoable = true, inv } = {}) => {
 };
 
 /** mayChange says whether this person may change the board now, and
- * says why not when the board is locked for them. Actions ask before they
- * begin, so a refused one shows nothing (no drag, no move of the view, no
+ * says why not when the board is locked for them, or when the board's
+ * moderation refuses the change ({create: true} to add notes, {ids} to
+ * change those notes; see moderation.js). Actions ask before they begin,
+ * so a refused one shows nothing (no drag, no move of the view, no
  * selection of notes that never came to be) besides that one message. */
-app.mayChange = () => app.canEdit && (app.lesson?.mayChange() ?? true);
+app.mayChange = (change) => app.canEdit && (app.lesson?.mayChange() ?? true) && (app.moderation?.mayChange(change) ?? true);
 
 // A presenter's cursor gives way to their view and pointer (stage.js),
 // which count against the same limit on the server.
@@ -169,7 +181,7 @@ app.conn = conn;
 
 // Edits left in the outbox by an earlier page (a reload, a closed tab, a
 // drop in the middle of typing) show at once and go out after the welcome.
-app.state.identify(app.name, app.participant);
+app.state.identify(app.name, app.participant, role);
 for (const { seq, op } of outbox.ops) app.state.local(seq, op);
 
 function handle(m) {
@@ -196,6 +208,7 @@ function handle(m) {
       app.peers = new Map(m.peers.map((p) => [p.id, p]));
       app.count = m.count || 0;
       if (m.board) app.state.replace(boardFromJSON(m.board));
+      dropGone();
       rememberBoard();
       // The first welcome may bring notes added since the page was drawn.
       if (app.autoFit && !app.welcomed) actions.fit();
@@ -208,6 +221,7 @@ function handle(m) {
         app.epoch = "";
         conn.ws?.close();
       }
+      dropGone();
       break;
     case "ack":
       if (m.duplicate) app.state.settle(m.seq);
@@ -232,7 +246,20 @@ function handle(m) {
   }
   app.stage?.handle(m); // the stage news in a welcome or presence, and summon
   app.lesson?.onMessage(m); // the server's clock, and the hands
+  app.moderation?.onMessage(m); // a refusal of the moderation dialog's settings
   app.render();
+}
+
+/** dropGone takes notes that someone else deleted (a restore, a
+ * rejection) out of the selection, so the selection bar does not stay up
+ * for notes that are not there. */
+function dropGone() {
+  const notes = app.state.view().notes;
+  const gone = [...app.ui.selected].filter((id) => !notes.has(id));
+  if (!gone.length) return;
+  const selected = new Set(app.ui.selected);
+  for (const id of gone) selected.delete(id);
+  app.ui.selected = selected;
 }
 
 function showStatus({ state, unsent, reason }) {
@@ -578,10 +605,14 @@ attachInput(app, actions);
 const share = attachShare(app);
 app.stage = attachStage(app, actions); // before the first fit: the projector view has bars of its own
 app.lesson = attachLesson(app, { renderer });
+app.moderation = attachModeration(app, { renderer }); // after the lesson: its marks on notes come first
 attachDownload(app);
 attachPaste(app, actions);
 attachKeep(app);
 app.restore = attachRestore(app);
+app.comments = attachComments(app);
+app.reactions = attachReactions(app, { renderer, openComments: app.comments.open }); // after moderation: its marks come first
+app.columns = attachColumns(app);
 $("#share")?.addEventListener("click", () => share.open($("#share")));
 $("#share-menu")?.addEventListener("click", () => share.open(menuButton)); // the menu entry is hidden by now
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;

@@ -1,8 +1,10 @@
 package assets
 
 import (
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"corkboard/board"
@@ -46,4 +48,29 @@ func luminance(hex string) float64 {
 		l += w * c
 	}
 	return l
+}
+
+// TestModerationContrast checks the colours of what moderation.js puts on
+// a note waiting for approval (the label, Approve and Reject) against
+// WCAG AA: they sit on every note colour, in light and dark themes alike,
+// so they carry their own background. The stylesheet must use them.
+func TestModerationContrast(t *testing.T) {
+	css, err := FS.ReadFile("corkboard.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ rule, fg, bg string }{
+		{".note-pending-label", "#fff", "#1c1917"},
+		{".moderation-approve", "#fff", "#15803d"},
+		{".moderation-reject", "#fff", "#b91c1c"},
+	} {
+		decl := fmt.Sprintf("%s {", tt.rule)
+		i := strings.Index(string(css), decl)
+		if i < 0 || !strings.Contains(string(css[i:i+200]), "background: "+tt.bg) || !strings.Contains(string(css[i:i+200]), "color: "+tt.fg) {
+			t.Errorf("corkboard.css has no %s with color %s on background %s", tt.rule, tt.fg, tt.bg)
+		}
+		if got := contrast("#ffffff", tt.bg); got < 4.5 {
+			t.Errorf("%s: %s on %s has contrast %.2f, want at least 4.5", tt.rule, tt.fg, tt.bg, got)
+		}
+	}
 }

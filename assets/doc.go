@@ -25,6 +25,19 @@
 //	            writing, votes left, raising a hand), the lesson's marks on
 //	            notes (blank private notes, vote buttons and counts), and the
 //	            facilitator's Lesson panel; the timer on the server's clock
+//	moderation.js notes waiting for approval (marked, and approved or
+//	            rejected by the facilitator), the board's moderation badges,
+//	            the facilitator's Moderation dialog, and the changes its
+//	            settings refuse, stopped before they are sent
+//	conversation.js how reactions, comments and columns change the board
+//	            (state.js's applyOp calls it; mirrors board/reactions.go,
+//	            comments.go and columns.go)
+//	reactions.js a note's reactions and comment count, given and taken back
+//	            with a press; the facilitator's reactions on, hidden or off
+//	comments.js a note's thread: read, add (Enter sends), delete, approve,
+//	            live and read out as comments arrive
+//	columns.js  lanes behind the notes, the facilitator's Columns dialog,
+//	            and the lane a new note goes into
 //	download.js the Download panel: links to the board's exports, in
 //	            every format, through the page's own link
 //	paste.js    "Paste a list": a note for every line, in a grid in free

@@ -15,7 +15,7 @@ export class NoteEditor {
   start(id) {
     this.stop();
     const app = this.app;
-    if (!app.mayChange()) return; // the board is locked: say so, not type in vain
+    if (!app.mayChange({ ids: [id] })) return; // locked, or not this person's to change: say so, not type in vain
     const el = document.getElementById("note-" + id);
     const note = app.view().notes.get(id);
     if (!el || !note) return;

@@ -170,7 +170,9 @@ export class Renderer {
     const author = el._author;
     if (author.textContent !== n.author) author.textContent = n.author;
     const label = (n.text.split("\n")[0] || this.t["note.empty"]).slice(0, 80);
-    const aria = `${this.t["note.label"]}: ${label}` + (n.author ? ` (${n.author})` : "");
+    // A note waiting for approval says so in its name too, not only in
+    // its look (moderation.js draws the label).
+    const aria = `${this.t["note.label"]}: ${label}` + (n.author ? ` (${n.author})` : "") + (n.pending ? ` · ${this.t["moderation.waiting"]}` : "");
     if (el.getAttribute("aria-label") !== aria) el.setAttribute("aria-label", aria);
     el.classList.toggle("selected", ui.selected.has(n.id));
     el.classList.toggle("dragging", ui.dragging.has(n.id));

@@ -91,11 +91,17 @@ function freeArea() {
   return { left: 0, top, right: vp.clientWidth, bottom };
 }
 
+// frame is where the newest board's notes lie: a board shown without notes
+// (the start of a replay, often) is framed as it will be, not at its
+// corner at 100 %, so a projector shows the notes as they come.
+let frame = [];
+
 /** fit puts every note in view: exactly, after a jump (grow false), and
  * while playing only when a note leaves the view, zooming out, so the
  * board holds still as notes move about inside it. */
 function fit(board, grow) {
-  const notes = [...board.notes.values()];
+  let notes = [...board.notes.values()];
+  if (!notes.length) notes = frame;
   const area = freeArea();
   const margin = Math.min(40, Math.round((area.right - area.left) * 0.04));
   if (grow && notes.length) {
@@ -134,10 +140,16 @@ function show(v, opts) {
 // --- Playing -----------------------------------------------------------------
 
 function setPlaying(on) {
+  const was = playing;
   playing = on && !!timeline;
   play.textContent = (playing ? "⏸ " : "▶ ") + t[playing ? "replay.pause" : "replay.play"];
   play.setAttribute("aria-pressed", String(playing));
-  if (!playing) return;
+  if (!playing) {
+    // Stopped, or played to the end: the board as it is now, fitted
+    // exactly (playing only ever zooms out).
+    if (was && shown) draw(shown.board, shown.version, shown.at);
+    return;
+  }
   if (shown.version >= last) show(cfg.start); // played to the end: from the start again
   carry = 0;
   lastFrame = 0;
@@ -161,9 +173,10 @@ play.addEventListener("click", () => setPlaying(!playing));
 // version not loaded yet is drawn once its pages have come.
 let wanted = null;
 scrubber.addEventListener("input", () => {
+  const v = Number(scrubber.value); // before a stop draws the version shown
   setPlaying(false);
   const first = wanted === null;
-  wanted = Number(scrubber.value);
+  wanted = v;
   if (first) requestAnimationFrame(seek);
 });
 async function seek() {
@@ -239,7 +252,9 @@ async function start() {
     if (!shown || !timeline || timeline.loaded < open) draw(boardFromJSON(b), open, "");
     if (open < cfg.start) say(format(t["replay.before"], { v: number.format(open), start: number.format(cfg.start) }));
   }, fail);
+  const newest = getJSON(api + "?version=" + last).then((b) => (frame = b.notes || []), () => {});
   timeline = new Timeline(boardFromJSON(await getJSON(api + "?version=" + cfg.start)));
+  await newest; // before the first picture: it frames an empty one
   if (open <= cfg.start) {
     if (open === cfg.start) show(cfg.start);
   } else {

@@ -9,6 +9,10 @@
 // saved or rejected. Applying the same operations in the same order as the
 // server gives the same board, so everyone converges.
 
+import {
+  applyConversation, approveComments, commentToJSON, conversationKinds, dropReactions, moderateReactions, rejectComment, revealComments, waitingComment,
+} from "./conversation.js";
+
 /** defaultLimits stand in for the limits the server sends in its welcome
  * (board.DefaultLimits, with sync's maxInFlight and maxMessageBytes) until
  * the welcome arrives, and for any limit the welcome does not name
@@ -44,8 +48,9 @@ export function topZ(board) {
  * on success, and leaves the board unchanged on error (a batch is all or
  * nothing). Limits and roles are the server's to check; the one rule it
  * mirrors is that only its author changes a private note's text, which
- * holds for every role. stamp is {at, author, authorId} of the op message;
- * the version is the caller's. */
+ * holds for every role. stamp is {at, author, authorId, role} of the op
+ * message (the role decides whether a new note waits for approval); the
+ * version is the caller's. */
 export function applyOp(board, op, stamp = {}) {
   const refused = permitPrivate(board, op, stamp);
   if (refused) return refused;
@@ -59,7 +64,20 @@ export function applyOp(board, op, stamp = {}) {
     return "";
   }
   if (lessonKinds.has(op.kind)) return applyLesson(board, op, stamp, stamp.at || new Date().toISOString());
+  if (moderationKinds.has(op.kind)) return applyModeration(board, op);
+  if (conversationKinds.has(op.kind)) return applyConversation(board, op, stamp);
   return applyOne(board, op, stamp);
+}
+
+/** moderationKinds are the facilitator's moderation operations
+ * (board/moderation.go) and the server's "none", a copy of an operation
+ * this person may not see: never undone. */
+export const moderationKinds = new Set(["moderate", "approve", "reject", "none"]);
+
+/** facilitates reports whether a stamp's role is a facilitator's: the
+ * empty role, of operations from before roles, is one (board.facilitates). */
+export function facilitates(role) {
+  return !role || role === "facilitate";
 }
 
 /** lessonKinds are the operations that run a lesson (board/lesson.go):
@@ -100,6 +118,9 @@ function applyOne(board, op, stamp) {
       // as on the server.
       if (stamp.authorId) note.authorId = stamp.authorId;
       if (board.private) note.private = true;
+      // As the server decides it: from the sender's role, so a student's
+      // own page shows the note waiting at once.
+      if (board.moderation?.approval && !facilitates(stamp.role)) note.pending = true;
       board.notes.set(n.id, note);
       return "";
     }
@@ -114,12 +135,105 @@ function applyOne(board, op, stamp) {
       board.notes.delete(op.id);
       board.deleted.add(op.id);
       dropVotes(board, op.id);
+      dropReactions(board, op.id);
       return "";
     case "rename":
       board.title = op.title;
       return "";
+    case "none":
+      return ""; // something this person may not see: only the version moves
   }
   return "invalid";
+}
+
+// applyModeration applies moderate, approve and reject as applyModeration
+// in board/moderation.go does on a board without an id (a client's copy,
+// which the server sends masked or whole, and never filters itself).
+function applyModeration(board, op) {
+  switch (op.kind) {
+    case "moderate": {
+      const wasHidden = board.moderation?.reactions === "hidden";
+      board.moderation = moderationFromJSON(op.moderation);
+      moderateReactions(board, op, wasHidden);
+      return "";
+    }
+    case "approve": {
+      const approved = op.approved || [];
+      if (op.id) {
+        const n = board.notes.get(op.id);
+        if (n && !n.pending) return "conflict";
+        // Not a note: a comment, waiting or carried by the operation.
+        const comment = n ? "" : waitingComment(board, op.id);
+        if (!n && !approved.some((a) => a.id === op.id) && comment && !op.approvedComments?.some((a) => a.comment.id === op.id)) return comment;
+      }
+      // Those who were not shown the notes get them here; those who were
+      // (their authors, facilitators) let them show.
+      for (const a of approved) {
+        const n = board.notes.get(a.id);
+        if (n) {
+          if (n.pending) board.notes.set(a.id, withoutPending(n));
+          continue;
+        }
+        if (board.deleted.has(a.id)) continue;
+        board.notes.set(a.id, withoutPending(a));
+      }
+      const all = !approved.length && !op.approvedComments?.length && !op.id;
+      approveComments(board, op.approvedComments, all);
+      if (all) {
+        for (const [id, n] of board.notes) if (n.pending) board.notes.set(id, withoutPending(n));
+      }
+      return "";
+    }
+    case "reject": {
+      const ids = [...(op.rejected || [])];
+      if (op.id) {
+        const n = board.notes.get(op.id);
+        if (n && !n.pending) return "conflict";
+        if (!n && waitingComment(board, op.id) === "conflict") return "conflict";
+        if (!ids.includes(op.id)) ids.push(op.id);
+      }
+      for (const id of ids) {
+        if (!board.notes.has(id)) {
+          rejectComment(board, id); // the ids may be comments'
+          continue;
+        }
+        board.notes.delete(id);
+        board.deleted.add(id);
+        dropVotes(board, id);
+        dropReactions(board, id);
+      }
+      return "";
+    }
+    case "none":
+      return "";
+  }
+  return "invalid";
+}
+
+function withoutPending(n) {
+  const m = { ...n };
+  delete m.pending;
+  delete m.shown;
+  delete m.shownBy;
+  return m;
+}
+
+/** moderationFromJSON returns a board's moderation settings as the
+ * server writes them: only what is on, and null when nothing is
+ * (board.Moderation, whose zero value the server leaves out). */
+export function moderationFromJSON(m) {
+  if (!m) return null;
+  const out = {};
+  if (m.approval) out.approval = true;
+  if (m.ownNotes) out.ownNotes = true;
+  if (m.closed) out.closed = true;
+  if (m.filter) {
+    out.filter = { mode: m.filter.mode };
+    if (m.filter.defaults) out.filter.defaults = true;
+    if (m.filter.words?.length) out.filter.words = [...m.filter.words];
+  }
+  if (m.reactions) out.reactions = m.reactions;
+  return Object.keys(out).length ? out : null;
 }
 
 // applyLesson applies the operations of board/lesson.go's applyLesson, at
@@ -139,10 +253,14 @@ function applyLesson(board, op, stamp, at) {
       // The server puts every private note's text in the operation: those
       // who could not see a note's text learn it here.
       for (const [id, n] of board.notes) {
-        if (!n.private) continue;
+        const comments = n.comments?.some((c) => c.private);
+        if (!n.private && !comments) continue;
         const m = { ...n };
         delete m.private;
-        if (op.texts && Object.hasOwn(op.texts, id)) m.text = op.texts[id];
+        if (comments) m.comments = revealComments(n.comments, op.texts);
+        // Only where the text was withheld: an author keeps their own,
+        // which others may have been sent masked (board/lesson.go).
+        if (n.private && op.texts && Object.hasOwn(op.texts, id) && n.text === "") m.text = op.texts[id];
         board.notes.set(id, m);
       }
       board.private = false;
@@ -326,7 +444,8 @@ export function boardFromJSON(j) {
   return {
     id: j.id, title: j.title, version: j.version, createdAt: j.createdAt,
     locked: !!j.locked, private: !!j.private, voting: j.voting ?? null, ballots: j.ballots ?? null,
-    timer: j.timer ?? null, stops: j.stops ?? [],
+    timer: j.timer ?? null, stops: j.stops ?? [], moderation: moderationFromJSON(j.moderation),
+    reacted: j.reacted ?? null, columns: j.columns ?? [],
     notes: new Map((j.notes || []).map((n) => [n.id, n])),
     deleted: new Set(j.deleted || []),
   };
@@ -349,6 +468,8 @@ export function boardToJSON(b) {
     j.voting = hidden ? { votes, perNote, hidden, open } : { votes, perNote, open };
   }
   if (b.ballots && Object.keys(b.ballots).length) j.ballots = sortedObject(b.ballots, sortedObject);
+  if (b.reacted && Object.keys(b.reacted).length) j.reacted = sortedObject(b.reacted, sortedObject);
+  if (b.columns?.length) j.columns = b.columns.map(({ id, name }) => ({ id, name }));
   if (b.timer) {
     const { seconds, endsAt, leftMs } = b.timer;
     j.timer = { seconds };
@@ -358,6 +479,7 @@ export function boardToJSON(b) {
   if (b.stops?.length) {
     j.stops = b.stops.map(({ id, name, x, y, w, h }) => (name ? { id, name, x, y, w, h } : { id, x, y, w, h }));
   }
+  if (b.moderation) j.moderation = moderationFromJSON(b.moderation);
   j.notes = [...b.notes.values()].sort(byStack).map(noteToJSON);
   if (b.deleted.size) j.deleted = [...b.deleted].sort();
   return j;
@@ -376,6 +498,9 @@ function noteToJSON(n) {
   j.updatedAt = n.updatedAt;
   if (n.private) j.private = true;
   if (n.votes) j.votes = n.votes;
+  if (n.pending) j.pending = true;
+  if (n.reactions && Object.keys(n.reactions).length) j.reactions = sortedObject(n.reactions);
+  if (n.comments?.length) j.comments = n.comments.map(commentToJSON);
   return j;
 }
 
@@ -391,16 +516,18 @@ export class BoardState {
     this.cached = null;
     // Who this person is, for the notes their pending creates show: the
     // server will stamp them the same way.
-    this.me = { author: "", authorId: undefined };
+    // role is the page's link's: the server marks what its notes wait for.
+    this.me = { author: "", authorId: undefined, role: "" };
     // now gives the time a pending operation shows with (a timer started
     // here counts from it until the server's copy comes): the page sets it
     // to the server's clock once the welcome tells it.
     this.now = () => new Date().toISOString();
   }
 
-  /** identify sets this person's name and public participant id. */
-  identify(author, authorId) {
-    this.me = { author, authorId };
+  /** identify sets this person's name, public participant id and role
+   * (kept as it was when not given). */
+  identify(author, authorId, role = this.me.role) {
+    this.me = { author, authorId, role };
     this.cached = null;
   }
 
@@ -425,7 +552,7 @@ export class BoardState {
   serverOp(msg, myClient) {
     if (msg.version !== this.confirmed.version + 1) return false;
     if (this.confirmed === this.cached) this.cached = null;
-    applyOp(this.confirmed, msg.op, { at: msg.at, author: msg.author, authorId: msg.authorId });
+    applyOp(this.confirmed, msg.op, { at: msg.at, author: msg.author, authorId: msg.authorId, role: msg.role });
     this.confirmed.version = msg.version;
     if (msg.client === myClient) this.settle(msg.seq);
     this.cached = null;
@@ -448,13 +575,14 @@ export class BoardState {
 
 /** inverse returns the operation that undoes op, given the board as it was
  * just before op; or null when there is nothing to undo. Running a lesson
- * (lessonKinds) is never undone: a vote is taken back with unvote, a lock
- * with unlock, and a reveal cannot be taken back at all. me is the public
+ * (lessonKinds) and moderating (moderationKinds) are never undone: a vote
+ * is taken back with unvote, a lock with unlock, and a reveal or a
+ * rejection cannot be taken back at all. me is the public
  * participant id of whoever made op: a deleted private note of someone
  * else's does not come back, since this page never had its text and would
  * bring it back blank, as a note of me's. */
 export function inverse(before, op, me = "") {
-  if (lessonKinds.has(op.kind)) return null;
+  if (lessonKinds.has(op.kind) || moderationKinds.has(op.kind) || conversationKinds.has(op.kind)) return null;
   switch (op.kind) {
     case "create":
       return { kind: "delete", id: op.note.id };

@@ -274,3 +274,76 @@ test("boardToJSON writes the fields in the order of the server's boardJSON", () 
   assert.deepEqual(Object.keys(j), ["id", "title", "version", "createdAt", "locked", "private", "voting", "ballots", "timer", "stops", "notes", "deleted"]);
   assert.deepEqual(Object.keys(j.notes[0]).slice(-4), ["createdAt", "updatedAt", "private", "votes"]);
 });
+
+// What the server sends each person on a moderated board, and the board
+// each must hold after it (board.ViewFor): a teacher, two students and a
+// page without a participant, through approval, rejection, the word
+// filter, private writing and a vote (assets/streams_test.go writes the
+// file from the server's own code, and checks it is current).
+// viewJSON is the board as the server's View writes it: without the
+// tombstones, which are the server's bookkeeping.
+function viewJSON(b) {
+  const j = boardToJSON(b);
+  delete j.deleted;
+  return j;
+}
+const streams = JSON.parse(readFileSync(new URL("./testdata/moderation.json", import.meta.url), "utf8"));
+for (const s of streams) {
+  test(`moderation.json: what ${s.name} is sent gives the board the server shows ${s.name}`, () => {
+    const b = boardFromJSON(structuredClone(s.start));
+    for (const m of s.messages) {
+      assert.equal(applyOp(b, m.op, { at: m.at, author: m.author, authorId: m.authorId, role: m.role }), "", `version ${m.version}: ${JSON.stringify(m.op)}`);
+      b.version = m.version;
+      if (s.checks[m.version]) assert.deepEqual(viewJSON(b), s.checks[m.version], `after version ${m.version}`);
+    }
+    assert.deepEqual(viewJSON(b), s.want);
+  });
+}
+
+test("a student's new note waits at once while approval is on; a teacher's, and anyone's with approval off, does not", () => {
+  const s = new BoardState(board());
+  s.identify("Ada", ada, "edit");
+  s.local(1, { kind: "create", note: { id: A, x: 0, y: 0 } });
+  assert.equal(s.view().notes.get(A).pending, undefined);
+  s.serverOp({ version: 1, at: at(1), author: "T", authorId: "TTTTTTTTTTTTTTTT", role: "facilitate", op: { kind: "moderate", moderation: { approval: true } } }, "me");
+  assert.deepEqual(s.view().moderation, { approval: true });
+  assert.equal(s.view().notes.get(A).pending, true, "the pending create shows waiting once approval is on");
+  s.serverOp({ version: 2, at: at(2), author: "Ada", authorId: ada, role: "edit", client: "me", seq: 1, op: { kind: "create", note: { id: A, x: 0, y: 0, z: 1 } } }, "me");
+  assert.equal(s.confirmed.notes.get(A).pending, true);
+  // A teacher's note, and one from before roles (no role), show at once.
+  s.serverOp({ version: 3, at: at(3), author: "T", authorId: "TTTTTTTTTTTTTTTT", role: "facilitate", op: { kind: "create", note: { id: B, x: 0, y: 0, z: 2 } } }, "me");
+  assert.equal(s.confirmed.notes.get(B).pending, undefined);
+  const t = new BoardState(board());
+  t.identify("T", "TTTTTTTTTTTTTTTT", "facilitate");
+  t.serverOp({ version: 1, at: at(1), op: { kind: "moderate", moderation: { approval: true } } }, "me");
+  t.local(1, { kind: "create", note: { id: A, x: 0, y: 0 } });
+  assert.equal(t.view().notes.get(A).pending, undefined);
+});
+
+test("approve, reject and none as the server applies them", () => {
+  const b = board();
+  applyOp(b, { kind: "moderate", moderation: { approval: true, ownNotes: false, filter: { mode: "mask", words: [] } } });
+  assert.deepEqual(b.moderation, { approval: true, filter: { mode: "mask" } }, "what is off is left out, as the server writes it");
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }, { authorId: ada, role: "edit" });
+  applyOp(b, { kind: "create", note: { id: B, x: 0, y: 0 } }, { authorId: bo, role: "edit" });
+  assert.equal(applyOp(b, { kind: "none", withheld: true }), "");
+  // Approving a note that is not waiting, or not here, is refused.
+  applyOp(b, { kind: "approve", id: A, approved: [{ ...b.notes.get(A), pending: false }] });
+  assert.equal(b.notes.get(A).pending, undefined);
+  assert.equal(applyOp(b, { kind: "approve", id: A }), "conflict");
+  assert.equal(applyOp(b, { kind: "reject", id: A }), "conflict");
+  assert.equal(applyOp(b, { kind: "approve", id: "00000000-0000-4000-8000-0000000000ff" }), "not_found");
+  // Every note waiting, with nothing named: the server's own copy.
+  applyOp(b, { kind: "create", note: { id: "00000000-0000-4000-8000-0000000000c1", x: 0, y: 0 } }, { authorId: bo, role: "edit" });
+  applyOp(b, { kind: "reject", rejected: [B] });
+  assert.deepEqual([b.notes.has(B), b.deleted.has(B)], [false, true], "a rejected note leaves a tombstone");
+  applyOp(b, { kind: "approve" });
+  assert.equal([...b.notes.values()].some((n) => n.pending), false);
+  applyOp(b, { kind: "moderate", moderation: {} });
+  assert.equal(b.moderation, null);
+});
+
+test("moderating is never undone", () => {
+  const b = board();
+  for (const kind of ["moderate", "approve", "reject", "none"]) assert.equal(inverse(b, { kind, moderation: {} }), null, kind);
+});

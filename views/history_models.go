@@ -79,12 +79,15 @@ type HistoryScript struct {
 // ReplayPage is the replay page: the board played back from its history,
 // read-only. The script draws everything; the page is its frame.
 type ReplayPage struct {
-	Lang   Lang
-	Path   string
-	Link   string
-	Title  string
-	Role   string
-	Script ReplayScript
+	Lang  Lang
+	Path  string
+	Link  string
+	Title string
+	Role  string
+	// Snapshot is the name of the kept snapshot the page was opened on
+	// (its reason for one kept by itself), or "".
+	Snapshot string
+	Script   ReplayScript
 }
 
 // CanEdit reports whether the page's link may bring the board back to a
@@ -145,7 +148,7 @@ func (p HistoryPage) pictureURL(s SnapshotView) string {
 
 // replayURL opens the replay at the snapshot's version, paused.
 func (p HistoryPage) replayURL(s SnapshotView) string {
-	return p.BoardURL() + "/replay?version=" + strconv.FormatUint(s.Version, 10)
+	return p.BoardURL() + "/replay?version=" + strconv.FormatUint(s.Version, 10) + "&snapshot=" + url.QueryEscape(s.ID)
 }
 
 // restoreURL is the board page, asked to bring the board back to the

@@ -144,4 +144,8 @@ type ErrorPage struct {
 	Status  int
 	Title   string
 	Message string
+	// Back, when set, is a page to go back to besides the home page (the
+	// board a failed replay was asked of), and BackText its link's words.
+	Back     string
+	BackText string
 }

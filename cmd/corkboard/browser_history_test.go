@@ -82,7 +82,7 @@ func TestBrowserHistoryRestore(t *testing.T) {
 	ada.do(chromedp.Click(chromedp.CSS(`.snapshot[data-reason="named"] .snapshot-restore`)))
 	ada.do(chromedp.WaitReady(chromedp.ID("board")))
 	ada.waitFor("the question", `document.getElementById("confirm-dialog")?.open`)
-	if q := eval[string](ada, `document.getElementById("confirm-text").textContent`); !strings.HasPrefix(q, "Bring the board back to “Before the changes” (") || !strings.Contains(q, "you can undo it") {
+	if q := eval[string](ada, `document.getElementById("confirm-text").textContent`); !strings.HasPrefix(q, "Restore the board to “Before the changes” (") || !strings.Contains(q, "notes added since are removed") || !strings.Contains(q, "you can undo it") {
 		t.Errorf("the question is %q", q)
 	}
 	ada.do(chromedp.Click(chromedp.ID("confirm-ok")))

@@ -168,6 +168,10 @@ func handleCopyBoard(log *slog.Logger, hub *boardsync.Hub, proxies *site) http.H
 		if !ok {
 			return
 		}
+		// "Copy of …", so that the copy and the board are told apart in
+		// tabs and lists; cut to fit a title.
+		title := []rune(strings.ReplaceAll(pageLang(w, r).Text("history.copyTitle"), "{title}", b.Title))
+		b.Title = string(title[:min(len(title), hub.BoardLimits().MaxTitleRunes)])
 		created, links, err := hub.ImportBoard(r.Context(), b)
 		if err != nil {
 			writeError(w, r, log, err)

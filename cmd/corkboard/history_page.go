@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -40,11 +41,14 @@ func handleHistoryPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	})
 }
 
-// handleReplayPage serves GET /b/{link}/replay[?version=N]. The page
-// fetches the board and its operations itself (GET /api/boards/{link}
-// and .../ops); it is told where the replayable history begins and ends,
-// and the version to open at, paused: one past the board's newest is the
-// newest.
+// handleReplayPage serves GET /b/{link}/replay[?version=N][&snapshot=ID].
+// The page fetches the board and its operations itself (GET
+// /api/boards/{link} and .../ops); it is told where the replayable
+// history begins and ends, and the version to open at, paused: one past
+// the board's newest is the newest. Opened on a kept snapshot (the
+// history's Open), it opens at the snapshot's version and shows its name;
+// a snapshot the board does not keep is a 404 page of its own. Its error
+// pages link back to the board.
 func handleReplayPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		link := r.PathValue("link")
@@ -52,7 +56,8 @@ func handleReplayPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		if s := r.URL.Query().Get("version"); s != "" {
 			v, err := strconv.ParseUint(s, 10, 64)
 			if err != nil {
-				writeError(w, r, log, board.Errorf(board.EInvalid, "version %q is not a version number", s))
+				lang := pageLang(w, r)
+				replayError(w, r, lang, link, http.StatusBadRequest, lang.Text("replay.badVersion"), fmt.Sprintf("%q is not a version number.", s))
 				return
 			}
 			version = &v
@@ -66,15 +71,41 @@ func handleReplayPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, err)
 			return
 		}
+		lang := pageLang(w, r)
+		var snapshot string
+		if id := r.URL.Query().Get("snapshot"); id != "" {
+			_, k, err := hub.KeptBoard(r.Context(), access.BoardID, id)
+			if board.ErrorCode(err) == board.ENotFound {
+				replayError(w, r, lang, link, http.StatusNotFound, lang.Text("replay.noSnapshot"), lang.Text("replay.noSnapshotText"))
+				return
+			}
+			if err != nil {
+				writeError(w, r, log, err)
+				return
+			}
+			snapshot = k.Name
+			if snapshot == "" {
+				snapshot = lang.Text("history.reason." + string(k.Reason))
+			}
+			v := k.Version
+			version = &v
+		}
 		if version != nil && *version > h.Last {
 			*version = h.Last
 		}
-		lang := pageLang(w, r)
-		p := views.ReplayPage{Lang: lang, Path: "/b/" + link + "/replay", Link: link, Title: b.Title, Role: string(access.Role)}
+		p := views.ReplayPage{Lang: lang, Path: "/b/" + link + "/replay", Link: link, Title: b.Title, Role: string(access.Role), Snapshot: snapshot}
 		p.Script = views.ReplayScript{
 			Link: link, Role: string(access.Role), Lang: lang.Code, Strings: lang.Strings(), Palette: board.Palette,
 			Start: h.Start, Last: h.Last, Version: version,
 		}
 		renderPage(w, r, http.StatusOK, views.Replay(p))
 	})
+}
+
+// replayError answers a replay that cannot be shown with an error page
+// that leads back to the board as well as home.
+func replayError(w http.ResponseWriter, r *http.Request, lang views.Lang, link string, status int, title, message string) {
+	p := views.ErrorPage{Lang: lang, Status: status, Title: title, Message: message,
+		Back: "/b/" + link, BackText: lang.Text("history.back")}
+	renderPage(w, r, status, views.Error(p))
 }

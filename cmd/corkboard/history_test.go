@@ -113,7 +113,7 @@ func TestHistoryAPI(t *testing.T) {
 	status, body := do(t, "POST", api(board.RoleView)+"/copy?snapshot="+kept.ID, "")
 	var copied boardCreated
 	json.Unmarshal(body, &copied)
-	if status != http.StatusCreated || copied.ID == "" || copied.Title != "Lesson 3" {
+	if status != http.StatusCreated || copied.ID == "" || copied.Title != "Copy of Lesson 3" {
 		t.Fatalf("copy: %d %s", status, body)
 	}
 	b := mustGet(t, srv.URL+"/api/boards/"+copied.facilitate())

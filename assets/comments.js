@@ -1,0 +1,220 @@
+// comments.js: a note's thread, in the page. The thread opens from the
+// note's comment count, from "Comments" on the selection bar, or with C
+// on the selected note; it shows the note's comments oldest first, each
+// with its author and time (one waiting for approval says so, with
+// Approve and Reject for the facilitator; a private one is blank until
+// the reveal), and a box to add one: Enter sends. Comments arriving while
+// it is open are added to the list, which a screen reader reads out
+// (aria-live, additions only: the list is kept, never built again).
+// Editors and facilitators comment; anyone deletes their own, and the
+// facilitator any. The server checks it all again.
+
+import { newId } from "./socket.js";
+import { format } from "./render.js";
+import { maxComments } from "./conversation.js";
+
+/** attachComments wires the comments panel. It returns open(id), close()
+ * and render(view), called after every draw. */
+export function attachComments(app) {
+  const t = app.t;
+  const $ = (id) => document.getElementById(id);
+  const panel = $("comments-panel");
+  const list = $("comments-list");
+  const input = $("comments-input");
+  const facilitator = app.role === "facilitate";
+  let noteId = null;
+  let drawn = null; // the comments last drawn, to skip a view that changed nothing here
+  const items = new Map(); // comment id -> li
+  const time = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+
+  function open(id) {
+    if (!app.view().notes.has(id)) return;
+    noteId = id;
+    drawn = null;
+    items.clear();
+    list.replaceChildren();
+    panel.hidden = false;
+    document.body.classList.add("comments-open");
+    render(app.view());
+    (input && !input.disabled ? input : $("comments-close")).focus();
+  }
+
+  function close() {
+    if (noteId === null) return;
+    const id = noteId;
+    noteId = null;
+    panel.hidden = true;
+    document.body.classList.remove("comments-open");
+    document.getElementById("note-" + id)?.focus();
+  }
+
+  $("comments-close").addEventListener("click", close);
+  panel.addEventListener("keydown", (e) => {
+    e.stopPropagation(); // the board's keys (Delete, arrows, N) are not for the thread
+    if (e.key === "Escape") close();
+  });
+  $("comments-open")?.addEventListener("click", () => {
+    const [id] = app.ui.selected;
+    if (id) open(id);
+  });
+  addEventListener("keydown", (e) => {
+    if (e.key !== "c" && e.key !== "C") return;
+    if (e.ctrlKey || e.metaKey || e.altKey || app.ui.editing || e.target.closest?.("input, textarea, [contenteditable='true'], dialog")) return;
+    const id = e.target.closest?.(".note")?.dataset.id ?? (app.ui.selected.size === 1 ? [...app.ui.selected][0] : null);
+    if (!id) return;
+    e.preventDefault();
+    open(id);
+  });
+
+  // Sending: Enter sends, Shift+Enter is a new line.
+  const max = () => app.limits.maxTextRunes;
+  function count() {
+    const n = [...input.value].length;
+    $("comments-count").textContent = format(t["comments.count"], { n, max: max() });
+    $("comments-count").classList.toggle("over", n > max());
+  }
+  input?.addEventListener("input", count);
+  input?.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  });
+  $("comments-form")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    send();
+  });
+  function send() {
+    const text = input.value.trim();
+    if (!text || noteId === null || [...text].length > max()) return;
+    if (app.lesson && !app.lesson.mayChange()) return; // locked: it says why
+    if (app.edit({ kind: "comment", id: noteId, comment: { id: newId(), text } }, { undoable: false })) {
+      input.value = "";
+      count();
+    }
+  }
+
+  // why returns why this person cannot comment on n now, or "".
+  function why(view, n) {
+    if (!app.canEdit) return t["comments.viewOnly"];
+    if (view.locked && !facilitator) return t["comments.locked"];
+    if (n.pending) return t["comments.noteWaiting"];
+    if ((n.comments?.length || 0) >= maxComments) return format(t["comments.full"], { max: maxComments });
+    return "";
+  }
+
+  function render(view) {
+    if (noteId === null) return;
+    const n = view.notes.get(noteId);
+    if (!n) return close(); // deleted, or rejected, meanwhile
+    const key = [n.comments, view.locked, n.pending, n.text, app.participant];
+    if (drawn && key.every((k, i) => k === drawn[i])) return;
+    drawn = key;
+    const first = (n.text.split("\n")[0] || t["note.empty"]).slice(0, 80);
+    $("comments-note").textContent = format(t["comments.on"], { text: first });
+    const cs = n.comments ?? [];
+    $("comments-empty").hidden = cs.length > 0;
+    const seen = new Set();
+    let prev = null;
+    for (const c of cs) {
+      seen.add(c.id);
+      let li = items.get(c.id);
+      if (!li) {
+        li = item(c.id);
+        items.set(c.id, li);
+      }
+      fill(li, c);
+      // In order, moving only what is out of place: an element moved is
+      // read out again.
+      const want = prev ? prev.nextSibling : list.firstChild;
+      if (want !== li) list.insertBefore(li, want);
+      prev = li;
+    }
+    for (const [id, li] of items) {
+      if (!seen.has(id)) {
+        li.remove();
+        items.delete(id);
+      }
+    }
+    const reason = why(view, n);
+    $("comments-closed").textContent = reason;
+    $("comments-closed").hidden = !reason;
+    if (input) {
+      input.disabled = !!reason;
+      $("comments-send").disabled = !!reason;
+      count();
+    }
+  }
+
+  function item(id) {
+    const li = document.createElement("li");
+    li.className = "comment";
+    li.dataset.id = id;
+    const head = document.createElement("div");
+    head.className = "comment-head";
+    const author = document.createElement("strong");
+    author.className = "comment-author";
+    const when = document.createElement("time");
+    when.className = "comment-time";
+    head.append(author, " ", when);
+    const text = document.createElement("p");
+    text.className = "comment-text";
+    const tools = document.createElement("div");
+    tools.className = "comment-tools";
+    li.append(head, text, tools);
+    return li;
+  }
+
+  function fill(li, c) {
+    const [head, text, tools] = li.children;
+    const [author, , when] = head.childNodes;
+    author.textContent = c.author || "?";
+    const d = new Date(c.at);
+    if (when.dateTime !== c.at) {
+      when.dateTime = c.at;
+      when.textContent = time.format(d);
+    }
+    const blank = !!c.private && !c.text;
+    text.textContent = blank ? t["comments.private"] : c.text;
+    text.classList.toggle("blank", blank);
+    li.classList.toggle("pending", !!c.pending);
+    const mine = !!c.authorId && c.authorId === app.participant;
+    const sig = [c.pending, mine, facilitator].join();
+    if (tools._sig === sig) return;
+    tools._sig = sig;
+    const parts = [];
+    if (c.pending) {
+      const label = document.createElement("span");
+      label.className = "comment-waiting";
+      label.textContent = t["comments.waiting"];
+      parts.push(label);
+      if (facilitator) {
+        parts.push(
+          button("moderation-approve", t["comments.approve"], () => app.edit({ kind: "approve", id: c.id }, { undoable: false })),
+          button("moderation-reject", t["comments.reject"], () => app.edit({ kind: "reject", id: c.id }, { undoable: false })),
+        );
+      }
+    }
+    if (app.canEdit && (mine || facilitator)) {
+      const b = button("comment-delete", t["comments.delete"], async () => {
+        if (await app.confirm(t["comments.deleteConfirm"], t["comments.delete"])) {
+          app.edit({ kind: "uncomment", id: noteId, comment: { id: c.id } }, { undoable: false });
+        }
+      });
+      b.setAttribute("aria-label", format(t["comments.deleteLabel"], { name: c.author || "?" }));
+      parts.push(b);
+    }
+    tools.replaceChildren(...parts);
+  }
+
+  function button(cls, text, act) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = cls;
+    b.textContent = text;
+    b.addEventListener("click", act);
+    return b;
+  }
+
+  return { open, close, render, openId: () => noteId };
+}

@@ -1,0 +1,153 @@
+// reactions.js: reactions on notes, in the page. Each note shows the
+// reactions it has (👍 ❤️ 💡 ❓ with their counts, this person's own
+// highlighted) and, when it is selected, pointed at or holds the focus, all
+// four to give or take back with a click, a tap or the keyboard. Everyone
+// reacts, view links too and on a locked board; while the facilitator has
+// reactions hidden each person sees only their own, and while they are off
+// the row is gone. The facilitator chooses in the Lesson panel. The note's
+// comment count (💬 3, comments.js opens the thread) sits in the same row.
+
+import { reactionEmoji, reactionNames } from "./conversation.js";
+import { format } from "./render.js";
+
+/** attachReactions wires the notes' reaction rows (through renderer's
+ * marks and decorate hooks, after the lesson's and moderation's) and the
+ * facilitator's choice of mode. It returns render, called after every draw. */
+export function attachReactions(app, { renderer, openComments }) {
+  const t = app.t;
+  const own = (view, id) => view.reacted?.[app.participant]?.[id] ?? [];
+
+  const innerMarks = renderer.marks;
+  renderer.marks = (n, view) => {
+    const mode = view.moderation?.reactions || "";
+    const counts = reactionNames.map((r) => n.reactions?.[r] || 0).join(",");
+    return (innerMarks ? innerMarks(n, view) : "") + `|R${mode},${counts},${own(view, n.id).join("+")},${n.comments?.length || 0}`;
+  };
+
+  const innerDecorate = renderer.decorate;
+  renderer.decorate = (el, n, mark, view) => {
+    innerDecorate?.(el, n, mark, view);
+    const mode = view.moderation?.reactions || "";
+    const comments = n.comments?.length || 0;
+    let row = el.querySelector(":scope > .note-reactions");
+    // A note waiting for approval takes neither reactions nor comments
+    // until it shows (the server refuses them), and its foot stays free
+    // to grab.
+    if ((mode === "off" && !comments) || n.pending) return row?.remove();
+    if (!row) {
+      row = reactionRow(el);
+      el.insertBefore(row, el.querySelector(":scope > .note-author"));
+    }
+    const mine = own(view, n.id);
+    row.dataset.mode = mode;
+    let shown = 0;
+    for (const b of row.querySelectorAll(".reaction")) {
+      const r = b.dataset.reaction;
+      const count = n.reactions?.[r] || 0;
+      const pressed = mine.includes(r);
+      b.hidden = mode === "off";
+      b.classList.toggle("zero", count === 0);
+      if (count) shown++;
+      b.setAttribute("aria-pressed", String(pressed));
+      b.querySelector(".reaction-count").textContent = count ? String(count) : "";
+      const label = format(t[pressed ? "reactions.labelMine" : "reactions.label"], { name: t["reactions." + r], n: count }) + (mode === "hidden" ? " · " + t["reactions.onlyYou"] : "");
+      if (b.getAttribute("aria-label") !== label) {
+        b.setAttribute("aria-label", label);
+        b.title = label;
+      }
+    }
+    const hint = row.querySelector(".reactions-hint");
+    hint.hidden = mode !== "hidden";
+    const badge = row.querySelector(".comments-badge");
+    badge.hidden = !comments;
+    badge.querySelector(".comments-badge-count").textContent = String(comments);
+    const label = comments === 1 ? t["comments.badgeOne"] : format(t["comments.badge"], { n: comments });
+    if (badge.getAttribute("aria-label") !== label) {
+      badge.setAttribute("aria-label", label);
+      badge.title = label;
+    }
+    // A row with nothing to show takes no room from the text until the
+    // note is selected or pointed at (then it floats over the foot).
+    row.classList.toggle("empty", !shown && !comments);
+  };
+
+  // reactionRow makes a note's row. Its buttons keep their presses to
+  // themselves: a press on a note would select or drag it, a double press
+  // open it for typing, and Enter or Delete act on the selection.
+  function reactionRow(el) {
+    const row = document.createElement("div");
+    row.className = "note-reactions";
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", t["reactions.row"]);
+    const guard = (b) => {
+      for (const type of ["pointerdown", "dblclick", "keydown"]) b.addEventListener(type, (e) => e.stopPropagation());
+    };
+    for (const r of reactionNames) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "reaction";
+      b.dataset.reaction = r;
+      const emoji = document.createElement("span");
+      emoji.setAttribute("aria-hidden", "true");
+      emoji.textContent = reactionEmoji[r];
+      const count = document.createElement("span");
+      count.className = "reaction-count";
+      b.append(emoji, count);
+      guard(b);
+      b.addEventListener("click", (e) => {
+        e.stopPropagation();
+        toggle(el.dataset.id, r);
+      });
+      row.append(b);
+    }
+    const hint = document.createElement("span");
+    hint.className = "reactions-hint";
+    hint.textContent = t["reactions.onlyYou"];
+    hint.title = t["reactions.hiddenHint"];
+    const badge = document.createElement("button");
+    badge.type = "button";
+    badge.className = "comments-badge";
+    const icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "💬";
+    const n = document.createElement("span");
+    n.className = "comments-badge-count";
+    badge.append(icon, n);
+    guard(badge);
+    badge.addEventListener("click", (e) => {
+      e.stopPropagation();
+      openComments(el.dataset.id);
+    });
+    row.append(hint, badge);
+    return row;
+  }
+
+  /** toggle gives note id reaction r from this person, or takes it back. */
+  function toggle(id, r) {
+    const view = app.state.view();
+    if (view.moderation?.reactions === "off") return;
+    if (!app.participant) return app.toast(t["reactions.hiddenHint"]);
+    const kind = own(view, id).includes(r) ? "unreact" : "react";
+    app.edit({ kind, id, reaction: r }, { undoable: false });
+  }
+
+  // The facilitator's choice: the whole of the moderation settings goes
+  // with it, since a moderate replaces them all.
+  const modeBox = document.getElementById("reactions-mode");
+  modeBox?.addEventListener("change", (e) => {
+    const value = e.target.value;
+    const m = { ...app.state.view().moderation };
+    delete m.reactions;
+    if (value) m.reactions = value;
+    app.edit({ kind: "moderate", moderation: m }, { undoable: false });
+  });
+
+  function render(view) {
+    if (!modeBox) return;
+    const mode = view.moderation?.reactions || "";
+    const input = modeBox.querySelector(`input[value="${mode}"]`);
+    if (input && !input.checked) input.checked = true;
+  }
+
+  return { render };
+}
