@@ -42,4 +42,18 @@
 // an operation for everyone but its author; Prepare adds to a reveal or
 // the end of a round what was withheld until then, so that everyone ends
 // with the same board.
+//
+// # What a class may post, and answering without editing
+//
+// Moderation (moderation.go) is board state too: approval before a note
+// shows, changing only one's own notes, a board closed to new notes, and a
+// word filter, whose decision Screen makes once, as the operation is
+// ordered, and keeps with it. Reactions (reactions.go) are per person and
+// secret like ballots; comments (comments.go) are a thread under a note
+// under the same rules as notes; columns (columns.go) are lanes a note
+// belongs to by where it lies. An operation has three audiences: its
+// author, who gets it whole; facilitators (Copies.Staff), who see notes
+// waiting for approval and unmasked words but no private text; and
+// everyone else (Copies.Others). Order is the sequence the server runs:
+// Prepare, Screen, Withhold, Apply.
 package board
