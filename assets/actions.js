@@ -249,18 +249,23 @@ export function createActions(app, { viewport, boardEl }) {
 
   // --- Undo ------------------------------------------------------------------
 
-  // Undo and redo ask about the lock first: taking an entry off one stack
-  // puts it on the other (and gives a deleted note its new id), which an
-  // edit refused afterwards would leave done on the stacks only.
+  // Undo and redo ask before they take a step: taking an entry off one
+  // stack puts it on the other (and gives a deleted note its new id), which
+  // an edit refused afterwards would leave done on the stacks only. The
+  // lock is asked first; the moderation (closed to new notes, own notes
+  // only, a note waiting) can only judge the operation the step resolves
+  // to, so the stack asks it before it moves anything.
+  const mayStep = (op) => !app.moderation || app.moderation.mayEdit(op);
+
   function undo() {
     if (!app.undo.canUndo() || !app.mayChange()) return;
-    const op = app.undo.undo(app.state.view());
+    const op = app.undo.undo(app.state.view(), mayStep);
     if (op) app.edit(op, { undoable: false });
   }
 
   function redo() {
     if (!app.undo.canRedo() || !app.mayChange()) return;
-    const op = app.undo.redo(app.state.view());
+    const op = app.undo.redo(app.state.view(), mayStep);
     if (op) app.edit(op, { undoable: false });
   }
 
@@ -297,12 +302,16 @@ export function createActions(app, { viewport, boardEl }) {
    * their size), inside the part of the screen that no fixed bar covers
    * (app.freeArea). A board without notes shows its origin at 100 %. */
   function fit() {
-    const area = app.freeArea();
-    // The columns' names count as part of the board: a board made from a
-    // template opens on its lanes.
-    const lanes = lanesBounds(app.view());
-    const lanesTop = lanes && { ...lanes, h: Math.min(lanes.h, 600) };
-    const rects = [...app.view().notes.values(), ...(lanesTop ? [lanesTop] : [])];
+    const area = app.freeArea({ panels: false });
+    // A board with notes fits its notes: its lanes, tall and mostly empty,
+    // would make them too small to read on a phone. A board of empty
+    // columns (new from a template) opens on the lanes' names.
+    const notes = [...app.view().notes.values()];
+    const lanes = !notes.length && lanesBounds(app.view());
+    const rects = lanes ? [{ ...lanes, h: Math.min(lanes.h, 600) }] : notes;
+    // The names of the lanes just above the notes stay in view.
+    const heads = notes.length && lanesBounds(app.view());
+    if (heads && heads.y >= Math.min(...notes.map((n) => n.y)) - 240) rects.push({ x: notes[0].x, y: heads.y, w: 1, h: 1 });
     Object.assign(cam, fitCamera(rects, area, { margin: margin(area), minZoom, maxZoom: fitMaxZoom }));
     app.autoFit = true;
     app.render();
@@ -314,6 +323,9 @@ export function createActions(app, { viewport, boardEl }) {
     addNote, addNoteInView, placeNotesInView, recolor, bringToFront, duplicate, deleteSelected, moveSelected, resizeSelected,
     startEditing: (id) => editor.start(id),
     stopEditing: () => editor.stop(),
+    // The server's answers to the editor's own texts (editor.js).
+    accepted: (seq) => editor.accepted(seq),
+    refused: (m) => editor.refused(m),
     startDrag, dragTo, endDrag, cancelDrag,
     undo, redo,
     zoomAt, zoomBy, panBy, fit,

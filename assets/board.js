@@ -28,6 +28,7 @@ import { attachRestore } from "./restore.js";
 import { attachReactions } from "./reactions.js";
 import { attachComments } from "./comments.js";
 import { attachColumns } from "./columns.js";
+import { findComment } from "./conversation.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
 const t = cfg.strings;
@@ -215,19 +216,30 @@ function handle(m) {
       app.welcomed = true;
       app.restore?.welcomed(); // a restore the address asks for, once (restore.js)
       break;
-    case "op":
+    case "op": {
+      // A rejection of this person's own note or comment is said: the
+      // author would otherwise only find it gone.
+      const own = m.op?.kind === "reject" ? ownIn(m.op) : null;
       if (!app.state.serverOp(m, outbox.client)) {
         // A gap cannot happen on one connection; if it does, start afresh.
         app.epoch = "";
         conn.ws?.close();
       }
+      if (own) tellRejected(own);
+      if (m.client === outbox.client) accepted(m.seq);
       dropGone();
       break;
+    }
     case "ack":
       if (m.duplicate) app.state.settle(m.seq);
+      accepted(m.seq); // a duplicate's echo came to an earlier connection
       break;
     case "reject":
       app.state.settle(m.seq);
+      // The editor and the comment box keep what was typed and say why
+      // beside it: a toast as well would say it twice, and the editor's
+      // every pause in typing would say it again.
+      if (actions.refused(m) || app.comments?.refused(m)) break;
       // socket.js refuses an operation too large to send with a reject of
       // its own (local), which the page words in the person's language.
       toast(m.local && m.code === tooLarge ? t["error.tooLarge"] : t["error.rejected"] + " " + m.message);
@@ -250,10 +262,54 @@ function handle(m) {
   app.render();
 }
 
+/** ownIn returns which of the notes and comments a reject op names are
+ * this person's, as they are before it applies. */
+function ownIn(op) {
+  const own = { notes: [], comments: [] };
+  if (!app.participant) return own;
+  const view = app.state.view();
+  for (const id of new Set([...(op.rejected || []), ...(op.id ? [op.id] : [])])) {
+    const n = view.notes.get(id);
+    if (n) {
+      if (n.authorId === app.participant) own.notes.push(id);
+      continue;
+    }
+    const c = findComment(view, id);
+    if (c.note?.comments[c.index].authorId === app.participant) own.comments.push(id);
+  }
+  return own;
+}
+
+/** tellRejected says which of own (from ownIn) the reject took away. */
+function tellRejected(own) {
+  const view = app.state.view();
+  const notes = own.notes.filter((id) => !view.notes.has(id)).length;
+  const comments = own.comments.filter((id) => !findComment(view, id).note).length;
+  const say = (n, one, many) => (n === 1 ? t[one] : format(t[many], { n }));
+  const words = [notes && say(notes, "moderation.yourNote", "moderation.yourNotes"), comments && say(comments, "moderation.yourComment", "moderation.yourComments")].filter(Boolean);
+  if (words.length) toast(words.join(" "));
+}
+
+// accepted tells those who keep what was typed until the server takes it
+// (the editor, the comment box) that it took the operation seq.
+function accepted(seq) {
+  actions.accepted(seq);
+  app.comments?.accepted(seq);
+}
+
+/** focusBoard puts the focus on the board's notes, for when what had it
+ * went away (a note rejected, a thread whose note was deleted). */
+app.focusBoard = () => {
+  const b = $("#board");
+  if (!b.hasAttribute("tabindex")) b.tabIndex = -1; // focusable by script, not a Tab stop
+  b.focus({ preventScroll: true });
+};
+
 /** dropGone takes notes that someone else deleted (a restore, a
  * rejection) out of the selection, so the selection bar does not stay up
  * for notes that are not there. */
 function dropGone() {
+  if (!app.ui.selected.size) return; // the usual case: no view to build for every op
   const notes = app.state.view().notes;
   const gone = [...app.ui.selected].filter((id) => !notes.has(id));
   if (!gone.length) return;
@@ -574,8 +630,11 @@ showPeople(peopleChoice ? peopleChoice === "open" : !matchMedia("(max-width: 600
  * viewport pixels: below the top bar and above the dock (the selection
  * bar, the help and the people). The selection bar counts even while it is
  * hidden, since it appears over the bottom of the screen whenever a note
- * is selected. Fit and new notes keep to this area. */
-app.freeArea = () => {
+ * is selected. Fit and new notes keep to this area. With panels false
+ * the Lesson panel does not count: a fit (on opening the page with the
+ * panel open) shows the notes as they are with the panel shut, not
+ * squeezed into the strip above it, just as opening it does not refit. */
+app.freeArea = ({ panels = true } = {}) => {
   const vp = $("#viewport");
   const top = Math.max(0, $(".topbar").getBoundingClientRect().bottom);
   const bar = $("#selection-bar");
@@ -584,7 +643,10 @@ app.freeArea = () => {
     bar.style.visibility = "hidden";
     bar.hidden = false;
   }
+  const panel = panels ? null : $("#lesson-panel");
+  if (panel) panel.style.display = "none";
   const dockTop = $("#dock").getBoundingClientRect().top;
+  if (panel) panel.style.display = "";
   if (hidden) {
     bar.hidden = true;
     bar.style.visibility = "";
@@ -612,7 +674,7 @@ attachKeep(app);
 app.restore = attachRestore(app);
 app.comments = attachComments(app);
 app.reactions = attachReactions(app, { renderer, openComments: app.comments.open }); // after moderation: its marks come first
-app.columns = attachColumns(app);
+app.columns = attachColumns(app, { renderer }); // after the reactions: its marks name the column, which takes no room
 $("#share")?.addEventListener("click", () => share.open($("#share")));
 $("#share-menu")?.addEventListener("click", () => share.open(menuButton)); // the menu entry is hidden by now
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;

@@ -42,14 +42,36 @@ export function laneView(board, view, noteW = 200) {
   return { ...view, x: x0, w: x1 - x0 };
 }
 
-/** attachColumns draws the lanes and wires the facilitator's Columns
- * dialog. It returns render(view), called after every draw. */
-export function attachColumns(app) {
+/** attachColumns draws the lanes, names each note's column in its label
+ * (through renderer's marks and decorate hooks, when given one), and
+ * wires the facilitator's Columns dialog. It returns render(view), called
+ * after every draw. */
+export function attachColumns(app, { renderer } = {}) {
   const t = app.t;
   const $ = (id) => document.getElementById(id);
   const lanesEl = $("lanes");
   const dialog = $("columns-dialog");
   let drawn = null;
+  const laneName = (c, i) => c.name || format(t["columns.untitled"], { n: i + 1 });
+  // The lanes are named for a screen reader too, and a note says which
+  // one it is in ("… · in column To improve").
+  lanesEl.removeAttribute("aria-hidden");
+  const columnName = (view, n) => {
+    const i = columnOf(view, n);
+    return i >= 0 ? laneName(view.columns[i], i) : "";
+  };
+  if (renderer) {
+    const innerMarks = renderer.marks;
+    renderer.marks = (n, view) => (innerMarks ? innerMarks(n, view) : "") + "|C" + columnName(view, n);
+    const innerDecorate = renderer.decorate;
+    renderer.decorate = (el, n, mark, view) => {
+      innerDecorate?.(el, n, mark, view);
+      const name = columnName(view, n);
+      const label = el.getAttribute("aria-label") || "";
+      const suffix = " · " + format(t["columns.in"], { name });
+      if (name && !label.endsWith(suffix)) el.setAttribute("aria-label", label + suffix);
+    };
+  }
 
   function render(view) {
     lanesEl.style.transform = $("board").style.transform;
@@ -63,9 +85,12 @@ export function attachColumns(app) {
           const lane = document.createElement("div");
           lane.className = "lane";
           lane.style.cssText = `left:${i * columnWidth}px;top:${b.y}px;width:${columnWidth}px;height:${b.h}px`;
+          lane.setAttribute("role", "group");
+          lane.setAttribute("aria-label", format(t["columns.lane"], { name: laneName(c, i) }));
           const name = document.createElement("div");
           name.className = "lane-name";
-          name.textContent = c.name || format(t["columns.untitled"], { n: i + 1 });
+          name.textContent = laneName(c, i);
+          name.title = laneName(c, i); // the whole name, should two lines not hold it
           lane.append(name);
           return lane;
         }),
@@ -122,20 +147,25 @@ export function attachColumns(app) {
         input.value = c.name;
         input.maxLength = 60;
         input.setAttribute("aria-label", format(t["columns.name"], { n: i + 1 }));
+        let saved = c.name; // what was last sent, so Enter then change send it once
         const save = () => {
           const name = [...input.value.replace(/\s+/g, " ").trim()].slice(0, 60).join("");
-          if (name !== c.name) run({ kind: "column-set", column: { id: c.id, name } });
+          if (name === saved) return;
+          saved = name;
+          run({ kind: "column-set", column: { id: c.id, name } });
         };
         input.addEventListener("change", save);
+        // Enter saves and Escape takes the typing back, both in place: a
+        // blur would leave the focus on the page behind the dialog. The
+        // list is drawn again once the field is left.
         input.addEventListener("keydown", (e) => {
           if (e.key === "Enter") {
             e.preventDefault();
-            input.blur();
-          } else if (e.key === "Escape") {
+            save();
+          } else if (e.key === "Escape" && input.value !== saved) {
             e.preventDefault();
-            e.stopPropagation();
-            input.value = c.name;
-            input.blur();
+            e.stopPropagation(); // the dialog stays; a second Escape closes it
+            input.value = saved;
           }
         });
         input.addEventListener("blur", () => queueMicrotask(() => fillDialog(app.view())));

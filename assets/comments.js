@@ -7,7 +7,9 @@
 // it is open are added to the list, which a screen reader reads out
 // (aria-live, additions only: the list is kept, never built again).
 // Editors and facilitators comment; anyone deletes their own, and the
-// facilitator any. The server checks it all again.
+// facilitator any. The server checks it all again. What is typed is kept
+// for its note (a draft each) until the server takes it: a comment it
+// refuses (the word filter, the lock) stays in the box, with why.
 
 import { newId } from "./socket.js";
 import { format } from "./render.js";
@@ -24,11 +26,19 @@ export function attachComments(app) {
   const facilitator = app.role === "facilitate";
   let noteId = null;
   let drawn = null; // the comments last drawn, to skip a view that changed nothing here
+  const drafts = new Map(); // note id -> what was typed for it and not yet taken by the server
+  const sending = new Map(); // seq -> {note, text}: sent, not yet answered
   const items = new Map(); // comment id -> li
   const time = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
 
   function open(id) {
     if (!app.view().notes.has(id)) return;
+    if (input && noteId !== id) {
+      // Each note its own draft: what was typed for one is not sent to another.
+      keepDraft();
+      input.value = drafts.get(id) ?? "";
+      showError("");
+    }
     noteId = id;
     drawn = null;
     items.clear();
@@ -42,10 +52,29 @@ export function attachComments(app) {
   function close() {
     if (noteId === null) return;
     const id = noteId;
+    keepDraft();
     noteId = null;
+    const had = panel.contains(document.activeElement);
     panel.hidden = true;
     document.body.classList.remove("comments-open");
-    document.getElementById("note-" + id)?.focus();
+    const note = document.getElementById("note-" + id);
+    if (note) note.focus();
+    // The note is gone (deleted, rejected): the focus, which the hidden
+    // panel took with it, goes to the board.
+    else if (had || document.activeElement === document.body) app.focusBoard();
+  }
+
+  function keepDraft() {
+    if (!input || noteId === null) return;
+    if (input.value) drafts.set(noteId, input.value);
+    else drafts.delete(noteId);
+  }
+
+  function showError(text) {
+    const el = $("comments-error");
+    if (!el || el.textContent === text) return;
+    el.textContent = text;
+    el.hidden = !text;
   }
 
   $("comments-close").addEventListener("click", close);
@@ -73,7 +102,10 @@ export function attachComments(app) {
     $("comments-count").textContent = format(t["comments.count"], { n, max: max() });
     $("comments-count").classList.toggle("over", n > max());
   }
-  input?.addEventListener("input", count);
+  input?.addEventListener("input", () => {
+    count();
+    showError("");
+  });
   input?.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -84,14 +116,43 @@ export function attachComments(app) {
     e.preventDefault();
     send();
   });
+  // send sends the comment and keeps it in the box until the server takes
+  // it (accepted), so a refusal loses nothing; the same text on its way
+  // already is not sent twice.
   function send() {
     const text = input.value.trim();
     if (!text || noteId === null || [...text].length > max()) return;
     if (app.lesson && !app.lesson.mayChange()) return; // locked: it says why
-    if (app.edit({ kind: "comment", id: noteId, comment: { id: newId(), text } }, { undoable: false })) {
-      input.value = "";
-      count();
-    }
+    for (const s of sending.values()) if (s.note === noteId && s.text === text) return;
+    showError("");
+    const seq = app.edit({ kind: "comment", id: noteId, comment: { id: newId(), text } }, { undoable: false });
+    if (seq) sending.set(seq, { note: noteId, text });
+  }
+
+  /** accepted is told the server took this page's operation seq: a
+   * comment sent from here leaves its box, unless more was typed since. */
+  function accepted(seq) {
+    const s = sending.get(seq);
+    if (!s) return;
+    sending.delete(seq);
+    if (s.note === noteId && input) {
+      if (input.value.trim() === s.text) {
+        input.value = "";
+        count();
+      }
+    } else if (drafts.get(s.note)?.trim() === s.text) drafts.delete(s.note);
+  }
+
+  /** refused is told the server refused operation seq (a reject message
+   * m). A comment from here stays in its box; when its thread is open the
+   * panel says why, and it returns true (nothing else need say it). */
+  function refused(m) {
+    const s = sending.get(m.seq);
+    if (!s) return false;
+    sending.delete(m.seq);
+    if (s.note !== noteId || panel.hidden) return false;
+    showError(t["error.rejected"] + " " + m.message);
+    return true;
   }
 
   // why returns why this person cannot comment on n now, or "".
@@ -216,5 +277,5 @@ export function attachComments(app) {
     return b;
   }
 
-  return { open, close, render, openId: () => noteId };
+  return { open, close, render, accepted, refused, openId: () => noteId };
 }

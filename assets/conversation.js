@@ -53,6 +53,7 @@ function react(board, op, stamp) {
   if (op.withheld && !op.id) return "";
   const n = board.notes.get(op.id);
   if (!n) return "not_found";
+  if (n.pending) return "conflict"; // a note waiting for approval takes no reactions (permitWaiting)
   const up = op.kind === "react";
   if (stamp.authorId) {
     const mine = board.reacted?.[stamp.authorId]?.[op.id] ?? [];
@@ -106,7 +107,15 @@ export function dropReactions(board, id) {
  * the mode before the operation. */
 export function moderateReactions(board, op, wasHidden) {
   const hidden = board.moderation?.reactions === "hidden";
-  if (op.counts || (wasHidden && !hidden)) {
+  if (wasHidden && !hidden && !op.counts) {
+    // The facilitator's own moderate, shown before the server fills in
+    // the counts: the notes keep what they show until the echo brings
+    // them, rather than all going blank meanwhile. The server's copy
+    // leaves counts out only when no note has any reaction, and then
+    // this person has none of their own to show either.
+    return;
+  }
+  if (op.counts) {
     for (const [id, n] of board.notes) {
       const counts = op.counts?.[id];
       if (counts || n.reactions) board.notes.set(id, withReactions(n, counts ? { ...counts } : null));

@@ -124,3 +124,29 @@ test("columns: a note is in the lane its middle lies in; moves and removals carr
   assert.equal(applyOp(b, { kind: "column-set", column: { id: C1, name: "x" } }), "not_found");
   for (const kind of conversationKinds) assert.equal(inverse(b, { kind, id: C2, column: { id: C2 } }), null, kind);
 });
+
+test("a note waiting for approval takes no reactions; a waiting comment approved by id shows at once", () => {
+  const b = board();
+  applyOp(b, { kind: "create", note: { id: B, x: 0, y: 0 } }, { authorId: bo, role: "edit" });
+  applyOp(b, { kind: "moderate", moderation: { approval: true } });
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }, { authorId: ada, role: "edit" });
+  assert.equal(applyOp(b, { kind: "react", id: A, reaction: "like" }, { authorId: ada }), "conflict");
+  assert.equal(b.notes.get(A).reactions, undefined);
+  applyOp(b, { kind: "comment", id: B, comment: { id: C1, text: "hi" } }, { authorId: ada, role: "edit", at: at(1) });
+  assert.equal(b.notes.get(B).comments[0].pending, true);
+  assert.equal(applyOp(b, { kind: "approve", id: C1 }), "");
+  assert.equal(b.notes.get(B).comments[0].pending, undefined);
+});
+
+test("the facilitator's own moderate that shows reactions again keeps the counts shown until the echo's", () => {
+  const s = new BoardState(board());
+  s.identify("T", "TTTTTTTTTTTTTTTT", "facilitate");
+  s.serverOp({ version: 1, at: at(1), op: { kind: "create", note: { id: A, x: 0, y: 0, z: 1 } } }, "me");
+  s.serverOp({ version: 2, at: at(2), op: { kind: "moderate", moderation: { reactions: "hidden" } } }, "me");
+  s.serverOp({ version: 3, at: at(3), authorId: "TTTTTTTTTTTTTTTT", op: { kind: "react", id: A, reaction: "like" } }, "me");
+  assert.deepEqual(s.view().notes.get(A).reactions, { like: 1 });
+  s.local(1, { kind: "moderate", moderation: {} });
+  assert.deepEqual(s.view().notes.get(A).reactions, { like: 1 }, "not blank while the echo is on its way");
+  s.serverOp({ version: 4, at: at(4), client: "me", seq: 1, op: { kind: "moderate", moderation: {}, counts: { [A]: { like: 4 } } } }, "me");
+  assert.deepEqual(s.view().notes.get(A).reactions, { like: 4 });
+});

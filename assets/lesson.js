@@ -95,7 +95,9 @@ export function attachLesson(app, { renderer }) {
   renderer.marks = (n, view) => {
     const c = context(view);
     let s = n.private ? (mine(n, c) ? "P" : "W") : "";
-    if (c.v?.open) {
+    if (c.v?.open && n.pending) {
+      s += "|VQ"; // waiting for approval: no votes until it shows (the server refuses them)
+    } else if (c.v?.open) {
       const own = c.ballot[n.id] || 0;
       const canAdd = c.mayVote && c.used < c.v.votes && own < c.v.perNote;
       s += `|V${n.votes || 0},${own},${+canAdd},${+c.mayVote},${+!!c.v.hidden}`;
@@ -123,14 +125,14 @@ export function attachLesson(app, { renderer }) {
 
     const open = !!c.v?.open;
     const counted = !open && mark.includes("|E");
-    el.classList.toggle("voting", open);
+    el.classList.toggle("voting", open && !n.pending);
     el.classList.toggle("voted", counted);
     const place = counted ? c.ranks?.get(n.id) || 0 : 0;
     el.classList.toggle("top-vote", place > 0);
     if (place) el.dataset.place = String(place);
     else delete el.dataset.place;
     let box = el.querySelector(":scope > .note-votes");
-    if (!open && !counted) {
+    if ((!open && !counted) || n.pending) {
       box?.remove();
       return;
     }
@@ -192,6 +194,7 @@ export function attachLesson(app, { renderer }) {
     if (up && ballotTotal(ballot) >= v.votes) return app.toast(t["lesson.noVotesLeft"]);
     if (up && (ballot[id] || 0) >= v.perNote) return app.toast(fill("lesson.perNoteFull", { n: v.perNote }));
     if (!up && !ballot[id]) return;
+    if (view.notes.get(id)?.pending) return; // its buttons are gone; a late click does nothing
     app.edit({ kind: up ? "vote" : "unvote", id }, { undoable: false });
   }
 

@@ -16,8 +16,10 @@ import { format } from "./render.js";
 const maxFilterWords = 500; // board.MaxFilterWords
 const maxFilterWordRunes = 40; // board.MaxFilterWordRunes
 // A filter word as the server takes it: letters, digits and marks, and a
-// trailing * for every word that begins so (board.checkModeration).
-const filterWord = /^[\p{L}\p{N}\p{M}]+\*?$/u;
+// trailing * for every word that begins so (board.checkModeration). Digits
+// are Go's unicode.IsDigit, \p{Nd} (isWordRune in board/moderation.go):
+// \p{N} would let through ½ or Ⅻ, which the server refuses.
+const filterWord = /^[\p{L}\p{Nd}\p{M}]+\*?$/u;
 
 /** parseWords reads the words typed for the filter, one a line or
  * separated by commas, and checks them as the server does. It returns
@@ -97,7 +99,9 @@ export function attachModeration(app, { renderer }) {
       for (const type of ["pointerdown", "dblclick", "keydown"]) b.addEventListener(type, (e) => e.stopPropagation());
       b.addEventListener("click", (e) => {
         e.stopPropagation();
-        act(el.dataset.id);
+        // The buttons go with the note's waiting (and a rejected note with
+        // them): the focus, if it was here, goes on to the note.
+        act(el.dataset.id, el.contains(document.activeElement));
       });
       return b;
     };
@@ -110,20 +114,52 @@ export function attachModeration(app, { renderer }) {
 
   const run = (op) => app.edit(op, { undoable: false });
 
-  function approve(id) {
-    run(id ? { kind: "approve", id } : { kind: "approve" });
+  function approve(id, focused = false) {
+    if (!run(id ? { kind: "approve", id } : { kind: "approve" })) return;
+    if (focused) refocus(id);
   }
 
   // reject asks first: a rejected note is deleted, for its author too, and
   // its id can never come back.
-  async function reject(id) {
-    const n = id ? 1 : waiting(app.state.view()).length;
-    if (!n) return;
-    const question = id ? t["moderation.rejectConfirm"] : fill("moderation.rejectAllConfirm", { n });
-    if (await app.confirm(question, id ? t["moderation.reject"] : t["moderation.rejectAll"])) run(id ? { kind: "reject", id } : { kind: "reject" });
+  async function reject(id, focused = false) {
+    const w = waiting(app.state.view());
+    if (!id && !(w.notes + w.comments)) return;
+    const question = id ? t["moderation.rejectConfirm"] : fill("moderation.rejectAllConfirm", { list: waitingList(w) });
+    if (!(await app.confirm(question, id ? t["moderation.reject"] : t["moderation.rejectAll"]))) return;
+    if (run(id ? { kind: "reject", id } : { kind: "reject" }) && focused) refocus(id);
   }
 
-  const waiting = (view) => [...view.notes.values()].filter((n) => n.pending);
+  // refocus puts the focus, which was on a note's Approve or Reject, on
+  // the note, or, when it is gone (rejected), on the next note waiting, or
+  // the board.
+  function refocus(id) {
+    app.renderNow(); // the note's buttons are gone only once it is drawn again
+    const el = document.getElementById("note-" + id);
+    if (el) return el.focus();
+    const next = document.querySelector("#board > .note.pending");
+    if (next) next.focus();
+    else app.focusBoard();
+  }
+
+  /** waiting counts the notes and comments waiting for approval that this
+   * page has: {notes, comments}. */
+  function waiting(view) {
+    let notes = 0, comments = 0;
+    for (const n of view.notes.values()) {
+      if (n.pending) notes++;
+      if (n.comments) for (const c of n.comments) if (c.pending) comments++;
+    }
+    return { notes, comments };
+  }
+
+  // waitingList says what waits, as "2 notes, 1 comment".
+  function waitingList({ notes, comments }) {
+    const part = (n, key) => (n === 1 ? t[key + "One"] : fill(key, { n }));
+    const parts = [];
+    if (notes) parts.push(part(notes, "moderation.notes"));
+    if (comments) parts.push(part(comments, "moderation.comments"));
+    return parts.join(", ");
+  }
 
   // --- What the settings refuse ------------------------------------------------
 
@@ -187,11 +223,16 @@ export function attachModeration(app, { renderer }) {
       if ((add.getAttribute("title") || "") !== tip) tip ? (add.title = tip) : add.removeAttribute("title");
     }
 
+    // Comments wait too: a teacher must see them even when no note does.
     const bar = $("moderation-waiting");
     if (bar) {
-      const n = waiting(view).length;
+      const w = waiting(view);
+      const n = w.notes + w.comments;
       show(bar, n > 0);
-      setText($("moderation-count"), fill("moderation.count", { n }));
+      const count = $("moderation-count");
+      setText(count, fill("moderation.count", { n }));
+      const list = waitingList(w);
+      if (count.title !== list) count.title = list;
     }
   }
 
@@ -285,7 +326,9 @@ export function attachModeration(app, { renderer }) {
     if (m?.closed) on.push(t["moderation.shortClosed"]);
     if (m?.filter) on.push(t["moderation.shortFilter"]);
     setText(summary, on.length ? fill("moderation.summaryOn", { list: on.join(", ") }) : t["moderation.summaryOff"]);
-    $("moderation-open").setAttribute("aria-pressed", String(on.length > 0));
+    // Marked, not pressed: the button opens a dialog, and the summary
+    // beside it says what is on.
+    $("moderation-open").classList.toggle("on", on.length > 0);
     // Another tab of the facilitator's may change the settings meanwhile.
     if (dialog.open && view.moderation !== shownSettings) fillForm(m, false);
     shownSettings = view.moderation;

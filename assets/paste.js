@@ -215,6 +215,9 @@ export function attachPaste(app, actions) {
     // While a lesson locks the board only its facilitator changes it; said
     // here, since the page's own word for it would show behind the dialog.
     if (board.locked && app.role !== "facilitate") return { message: t["lesson.lockedRefused"], line: 0 };
+    // So while the board is closed to new notes: the list stays, and why
+    // shows in the dialog (app.edit would refuse every note of it).
+    if (board.moderation?.closed && app.role !== "facilitate") return { message: t["moderation.closedRefused"], line: 0 };
     const items = listItems(value);
     const problem = checkList(items, board, app.limits, { author: app.name, authorId: app.participant });
     if (problem) return { message: fill(problem.key, problem.vars), line: problem.vars.line || 0 };

@@ -5,7 +5,10 @@
 // reacts, view links too and on a locked board; while the facilitator has
 // reactions hidden each person sees only their own, and while they are off
 // the row is gone. The facilitator chooses in the Lesson panel. The note's
-// comment count (💬 3, comments.js opens the thread) sits in the same row.
+// comment count (💬 3, comments.js opens the thread) sits in the same row,
+// marked while some of its comments wait for approval. A page without a
+// participant (the projector's) is nobody who reacts: it shows the counts
+// given, without buttons to give one.
 
 import { reactionEmoji, reactionNames } from "./conversation.js";
 import { format } from "./render.js";
@@ -21,8 +24,13 @@ export function attachReactions(app, { renderer, openComments }) {
   renderer.marks = (n, view) => {
     const mode = view.moderation?.reactions || "";
     const counts = reactionNames.map((r) => n.reactions?.[r] || 0).join(",");
-    return (innerMarks ? innerMarks(n, view) : "") + `|R${mode},${counts},${own(view, n.id).join("+")},${n.comments?.length || 0}`;
+    const comments = `${n.comments?.length || 0},${waitingComments(n)}`;
+    return (innerMarks ? innerMarks(n, view) : "") + `|R${mode},${counts},${own(view, n.id).join("+")},${comments},${+!!app.participant}`;
   };
+  // What takes room from the text is whether the row shows, not its
+  // counts (its buttons keep their width): a reaction does not refit.
+  const innerFit = renderer.fitMark ?? innerMarks;
+  renderer.fitMark = (n, view) => (innerFit ? innerFit(n, view) : "") + `|R${rowState(n, view)}`;
 
   const innerDecorate = renderer.decorate;
   renderer.decorate = (el, n, mark, view) => {
@@ -39,36 +47,41 @@ export function attachReactions(app, { renderer, openComments }) {
       el.insertBefore(row, el.querySelector(":scope > .note-author"));
     }
     const mine = own(view, n.id);
+    const person = !!app.participant; // the projector's page has none
     row.dataset.mode = mode;
-    let shown = 0;
     for (const b of row.querySelectorAll(".reaction")) {
       const r = b.dataset.reaction;
       const count = n.reactions?.[r] || 0;
       const pressed = mine.includes(r);
-      b.hidden = mode === "off";
+      b.hidden = mode === "off" || (!person && count === 0);
+      b.disabled = !person;
       b.classList.toggle("zero", count === 0);
-      if (count) shown++;
       b.setAttribute("aria-pressed", String(pressed));
       b.querySelector(".reaction-count").textContent = count ? String(count) : "";
-      const label = format(t[pressed ? "reactions.labelMine" : "reactions.label"], { name: t["reactions." + r], n: count }) + (mode === "hidden" ? " · " + t["reactions.onlyYou"] : "");
+      const label = format(t[pressed ? "reactions.labelMine" : "reactions.label"], { name: t["reactions." + r], n: count }) + (mode === "hidden" && person ? " · " + t["reactions.onlyYou"] : "");
       if (b.getAttribute("aria-label") !== label) {
         b.setAttribute("aria-label", label);
         b.title = label;
       }
     }
     const hint = row.querySelector(".reactions-hint");
-    hint.hidden = mode !== "hidden";
+    hint.hidden = mode !== "hidden" || !person;
     const badge = row.querySelector(".comments-badge");
     badge.hidden = !comments;
     badge.querySelector(".comments-badge-count").textContent = String(comments);
-    const label = comments === 1 ? t["comments.badgeOne"] : format(t["comments.badge"], { n: comments });
+    // Comments waiting for approval are marked on their note's badge: the
+    // facilitator finds them here, and their author sees they wait.
+    const waiting = waitingComments(n);
+    badge.classList.toggle("waiting", waiting > 0);
+    let label = comments === 1 ? t["comments.badgeOne"] : format(t["comments.badge"], { n: comments });
+    if (waiting) label = format(t["comments.badgeWaiting"], { label, n: waiting });
     if (badge.getAttribute("aria-label") !== label) {
       badge.setAttribute("aria-label", label);
       badge.title = label;
     }
     // A row with nothing to show takes no room from the text until the
     // note is selected or pointed at (then it floats over the foot).
-    row.classList.toggle("empty", !shown && !comments);
+    row.classList.toggle("empty", rowState(n, view) === "e");
   };
 
   // reactionRow makes a note's row. Its buttons keep their presses to
@@ -122,11 +135,23 @@ export function attachReactions(app, { renderer, openComments }) {
     return row;
   }
 
+  const waitingComments = (n) => n.comments?.reduce((k, c) => k + (c.pending ? 1 : 0), 0) || 0;
+
+  /** rowState says whether note n has a row ("" none, "e" empty, "f"
+   * with counts): only that takes room from its text. */
+  function rowState(n, view) {
+    const mode = view.moderation?.reactions || "";
+    const comments = n.comments?.length || 0;
+    if ((mode === "off" && !comments) || n.pending) return "";
+    const shown = mode !== "off" && reactionNames.some((r) => n.reactions?.[r] > 0);
+    return shown || comments ? "f" : "e";
+  }
+
   /** toggle gives note id reaction r from this person, or takes it back. */
   function toggle(id, r) {
     const view = app.state.view();
     if (view.moderation?.reactions === "off") return;
-    if (!app.participant) return app.toast(t["reactions.hiddenHint"]);
+    if (!app.participant) return; // nobody to react as: its buttons are disabled, this is a click before the welcome
     const kind = own(view, id).includes(r) ? "unreact" : "react";
     app.edit({ kind, id, reaction: r }, { undoable: false });
   }

@@ -72,8 +72,10 @@ export class Renderer {
       }
       // Only a change of text or size (or a note just out of the editor,
       // or a lesson's mark, which can take room from the text) can change
-      // what fits: a drag across the board measures nothing.
-      const key = editing ? "" : n.text + "\u0000" + n.w + "\u0000" + n.h + "\u0000" + mark;
+      // what fits: a drag across the board measures nothing. fitMark, if
+      // set, is the part of the mark that can take room (reactions.js: a
+      // row or none, not its counts), so a reaction does not refit.
+      const key = editing ? "" : n.text + "\u0000" + n.w + "\u0000" + n.h + "\u0000" + (this.fitMark ? this.fitMark(n, view, mark) : mark);
       if (key && (this.refitAll || el._fitKey !== key)) measure.push(el);
       if (!key && el.classList.contains("clipped")) el.classList.remove("clipped"); // the editor scrolls instead
       el._fitKey = key;
@@ -241,11 +243,13 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
   const mine = me.participant || "tab:" + me.you;
   const items = [
     { name: me.name + " " + t["people.you"], color: null, role: me.role, me: true, presents: !!presenter && (presenter === me.you || presents.has(mine)), follows: !!me.following, hand: me.hand },
-    ...others(peers, me).map((p) => ({ ...p, presents: presents.has(person(p)), follows: follows.has(person(p)) })),
+    // A connection without a participant is a screen, not a person (the
+    // projector's page): named, but no role, no Remove, and not counted.
+    ...others(peers, me).map((p) => ({ ...p, screen: !p.participant, role: p.participant ? p.role : "", presents: presents.has(person(p)), follows: follows.has(person(p)) })),
   ];
   const unlisted = count - 1 - peers.size; // connections beyond the list, mine aside
-  const sig = JSON.stringify([items.map((p) => [p.id, p.name, p.color, p.role, p.presents, p.follows, p.hand || ""]), unlisted, !!onRemove]);
-  const n = items.length + Math.max(0, unlisted);
+  const sig = JSON.stringify([items.map((p) => [p.id, p.name, p.color, p.role, p.presents, p.follows, p.hand || "", !!p.screen]), unlisted, !!onRemove]);
+  const n = items.filter((p) => !p.screen).length + Math.max(0, unlisted);
   if (listEl._sig === sig) return n;
   listEl._sig = sig;
   const lis = items.map((p) => {
@@ -287,7 +291,7 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
       li.dataset.hand = p.hand;
     }
     if (p.color) li.style.setProperty("--peer-color", p.color);
-    if (onRemove && !p.me) {
+    if (onRemove && !p.me && !p.screen) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "person-remove";

@@ -10,7 +10,8 @@
 // server gives the same board, so everyone converges.
 
 import {
-  applyConversation, approveComments, commentToJSON, conversationKinds, dropReactions, moderateReactions, rejectComment, revealComments, waitingComment,
+  applyConversation, approveComments, commentToJSON, conversationKinds, dropReactions, findComment, moderateReactions, rejectComment, revealComments,
+  waitingComment,
 } from "./conversation.js";
 
 /** defaultLimits stand in for the limits the server sends in its welcome
@@ -165,6 +166,11 @@ function applyModeration(board, op) {
         // Not a note: a comment, waiting or carried by the operation.
         const comment = n ? "" : waitingComment(board, op.id);
         if (!n && !approved.some((a) => a.id === op.id) && comment && !op.approvedComments?.some((a) => a.comment.id === op.id)) return comment;
+        // The one named shows at once, as with an approve of everything: a
+        // facilitator's own approve carries no approved until the echo,
+        // and the note would keep its Approve button meanwhile.
+        if (n) board.notes.set(op.id, withoutPending(n));
+        else if (!comment) approveComments(board, [{ note: findComment(board, op.id).note.id, comment: { id: op.id } }]);
       }
       // Those who were not shown the notes get them here; those who were
       // (their authors, facilitators) let them show.
@@ -346,6 +352,10 @@ function vote(board, op, stamp) {
   if (!v?.open) return "conflict";
   if (op.withheld && !op.id) return "";
   if (board.deleted.has(op.id) || !board.notes.has(op.id)) return "not_found";
+  // A note waiting for approval takes no votes (permitWaiting in
+  // board/role.go): a vote for it shows nothing here, as the server will
+  // answer conflict.
+  if (board.notes.get(op.id).pending) return "conflict";
   const up = op.kind === "vote";
   if (stamp.authorId) {
     const ballot = board.ballots?.[stamp.authorId] ?? {};
@@ -639,36 +649,54 @@ export class UndoStack {
   canUndo() { return this.undos.length > 0; }
   canRedo() { return this.redos.length > 0; }
 
-  /** undo returns the op to send (or null), given the current view. */
-  undo(view) {
-    const e = this.undos.pop();
+  /** undo returns the op to send (or null), given the current view. may,
+   * given that op, says whether it may be sent now (the board's lock and
+   * moderation): when not, both stacks and the ids stay as they were, so
+   * the step can be tried again. */
+  undo(view, may) {
+    return this.step(this.undos, this.redos, "inv", view, may);
+  }
+
+  redo(view, may) {
+    return this.step(this.redos, this.undos, "op", view, may);
+  }
+
+  // step moves the top entry of from to to, and returns its side resolved.
+  // An entry that resolves to nothing (its notes are gone) is dropped.
+  step(from, to, side, view, may = () => true) {
+    const e = from.at(-1);
     if (!e) return null;
-    const op = this.resolve(e.inv, view);
-    if (op) this.redos.push(e);
+    const fresh = new Map();
+    const op = this.resolve(e[side], view, fresh);
+    if (op && !may(op)) return null;
+    from.pop();
+    if (!op) return null;
+    to.push(e);
+    for (const [old, id] of fresh) this.alias.set(old, id);
     return op;
   }
 
-  redo(view) {
-    const e = this.redos.pop();
-    if (!e) return null;
-    const op = this.resolve(e.op, view);
-    if (op) this.undos.push(e);
-    return op;
+  /** forget takes the entry of op (the very object recorded) off the
+   * stacks: an edit the server refused is not there to undo. */
+  forget(op) {
+    this.undos = this.undos.filter((e) => e.op !== op);
+    this.redos = this.redos.filter((e) => e.op !== op);
   }
 
   /** resolve rewrites ids to where the notes live now, recreates deleted
-   * notes under fresh ids, and drops parts that name notes that are gone:
-   * undoing a move of a note someone else deleted does nothing. */
-  resolve(op, view) {
+   * notes under fresh ids (noted in aliases, old id to new), and drops
+   * parts that name notes that are gone: undoing a move of a note someone
+   * else deleted does nothing. */
+  resolve(op, view, aliases = this.alias) {
     const id = (x) => {
-      while (this.alias.has(x)) x = this.alias.get(x);
+      while (aliases.has(x) || this.alias.has(x)) x = aliases.get(x) ?? this.alias.get(x);
       return x;
     };
     const one = (o) => {
       switch (o.kind) {
         case "create": {
           const fresh = this.newId();
-          this.alias.set(o.note.id, fresh);
+          aliases.set(o.note.id, fresh);
           return { kind: "create", note: { ...o.note, id: fresh } };
         }
         case "update":

@@ -347,3 +347,50 @@ test("moderating is never undone", () => {
   const b = board();
   for (const kind of ["moderate", "approve", "reject", "none"]) assert.equal(inverse(b, { kind, moderation: {} }), null, kind);
 });
+
+test("an undo or redo the moderation refuses leaves both stacks and the ids as they were", () => {
+  let n = 0;
+  const u = new UndoStack(() => `00000000-0000-4000-8000-0000000003${String(n++).padStart(2, "0")}`);
+  const b = board();
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
+  const del = { kind: "delete", id: A };
+  u.record(del, inverse(b, del));
+  applyOp(b, del);
+  // The board is closed to new notes: bringing the note back is a create.
+  assert.equal(u.undo(b, () => false), null);
+  assert.deepEqual([u.canUndo(), u.canRedo(), u.alias.size], [true, false, 0], "nothing moved, no alias taken");
+  const op = u.undo(b, (o) => o.kind === "create");
+  assert.equal(op.kind, "create");
+  assert.deepEqual([u.canUndo(), u.canRedo(), u.alias.get(A)], [false, true, op.note.id]);
+  applyOp(b, op);
+  assert.equal(u.redo(b, () => false), null);
+  assert.deepEqual([u.canUndo(), u.canRedo()], [false, true], "the redo is still there");
+  assert.deepEqual(u.redo(b), { kind: "delete", id: op.note.id });
+});
+
+test("forget takes a refused edit off the undo stack", () => {
+  const u = new UndoStack(() => B);
+  const b = board();
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
+  const ok = { kind: "update", id: A, set: { text: "b" } };
+  const refused = { kind: "update", id: A, set: { text: "c" } };
+  u.record(ok, inverse(b, ok));
+  u.record(refused, { kind: "update", id: A, set: { text: "b" } });
+  u.forget(refused);
+  assert.deepEqual(u.undo(b), { kind: "update", id: A, set: { text: "a" } });
+  assert.equal(u.canUndo(), false);
+});
+
+test("a note waiting for approval takes no votes, and approving it by id shows it at once", () => {
+  const b = board();
+  applyOp(b, { kind: "moderate", moderation: { approval: true } });
+  applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }, { authorId: ada, role: "edit" });
+  applyOp(b, { kind: "vote-start", voting: { votes: 3, perNote: 1 } });
+  assert.equal(applyOp(b, { kind: "vote", id: A }, { authorId: ada }), "conflict");
+  assert.equal(b.notes.get(A).votes, undefined);
+  // The facilitator's own approve, before the server adds approved.
+  assert.equal(applyOp(b, { kind: "approve", id: A }), "");
+  assert.equal(b.notes.get(A).pending, undefined);
+  assert.equal(applyOp(b, { kind: "vote", id: A }, { authorId: ada }), "");
+  assert.equal(b.notes.get(A).votes, 1);
+});

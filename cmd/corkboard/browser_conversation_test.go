@@ -81,6 +81,17 @@ func TestBrowserReactions(t *testing.T) {
 	react(amy, talkNoteA, "like")
 	react(ben, talkNoteA, "like")
 	teacher.waitFor("two likes, live", reactionCount(talkNoteA, "like")+` === "2"`)
+	// On Ben's phone the selected note's buttons are a finger's size; an
+	// unselected note only shows its counts, and a tap on them selects it.
+	ben.waitFor("two likes on the phone", reactionCount(talkNoteA, "like")+` === "2"`)
+	if got := eval[[]float64](ben, `(() => { const r = document.querySelector("#note-`+talkNoteA+` .reaction[data-reaction=like]").getBoundingClientRect(); return [r.width, r.height]; })()`); got[0] < 32 || got[1] < 32 {
+		t.Errorf("a reaction button on a phone is %vx%v px, want at least 32x32", got[0], got[1])
+	}
+	eval[chromedp.Void](ben, `corkboard.actions.select([])`)
+	ben.nextFrame()
+	if !eval[bool](ben, `getComputedStyle(document.querySelector("#note-`+talkNoteA+` .note-reactions")).pointerEvents === "none" && !document.querySelector("#note-`+talkNoteA+` .reaction.zero:not([hidden])")?.getClientRects().length`) {
+		t.Error("an unselected note's reactions on a phone take taps, or show the empty ones")
+	}
 	amy.waitFor("Amy's own highlighted", `document.querySelector("#note-`+talkNoteA+` .reaction[data-reaction=like]").getAttribute("aria-pressed") === "true"`)
 	if eval[string](teacher, `document.querySelector("#note-`+talkNoteA+` .reaction[data-reaction=like]").getAttribute("aria-pressed")`) != "false" {
 		t.Error("the teacher's page highlights a reaction the teacher did not give")
@@ -173,6 +184,22 @@ func TestBrowserComments(t *testing.T) {
 	teacher.do(chromedp.Click(chromedp.ID("confirm-ok")))
 	amy.waitFor("gone from Amy's page", `!document.querySelector("#comments-list .comment") && !document.getElementById("comments-empty").hidden`)
 	reader.waitFor("gone from the reader's", `!document.querySelector("#note-`+talkNoteA+` .comments-badge:not([hidden])")`)
+
+	// A draft belongs to its note: another thread neither gets it nor
+	// loses it.
+	amy.do(chromedp.SendKeys(chromedp.ID("comments-input"), "Half a thought"))
+	eval[chromedp.Void](amy, `corkboard.comments.open("`+talkNoteB+`")`)
+	amy.waitFor("B's box empty", `document.getElementById("comments-input").value === ""`)
+	eval[chromedp.Void](amy, `corkboard.comments.open("`+talkNoteA+`")`)
+	amy.waitFor("A's draft back", `document.getElementById("comments-input").value === "Half a thought"`)
+
+	// A comment the word filter refuses stays in the box, with why.
+	mustApply(t, wsURL(srv.url, id), []board.Op{moderate(board.Moderation{Filter: &board.Filter{Mode: board.FilterRefuse, Words: []string{"toad"}}})})
+	amy.waitFor("the filter on", `corkboard.view().moderation?.filter?.mode === "refuse"`)
+	amy.do(chromedp.SendKeys(chromedp.ID("comments-input"), ", toad"))
+	amy.press("Enter", "Enter", 13)
+	amy.waitFor("kept, and why", `(() => { const e = document.getElementById("comments-error");
+  return document.getElementById("comments-input").value === "Half a thought, toad" && !e.hidden && e.textContent.includes("does not allow") && corkboard.conn.outbox.ops.length === 0 && !document.querySelector("#comments-list .comment"); })()`)
 }
 
 // TestBrowserRetroTemplate: a teacher starts a retrospective from the home
@@ -203,6 +230,25 @@ func TestBrowserRetroTemplate(t *testing.T) {
 	target := eval[[]float64](b, `(() => { const r = document.querySelectorAll("#lanes .lane")[1].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 4]; })()`)
 	b.drag(x+w/2, y+h/2, target[0], target[1])
 	b.waitFor("in the second lane", `(() => { const n = corkboard.view().notes.get("`+note+`"); return n.x + n.w / 2 > 480 && n.x + n.w / 2 < 960 && corkboard.conn.outbox.ops.length === 0; })()`)
+	b.waitFor("the note names its column", `document.getElementById("note-`+note+`").getAttribute("aria-label").endsWith("in column To improve")`)
+	if !eval[bool](b, `[...document.querySelectorAll("#lanes .lane")].every((l) => l.getAttribute("aria-label") === "Column " + l.textContent && l.querySelector(".lane-name").title === l.textContent)`) {
+		t.Error("a lane has no accessible name, or its name no tooltip")
+	}
+	// A fit shows the notes and the names of their lanes just above them,
+	// not the tall empty lanes around them. The names take room too: in
+	// the laptop's free area (below the top bar, above the dock with the
+	// Lesson bar, the selection bar and the help, whose height varies) the
+	// 200-wide note comes out 1.1 to 1.4 times its size, where fitting the
+	// lanes would make it about 0.7.
+	eval[chromedp.Void](b, `corkboard.fit()`)
+	b.nextFrame()
+	if w := eval[float64](b, `document.getElementById("note-`+note+`").getBoundingClientRect().width`); w < 200 {
+		t.Errorf("after a fit the one note is %v px wide, want it large (the lanes are not fitted)", w)
+	}
+	if !eval[bool](b, `(() => { const a = corkboard.freeArea(), n = document.getElementById("note-`+note+`").getBoundingClientRect(), h = document.querySelectorAll("#lanes .lane-name")[1].getBoundingClientRect();
+  return h.top >= a.top && h.bottom <= n.top && n.bottom <= a.bottom; })()`) {
+		t.Error("after a fit the note, or the name of its lane above it, is not in the free area")
+	}
 
 	rows := exportRows(t, srv.url, link)
 	if got := rows["Standups ran long"]["column"]; got != "To improve" {
@@ -307,6 +353,24 @@ func TestConversationScreenshots(t *testing.T) {
 					b.screenshot(dir, "conversation-thread-"+name)
 					eval[chromedp.Void](b, `corkboard.comments.close()`)
 				}
+				if s.name != projectorScreen.name {
+					return
+				}
+				// The projector's own page (?projector=1, no participant):
+				// the counts on one line leave the notes their text, and
+				// the teacher's list shows it as a screen, not a person.
+				wall, cancel := b.newTab()
+				defer cancel()
+				wall.do(chromedp.EmulateViewport(s.width, s.height), chromedp.Navigate(srv.url+"/b/"+id+"?projector=1&lang="+lang))
+				wall.waitLive()
+				wall.waitFor("the lanes and reactions", `document.querySelectorAll("#lanes .lane").length === 3 && !!document.querySelector(".note .reaction:not(.zero)")`)
+				wall.nextFrame()
+				if got := eval[float64](wall, `Math.min(...[...document.querySelectorAll(".note")].map((n) => n.querySelector(".note-text").clientHeight / n.clientHeight))`); got < 0.4 {
+					t.Errorf("on the projector a note's text has %.0f%% of its note, want at least 40%%", got*100)
+				}
+				wall.screenshot(dir, "conversation-wall-"+lang)
+				name := map[string]string{"en": "Projector", "sv": "Projektor"}[lang]
+				b.waitFor("the projector, listed as a screen", `[...document.querySelectorAll("#people li")].some((li) => li.querySelector(".person-name")?.textContent === "`+name+`" && !li.querySelector(".person-role, .person-remove"))`)
 			})
 		}
 	}

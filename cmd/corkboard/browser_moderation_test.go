@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -125,12 +126,29 @@ func TestBrowserModeration(t *testing.T) {
 	teacher.do(chromedp.KeyEvent("\r"))
 	ben.waitFor("Amy's note, approved, live", `!!document.getElementById("note-`+amys+`") && document.querySelector("#note-`+amys+` .note-text").textContent === "Amy's idea" && !document.getElementById("note-`+amys+`").classList.contains("pending")`)
 	amy.waitFor("Amy's note no longer waiting", `!document.getElementById("note-`+amys+`").classList.contains("pending") && !document.querySelector("#note-`+amys+` .note-pending")`)
+	teacher.waitFor("the focus on the note approved", `document.activeElement?.id === "note-`+amys+`"`)
 
 	teacher.do(chromedp.Click(chromedp.CSS("#note-" + bens + " .moderation-reject")))
 	teacher.waitFor("the question", `document.getElementById("confirm-dialog").open`)
 	teacher.do(chromedp.Click(chromedp.ID("confirm-ok")))
 	ben.waitFor("Ben's note gone", `!document.getElementById("note-`+bens+`") && !corkboard.view().notes.has("`+bens+`")`)
+	ben.waitFor("Ben told", toastSays("Your note was not approved"))
 	teacher.waitFor("nothing waiting", `document.getElementById("moderation-waiting").hidden && !document.getElementById("note-`+bens+`")`)
+
+	// A comment waits too: counted in the bar, marked on its note, and
+	// rejected with everything waiting.
+	eval[chromedp.Void](amy, `corkboard.comments.open("`+amys+`")`)
+	amy.do(chromedp.SendKeys(chromedp.ID("comments-input"), "And more"))
+	amy.press("Enter", "Enter", 13)
+	amy.waitFor("the comment sent", `document.getElementById("comments-input").value === "" && corkboard.conn.outbox.ops.length === 0`)
+	teacher.waitFor("one comment waiting", `document.getElementById("moderation-count").textContent === "1 waiting" && !document.getElementById("moderation-waiting").hidden && !!document.querySelector("#note-`+amys+` .comments-badge.waiting")`)
+	teacher.do(chromedp.Click(chromedp.ID("moderation-reject-all")))
+	teacher.waitFor("the question", `document.getElementById("confirm-dialog").open && document.getElementById("confirm-text").textContent.includes("(1 comment)")`)
+	teacher.do(chromedp.Click(chromedp.ID("confirm-ok")))
+	amy.waitFor("the comment gone", `!corkboard.view().notes.get("`+amys+`").comments`)
+	amy.waitFor("Amy told", toastSays("Your comment was not approved"))
+	teacher.waitFor("nothing waiting again", `document.getElementById("moderation-waiting").hidden`)
+	eval[chromedp.Void](amy, `corkboard.comments.close()`)
 
 	// Only one's own notes.
 	mustApply(t, wsURL(srv.url, id), []board.Op{moderate(board.Moderation{OwnNotes: true})})
@@ -176,6 +194,31 @@ func TestBrowserModeration(t *testing.T) {
 	}
 	if eval[bool](ben, `document.documentElement.outerHTML.includes("frog") || JSON.stringify(corkboard.view().moderation).includes("frog")`) {
 		t.Error("the filtered word, or the filter's list, reached Ben's page")
+	}
+
+	// The word filter, refusing: Amy's text stays in her editor, which
+	// stays open and says why, once; only what the server took can be
+	// undone.
+	mustApply(t, wsURL(srv.url, id), []board.Op{moderate(board.Moderation{Filter: &board.Filter{Mode: board.FilterRefuse, Words: []string{"toad"}}})})
+	amy.waitFor("refusing", `corkboard.view().moderation?.filter?.mode === "refuse"`)
+	eval[chromedp.Void](amy, `corkboard.actions.startEditing("`+frogs+`")`)
+	amy.waitFor("the editor", `document.activeElement?.classList.contains("note-editor")`)
+	undos := eval[int](amy, `corkboard.undo.undos.length`)
+	amy.do(chromedp.SendKeys(chromedp.CSS(".note-editor"), " and a toad"))
+	refused := `(() => { const ta = document.querySelector(".note-editor"); const why = document.querySelector(".note-editor-error");
+  return ta?.classList.contains("refused") && ta.value === "I like frog legs and a toad" && !!why?.textContent.includes("does not allow"); })()`
+	amy.waitFor("refused, kept, and why", refused)
+	amy.do(chromedp.SendKeys(chromedp.CSS(".note-editor"), "!"))
+	amy.waitFor("refused again", `corkboard.conn.outbox.ops.length === 0 && document.querySelector(".note-editor")?.value.endsWith("toad!")`)
+	eval[chromedp.Void](amy, `document.querySelector(".note-editor").blur()`)
+	amy.nextFrame()
+	if !eval[bool](amy, refused+` || document.querySelector(".note-editor")?.value === "I like frog legs and a toad!"`) || eval[bool](amy, `document.getElementById("toast").textContent.includes("does not allow")`) {
+		t.Error("a refused text was not kept in its editor, or a toast said it too")
+	}
+	eval[chromedp.Void](amy, `(() => { const ta = document.querySelector(".note-editor"); ta.value = "I like frog legs and a newt"; ta.dispatchEvent(new Event("input")); })()`)
+	amy.waitFor("taken, and the editor closed", `!document.querySelector(".note-editor") && document.querySelector("#note-`+frogs+` .note-text").textContent === "I like frog legs and a newt" && corkboard.conn.outbox.ops.length === 0`)
+	if got := eval[[]string](amy, `corkboard.undo.undos.slice(`+fmt.Sprint(undos)+`).map((e) => e.op.set?.text + " <- " + e.inv.set?.text)`); len(got) == 0 || got[len(got)-1] == "" || strings.Contains(strings.Join(got, "\n"), "toad") {
+		t.Errorf("undo steps after the refusals: %q; want the text taken, and nothing refused", got)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"corkboard/board"
@@ -74,15 +75,14 @@ func handleReplayPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		lang := pageLang(w, r)
 		var snapshot string
 		if id := r.URL.Query().Get("snapshot"); id != "" {
-			_, k, err := hub.KeptBoard(r.Context(), access.BoardID, id)
-			if board.ErrorCode(err) == board.ENotFound {
+			// The history's list has its name and version: no need to
+			// read the snapshot's board.
+			i := slices.IndexFunc(h.Snapshots, func(k boardsync.Kept) bool { return k.ID == id })
+			if i < 0 {
 				replayError(w, r, lang, link, http.StatusNotFound, lang.Text("replay.noSnapshot"), lang.Text("replay.noSnapshotText"))
 				return
 			}
-			if err != nil {
-				writeError(w, r, log, err)
-				return
-			}
+			k := h.Snapshots[i]
 			snapshot = k.Name
 			if snapshot == "" {
 				snapshot = lang.Text("history.reason." + string(k.Reason))
