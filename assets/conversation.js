@@ -165,14 +165,15 @@ function withComments(n, cs) {
 
 /** compareComments orders comments as the server does: by time, then id. */
 export function compareComments(a, b) {
-  const p = instant(a.at), q = instant(b.at);
+  const p = parseTime(a.at), q = parseTime(b.at);
   return p.sec - q.sec || p.ns - q.ns || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-// instant returns an RFC 3339 time (the server's, in UTC) as whole
-// seconds and nanoseconds: a Date keeps only milliseconds, and two
-// comments a microsecond apart must keep their order.
-function instant(s) {
+/** parseTime returns an RFC 3339 time (the server's) as {sec, ns}: whole
+ * seconds since 1970 and the nanoseconds past them. A Date keeps only
+ * milliseconds, and two comments a microsecond apart must keep their
+ * order. (Here rather than in state.js, which imports this module.) */
+export function parseTime(s) {
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(s || "");
   if (!m) return { sec: Math.floor(Date.parse(s) / 1000) || 0, ns: 0 };
   return { sec: Date.parse(m[1] + m[3]) / 1000, ns: Number((m[2] || "").slice(0, 9).padEnd(9, "0")) };
@@ -228,7 +229,9 @@ export function approveComments(board, approvedComments = [], all = false) {
   }
 }
 
-function withoutWaiting(c) {
+/** withoutWaiting returns a note or comment that no longer waits for
+ * approval: without its mark and the masked text only the server keeps. */
+export function withoutWaiting(c) {
   const m = { ...c };
   delete m.pending;
   delete m.shown;

@@ -118,13 +118,15 @@ export function checkList(items, board, limits, { author = "", authorId = "" } =
 
 /** batches groups ops into the operations to send: batches of at most
  * maxOps operations whose message ({"type":"op","seq":…,"op":…}) takes at
- * most maxBytes in UTF-8, and a single operation as itself. */
-export function batches(ops, maxOps, maxBytes) {
+ * most maxBytes in UTF-8, and a single operation as itself. measure, if
+ * given, is what an operation counts instead of its own JSON's bytes (a
+ * restore counts its undo too). */
+export function batches(ops, maxOps, maxBytes, measure = (op) => bytes(JSON.stringify(op))) {
   const envelope = bytes(JSON.stringify({ type: "op", seq: Number.MAX_SAFE_INTEGER, op: { kind: "batch", ops: [] } }));
   const out = [];
   let group = [], size = envelope;
   for (const op of ops) {
-    const b = bytes(JSON.stringify(op)) + 1; // and its comma
+    const b = measure(op) + 1; // and its comma
     if (group.length && (group.length >= maxOps || (maxBytes > 0 && size + b > maxBytes))) {
       out.push(group);
       group = [];

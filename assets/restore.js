@@ -17,6 +17,7 @@ import { boardFromJSON, inverse } from "./state.js";
 import { newId } from "./socket.js";
 import { format } from "./render.js";
 import { apiMessage } from "./keep.js";
+import { batches } from "./paste.js";
 
 const noteFields = ["x", "y", "w", "h", "text", "color", "z"];
 
@@ -94,22 +95,10 @@ const bytes = (v) => utf8.encode(JSON.stringify(v)).length;
  * brings back its whole text, which can be much larger than the delete).
  * A lone operation goes as itself. */
 export function restoreBatches(ops, before, { maxOps, maxBytes, me = "" }) {
-  const envelope = bytes({ type: "op", seq: Number.MAX_SAFE_INTEGER, op: { kind: "batch", ops: [] } });
-  const out = [];
-  let group = [], size = envelope;
-  for (const op of ops) {
+  return batches(ops, maxOps, maxBytes, (op) => {
     const inv = inverse(before, op, me);
-    const b = Math.max(bytes(op), inv ? bytes(inv) : 0) + 1; // and its comma
-    if (group.length && (group.length >= maxOps || (maxBytes > 0 && size + b > maxBytes))) {
-      out.push(group);
-      group = [];
-      size = envelope;
-    }
-    group.push(op);
-    size += b;
-  }
-  if (group.length) out.push(group);
-  return out.map((g) => (g.length === 1 ? g[0] : { kind: "batch", ops: g }));
+    return Math.max(bytes(op), inv ? bytes(inv) : 0);
+  });
 }
 
 /** restoreTarget reads what the page was asked to bring back from its

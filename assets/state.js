@@ -12,6 +12,7 @@
 import {
   applyConversation, approveComments, commentToJSON, conversationKinds, dropReactions, findComment, moderateReactions, rejectComment, revealComments,
   waitingComment,
+  parseTime, withoutWaiting,
 } from "./conversation.js";
 
 /** defaultLimits stand in for the limits the server sends in its welcome
@@ -169,7 +170,7 @@ function applyModeration(board, op) {
         // The one named shows at once, as with an approve of everything: a
         // facilitator's own approve carries no approved until the echo,
         // and the note would keep its Approve button meanwhile.
-        if (n) board.notes.set(op.id, withoutPending(n));
+        if (n) board.notes.set(op.id, withoutWaiting(n));
         else if (!comment) approveComments(board, [{ note: findComment(board, op.id).note.id, comment: { id: op.id } }]);
       }
       // Those who were not shown the notes get them here; those who were
@@ -177,16 +178,16 @@ function applyModeration(board, op) {
       for (const a of approved) {
         const n = board.notes.get(a.id);
         if (n) {
-          if (n.pending) board.notes.set(a.id, withoutPending(n));
+          if (n.pending) board.notes.set(a.id, withoutWaiting(n));
           continue;
         }
         if (board.deleted.has(a.id)) continue;
-        board.notes.set(a.id, withoutPending(a));
+        board.notes.set(a.id, withoutWaiting(a));
       }
       const all = !approved.length && !op.approvedComments?.length && !op.id;
       approveComments(board, op.approvedComments, all);
       if (all) {
-        for (const [id, n] of board.notes) if (n.pending) board.notes.set(id, withoutPending(n));
+        for (const [id, n] of board.notes) if (n.pending) board.notes.set(id, withoutWaiting(n));
       }
       return "";
     }
@@ -216,13 +217,6 @@ function applyModeration(board, op) {
   return "invalid";
 }
 
-function withoutPending(n) {
-  const m = { ...n };
-  delete m.pending;
-  delete m.shown;
-  delete m.shownBy;
-  return m;
-}
 
 /** moderationFromJSON returns a board's moderation settings as the
  * server writes them: only what is on, and null when nothing is
@@ -417,13 +411,7 @@ function dropVotes(board, id) {
 // and nanoseconds apart, and writes times as Go does (UTC, the fraction
 // without trailing zeros), so the boards compare equal.
 
-/** parseTime returns an RFC 3339 time as {sec, ns}: whole seconds since
- * 1970 and the nanoseconds past them. */
-export function parseTime(s) {
-  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(s || "");
-  if (!m) return { sec: Math.floor(Date.parse(s) / 1000) || 0, ns: 0 };
-  return { sec: Date.parse(m[1] + m[3]) / 1000, ns: Number((m[2] || "").slice(0, 9).padEnd(9, "0")) };
-}
+export { parseTime };
 
 /** timeMs returns an RFC 3339 time in milliseconds since 1970. */
 export function timeMs(s) {
