@@ -28,6 +28,11 @@ type Stamp struct {
 	// person's copy differs from the server's board (hiding reactions)
 	// need to know.
 	Replica bool
+	// Self is, with Replica, the participant whose copy the board is, and
+	// SelfStaff whether they facilitate: what they may still see when the
+	// board stops showing names (anonymity.go).
+	Self      string
+	SelfStaff bool
 }
 
 // Order puts op on b as the server orders it: what the server adds
@@ -55,13 +60,21 @@ func Apply(b *Board, op Op, st Stamp, lim Limits) error {
 	if err := lim.Validate(op); err != nil {
 		return err
 	}
-	if err := permit(b, st.Role, op, st); err != nil {
-		return err
+	// A copy of the board applying what the server ordered need not ask:
+	// the server did, and the copy may not know who sent it (a board that
+	// hides names sends operations without their author).
+	if !st.Replica {
+		if err := permit(b, st.Role, op, st); err != nil {
+			return err
+		}
 	}
 	if st.Version <= b.Version {
 		return Errorf(EInternal, "version %d is not after the board's version %d", st.Version, b.Version)
 	}
 	st.At = st.At.UTC()
+	if b.Moderation.Names == NamesNone {
+		st.Author = "" // a board that keeps no names stamps none
+	}
 	switch op.Kind {
 	case KindBatch:
 		if err := applyBatch(b, op.Ops, st, lim); err != nil {
@@ -85,6 +98,10 @@ func Apply(b *Board, op Op, st Stamp, lim Limits) error {
 		}
 	case KindColumnAdd, KindColumnSet, KindColumnDelete, KindColumnMove:
 		if err := applyColumn(b, op, lim); err != nil {
+			return err
+		}
+	case KindUndelete:
+		if err := b.undelete(op, st, lim); err != nil {
 			return err
 		}
 	case KindNone:
@@ -173,6 +190,12 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 			return err
 		}
 		s := op.Set
+		if s.Stack != nil {
+			if err := b.checkStack(n, *s.Stack, st); err != nil {
+				return err
+			}
+		}
+		setIf(&n.Stack, s.Stack)
 		setIf(&n.X, s.X)
 		setIf(&n.Y, s.Y)
 		setIf(&n.W, s.W)
@@ -191,10 +214,14 @@ func applyOne(b *Board, op Op, st Stamp, lim Limits) error {
 		b.Notes[n.ID] = n
 		b.count(n, 1)
 	case KindDelete:
-		if _, err := b.note(op.ID); err != nil {
+		n, err := b.note(op.ID)
+		if err != nil {
 			return err
 		}
 		b.deleteNote(op.ID)
+		if b.ID != "" { // a client's copy has no trash
+			b.trash(n, st)
+		}
 	case KindRename:
 		if err := b.grow(len(*op.Title)-len(b.Title), lim); err != nil {
 			return err
@@ -215,6 +242,7 @@ func (b *Board) deleteNote(id string) {
 	b.Deleted[id] = true
 	b.dropVotes(id)
 	b.dropReactions(id)
+	b.passStack(n)
 }
 
 // count adds d to the counts of private, pending and filtered notes for n.
@@ -227,6 +255,9 @@ func (b *Board) count(n Note, d int) {
 	}
 	if n.Shown != "" {
 		b.shown += d
+	}
+	if n.Stack != "" {
+		b.stacked += d
 	}
 	for _, c := range n.Comments {
 		b.countComment(c, d)

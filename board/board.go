@@ -48,6 +48,9 @@ type Board struct {
 	// Moderation is what the facilitator controls about what may be
 	// posted (moderation.go).
 	Moderation Moderation
+	// Trash is the deleted notes a facilitator may bring back, oldest
+	// first (trash.go). It is the server's: View leaves it out.
+	Trash []Trashed
 
 	// size is what counts against Limits.MaxBoardBytes: the title, the
 	// notes (see noteSize) and the stops. Apply keeps it; Size returns it.
@@ -57,6 +60,7 @@ type Board struct {
 	// the notes waiting for approval and those with a Shown text, for the
 	// same reason.
 	private, pending, shown int
+	stacked                 int         // notes with a Stack
 	filter                  *wordFilter // Moderation.Filter, compiled; nil for none
 }
 
@@ -101,6 +105,10 @@ type Note struct {
 	// ShownBy is the participant who wrote the text Shown masks, who sees
 	// it whole (on their own note, or on someone else's).
 	ShownBy string `json:"shownBy,omitempty"`
+	// Stack is the id of the note this one is stacked on (the stack's
+	// head), or empty for a note on its own or at the head of a stack
+	// (stacks.go).
+	Stack string `json:"stack,omitempty"`
 }
 
 // Default size of a note created without one, in board units (CSS pixels at 100% zoom).
@@ -133,7 +141,7 @@ const noteOverhead = 256
 
 // noteSize is what a note counts against Limits.MaxBoardBytes.
 func noteSize(n Note) int {
-	size := noteOverhead + len(n.Text) + len(n.Shown) + len(n.ShownBy) + len(n.Author) + len(n.AuthorID)
+	size := noteOverhead + len(n.Text) + len(n.Shown) + len(n.ShownBy) + len(n.Author) + len(n.AuthorID) + len(n.Stack)
 	for _, c := range n.Comments {
 		size += commentSize(c)
 	}
@@ -209,6 +217,7 @@ type boardJSON struct {
 	Timer      *Timer                         `json:"timer,omitempty"`
 	Stops      []Stop                         `json:"stops,omitempty"`
 	Moderation *Moderation                    `json:"moderation,omitempty"`
+	Trash      []Trashed                      `json:"trash,omitempty"`
 	Notes      []Note                         `json:"notes"`
 	Deleted    []string                       `json:"deleted,omitempty"`
 	Clients    map[string]uint64              `json:"clients,omitempty"`
@@ -244,7 +253,7 @@ func (b *Board) WriteJSON(w io.Writer) error {
 	}
 	head := boardJSON{ID: b.ID, Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt,
 		Locked: b.Locked, Private: b.Private, Voting: b.Voting, Ballots: b.Ballots, Timer: b.Timer, Stops: b.Stops,
-		Reacted: b.Reacted, Columns: b.Columns}
+		Reacted: b.Reacted, Columns: b.Columns, Trash: b.Trash}
 	if b.Moderation != (Moderation{}) {
 		head.Moderation = &b.Moderation
 	}
@@ -316,6 +325,14 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 		b.Notes[n.ID] = n
 		b.size += noteSize(n)
 		b.count(n, 1)
+	}
+	for _, n := range b.Notes {
+		if n.Stack == "" {
+			continue
+		}
+		if h, ok := b.Notes[n.Stack]; !ok || h.Stack != "" {
+			return nil, Errorf(EInvalid, "note %s is stacked on %s, which is not the head of a stack on the board", n.ID, n.Stack)
+		}
 	}
 	for _, id := range j.Deleted {
 		if !ValidNoteID(id) {
@@ -390,6 +407,18 @@ func DecodeBoard(data []byte, lim Limits) (*Board, error) {
 		b.Columns = append(b.Columns, c)
 		b.size += columnSize(c)
 	}
+	if len(j.Trash) > MaxTrash {
+		return nil, Errorf(ETooLarge, "board has %d notes in its trash; the limit is %d", len(j.Trash), MaxTrash)
+	}
+	for _, t := range j.Trash {
+		if err := lim.checkNote(t.Note); err != nil {
+			return nil, Errorf(ErrorCode(err), "in the trash: %s", ErrorMessage(err))
+		}
+		if err := lim.CheckAuthor(t.DeletedBy); err != nil {
+			return nil, err
+		}
+	}
+	b.Trash = j.Trash
 	for _, st := range j.Stops {
 		if err := lim.checkStop(st); err != nil {
 			return nil, err

@@ -56,4 +56,15 @@
 // waiting for approval and unmasked words but no private text; and
 // everyone else (Copies.Others). Order is the sequence the server runs:
 // Prepare, Screen, Withhold, Apply.
+//
+// # Stacks, the trash and names
+//
+// A note may be stacked on another (stacks.go): it names its stack's
+// head, stacks do not nest, and a deleted head passes its stack to its
+// topmost note. A deleted note goes to the board's trash (trash.go) for 30
+// days, from which a facilitator brings it back with undelete; the trash is
+// the server's and no View holds it. Whose notes are whose is the
+// facilitator's choice (anonymity.go): shown to everyone, to facilitators
+// only, or not kept; View and Withhold leave out what a person may not
+// see, and a board that keeps no names stamps none.
 package board

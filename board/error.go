@@ -17,6 +17,7 @@ const (
 	ETooLarge    = "too_large"    // the input or the board is over a size limit
 	ERateLimited = "rate_limited" // the caller sent too much too fast
 	EUnavailable = "unavailable"  // the server cannot do it now (it is restarting); try again shortly
+	EGone        = "gone"         // the board was deleted: its links lead nowhere, for good
 	EInternal    = "internal"     // something broke on the server; the message says nothing more
 )
 

@@ -197,12 +197,22 @@ func replicate(t *testing.T, server *lesson) (map[string]*board.Board, func(p st
 		}
 		for _, q := range people {
 			// As a client applies an op message: with its author and role.
-			got, gst := op, board.Stamp{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role, Replica: true}
-			if q != p {
+			got, gst := op, board.Stamp{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role,
+				Replica: true, Self: q, SelfStaff: q == teacher}
+			if personal, ok := c.Personal[q]; ok {
+				got = personal
+				if c.OthersNameless {
+					gst.Author, gst.AuthorID = "", ""
+				}
+			} else if q != p {
+				nameless := c.OthersNameless
 				if q == teacher {
-					got = c.Staff
+					got, nameless = c.Staff, c.StaffNameless
 				} else {
 					got = c.Others
+				}
+				if nameless {
+					gst.Author, gst.AuthorID = "", ""
 				}
 				if c.Anonymous {
 					gst.Author, gst.AuthorID, gst.Role = "", "", ""

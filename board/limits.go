@@ -132,10 +132,18 @@ func (l Limits) Validate(op Op) error {
 				return err
 			}
 		}
+		if s.Stack != nil && *s.Stack != "" && !ValidNoteID(*s.Stack) {
+			return Errorf(EInvalid, "stack %q is not a note id (a lower-case UUID) or \"\"", *s.Stack)
+		}
 		return l.checkFields(s.W, s.H, s.Text, s.Color, s.Z)
-	case KindDelete:
+	case KindDelete, KindUndelete:
 		if !ValidNoteID(op.ID) {
 			return Errorf(EInvalid, "note id %q is not a lower-case UUID", op.ID)
+		}
+		if op.Restored != nil {
+			if err := l.checkNote(*op.Restored); err != nil {
+				return err
+			}
 		}
 	case KindRename:
 		return l.checkTitle(*op.Title)
@@ -347,6 +355,9 @@ func (l Limits) checkNote(n Note) error {
 	}
 	if n.ShownBy != "" && !ValidParticipantID(n.ShownBy) {
 		return Errorf(EInvalid, "note %s: the id of who wrote its masked text is malformed", n.ID)
+	}
+	if n.Stack != "" && (!ValidNoteID(n.Stack) || n.Stack == n.ID) {
+		return Errorf(EInvalid, "note %s: its stack %q is malformed", n.ID, n.Stack)
 	}
 	return l.checkFields(&n.W, &n.H, &n.Text, &n.Color, &n.Z)
 }

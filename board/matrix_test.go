@@ -59,6 +59,9 @@ func TestModerationMatrix(t *testing.T) {
 				{`{"kind":"react","id":"` + idA + `","reaction":"idea"}`, ""},
 				{`{"kind":"approve"}`, pick(facilitator, "", true, board.EForbidden)},
 				{`{"kind":"column-add","column":{"id":"` + colA + `","name":"x"}}`, pick(facilitator, "", true, board.EForbidden)},
+				{`{"kind":"update","id":"` + idB + `","set":{"stack":"` + idA + `"}}`, // Bo's note onto the teacher's
+					pick(facilitator, "", !editor, board.EForbidden, s.ownNotes, board.EForbidden, true, "")},
+				{`{"kind":"undelete","id":"` + idC + `"}`, pick(facilitator, board.ENotFound, true, board.EForbidden)},
 			}
 			for _, c := range cases {
 				l := newBoard()

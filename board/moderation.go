@@ -39,6 +39,9 @@ type Moderation struct {
 	Filter *Filter `json:"filter,omitempty"`
 	// Reactions is ReactionsOn (""), ReactionsOff or ReactionsHidden.
 	Reactions string `json:"reactions,omitempty"`
+	// Names is who sees whose notes are whose: NamesShown (""),
+	// NamesStaff or NamesNone (anonymity.go).
+	Names string `json:"names,omitempty"`
 }
 
 // Filter is a board's word filter. It applies to note text written by
@@ -109,6 +112,9 @@ func (l Limits) checkModeration(m Moderation) error {
 	case ReactionsOn, ReactionsOff, ReactionsHidden:
 	default:
 		return Errorf(EInvalid, "reactions %q: choose \"off\", \"hidden\" or leave it out (on)", m.Reactions)
+	}
+	if err := checkNames(m.Names); err != nil {
+		return err
 	}
 	f := m.Filter
 	if f == nil {
@@ -224,10 +230,12 @@ func (wf *wordFilter) check(text string) (masked string, caught bool) {
 }
 
 // Moderated reports whether the board holds a note waiting for approval
-// or one with masked words, or a filter with words: then facilitators
-// see it differently from everyone else.
+// or one with masked words, or a filter with words, or shows names to
+// facilitators only: then facilitators see it differently from everyone
+// else.
 func (b *Board) Moderated() bool {
-	return b.pending > 0 || b.shown > 0 || b.Moderation.Filter != nil && len(b.Moderation.Filter.Words) > 0
+	return b.pending > 0 || b.shown > 0 || b.Moderation.Filter != nil && len(b.Moderation.Filter.Words) > 0 ||
+		b.Moderation.Names == NamesStaff
 }
 
 // facilitates reports whether a stamp's role is a facilitator's (the
@@ -343,7 +351,9 @@ func applyModeration(b *Board, op Op, st Stamp, lim Limits) error {
 			return err
 		}
 		wasHidden := b.Moderation.Reactions == ReactionsHidden
+		oldNames := b.Moderation.Names
 		b.setModeration(m)
+		b.rename(op, oldNames, st)
 		switch {
 		case op.Counts != nil || wasHidden && m.Reactions != ReactionsHidden:
 			// Shown again: the counts come with the operation (Prepare).
@@ -503,6 +513,7 @@ func prepareModeration(b *Board, op Op) Op {
 			op.Approved = append(op.Approved, n)
 		}
 	case KindModerate:
+		op = prepareNames(b, op)
 		op.Counts = nil
 		if b.Moderation.Reactions == ReactionsHidden && op.Moderation.Reactions != ReactionsHidden {
 			op.Counts = b.reactionCounts()

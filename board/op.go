@@ -55,6 +55,9 @@ const (
 	KindReact   = "react"
 	KindUnreact = "unreact"
 
+	// The trash (trash.go); a facilitator's.
+	KindUndelete = "undelete"
+
 	// KindNone is what the server sends for an operation its receiver may
 	// not see at all (a note waiting for approval): only the version
 	// moves. Clients never send it.
@@ -87,6 +90,7 @@ const (
 //	column-add, column-set: Column
 //	column-delete: ID (a column)
 //	column-move:   ID and Index
+//	undelete:    ID (a note in the trash)
 //
 // The server adds what only it knows to some operations before it orders
 // them (see Prepare): the texts a reveal shows, the counts a round ends
@@ -124,8 +128,14 @@ type Op struct {
 	// Masked is the text of a create, update or comment as everyone but
 	// its writer and facilitators see it, when the word filter masked
 	// words in it (Screen).
-	Masked   string `json:"masked,omitempty"`
-	Withheld bool   `json:"withheld,omitempty"` // a copy with what the receiver may not see left out
+	Masked string `json:"masked,omitempty"`
+	// Restored is the note an undelete brings back, as everyone may see
+	// it.
+	Restored *Note `json:"restored,omitempty"`
+	// Authors are the authors of notes and comments (by id), on a
+	// moderate that shows names again (anonymity.go).
+	Authors  map[string]Author `json:"authors,omitempty"`
+	Withheld bool              `json:"withheld,omitempty"` // a copy with what the receiver may not see left out
 }
 
 // NewNote is the content of a create operation. Pointers mark optional
@@ -152,10 +162,13 @@ type Patch struct {
 	Text  *string  `json:"text,omitempty"`
 	Color *string  `json:"color,omitempty"`
 	Z     *int64   `json:"z,omitempty"`
+	// Stack puts the note on the stack headed by the note it names, or
+	// takes it off its stack when "" (stacks.go).
+	Stack *string `json:"stack,omitempty"`
 }
 
 func (p *Patch) empty() bool {
-	return p.X == nil && p.Y == nil && p.W == nil && p.H == nil && p.Text == nil && p.Color == nil && p.Z == nil
+	return p.X == nil && p.Y == nil && p.W == nil && p.H == nil && p.Text == nil && p.Color == nil && p.Z == nil && p.Stack == nil
 }
 
 // DecodeOp decodes one operation from a client. It rejects unknown fields,
@@ -191,7 +204,7 @@ func DecodeOrderedOp(data []byte) (Op, error) {
 }
 
 func (op *Op) checkServerFields() error {
-	if op.Texts != nil || op.Votes != nil || op.Approved != nil || op.ApprovedComments != nil || op.Rejected != nil || op.Counts != nil || op.Masked != "" || op.Withheld {
+	if op.Texts != nil || op.Votes != nil || op.Approved != nil || op.ApprovedComments != nil || op.Rejected != nil || op.Counts != nil || op.Masked != "" || op.Restored != nil || op.Authors != nil || op.Withheld {
 		return Errorf(EInvalid, "\"texts\", \"votes\", \"approved\", \"rejected\" and \"withheld\" are set by the server, not by clients")
 	}
 	if op.Kind == KindNone {
@@ -213,7 +226,7 @@ func (op *Op) checkShape(top bool) error {
 		want = []string{"note"}
 	case KindUpdate:
 		want = []string{"id", "set"}
-	case KindDelete, KindVote, KindUnvote, KindStopDelete, KindColumnDelete:
+	case KindDelete, KindVote, KindUnvote, KindStopDelete, KindColumnDelete, KindUndelete:
 		want = []string{"id"}
 	case KindRename:
 		want = []string{"title"}
@@ -283,7 +296,8 @@ func (op *Op) checkShape(top bool) error {
 	}
 	if op.Texts != nil && op.Kind != KindReveal || op.Votes != nil && op.Kind != KindVoteEnd ||
 		op.Approved != nil && op.Kind != KindApprove || op.Rejected != nil && op.Kind != KindReject ||
-		op.Counts != nil && op.Kind != KindModerate || op.ApprovedComments != nil && op.Kind != KindApprove {
+		op.Counts != nil && op.Kind != KindModerate || op.ApprovedComments != nil && op.Kind != KindApprove ||
+		op.Restored != nil && op.Kind != KindUndelete || op.Authors != nil && op.Kind != KindModerate {
 		return Errorf(EInvalid, "a %s operation has no \"texts\", \"votes\", \"approved\" or \"rejected\" field", op.Kind)
 	}
 	switch op.Kind {

@@ -33,11 +33,22 @@ func (b *Board) View(participant string) *Board { return b.ViewFor(participant, 
 // too (so that the projector, which shows the facilitator's page, never
 // gives an answer away).
 func (b *Board) ViewFor(participant string, facilitator bool) *Board {
+	return b.viewFor(participant, facilitator, b.Moderation.NamesFor(facilitator))
+}
+
+// Shown is View("") (what a page, an API answer or an export shows) for a
+// facilitator's link (staff) or another: with names where the board shows
+// them to that link.
+func (b *Board) Shown(staff bool) *Board {
+	return b.viewFor("", false, b.Moderation.NamesFor(staff))
+}
+
+func (b *Board) viewFor(participant string, facilitator, names bool) *Board {
 	v := &Board{
 		Title: b.Title, Version: b.Version, CreatedAt: b.CreatedAt, Notes: b.Notes,
 		Locked: b.Locked, Private: b.Private, Voting: b.Voting, Timer: b.Timer, Stops: b.Stops,
 		Moderation: b.Moderation, filter: b.filter, Columns: b.Columns,
-		size: b.size, private: b.private, pending: b.pending, shown: b.shown,
+		size: b.size, private: b.private, pending: b.pending, shown: b.shown, stacked: b.stacked,
 	}
 	if f := b.Moderation.Filter; f != nil && !facilitator && len(f.Words) > 0 {
 		// Nobody else needs the list, and it is a list of what not to say.
@@ -60,6 +71,9 @@ func (b *Board) ViewFor(participant string, facilitator bool) *Board {
 	v.size += reactedSize(v.Reacted) - reactedSize(b.Reacted) + ballotsSize(v.Ballots) - ballotsSize(b.Ballots)
 	hiddenVotes := b.Voting != nil && b.Voting.Open && b.Voting.Hidden
 	hiddenReactions := b.Moderation.Reactions == ReactionsHidden
+	if !names {
+		defer v.viewNames(participant)
+	}
 	if b.private == 0 && b.pending == 0 && b.shown == 0 && !hiddenVotes && !hiddenReactions {
 		return v
 	}
@@ -126,10 +140,21 @@ type Copies struct {
 	// Anonymous: both copies go without their author (votes are secret
 	// ballots).
 	Anonymous bool
+	// StaffNameless and OthersNameless: that audience's copy goes without
+	// the author's name and participant id, but with their role, since the
+	// board does not show them names (Moderation.Names).
+	StaffNameless, OthersNameless bool
+	// Personal are copies for participants who are neither the sender nor
+	// just anyone, by participant: the author of a note an undelete brings
+	// back, and others whose words are in it. They go without the sender's
+	// name where Others does.
+	Personal map[string]Op
 }
 
 // Secret reports whether anyone is sent less than the whole operation.
-func (c Copies) Secret() bool { return c.StaffDiffer || c.OthersDiffer || c.Anonymous }
+func (c Copies) Secret() bool {
+	return c.StaffDiffer || c.OthersDiffer || c.Anonymous || c.StaffNameless || c.OthersNameless || len(c.Personal) > 0
+}
 
 // Withhold returns the copies of op, about to be applied to b under st,
 // for those who may not see all of it. It is called before Apply, on the
@@ -158,7 +183,32 @@ func Withhold(b *Board, op Op, st Stamp) Copies {
 	var c Copies
 	c.Staff, c.StaffDiffer = copyFor(b, op, st, true)
 	c.Others, c.OthersDiffer = copyFor(b, op, st, false)
+	c.Staff, c.StaffDiffer, c.StaffNameless = withoutNames(b, op, c.Staff, c.StaffDiffer, true)
+	c.Others, c.OthersDiffer, c.OthersNameless = withoutNames(b, op, c.Others, c.OthersDiffer, false)
+	if op.Kind == KindUndelete {
+		c.Personal = personalCopies(b, op, st)
+	}
 	return c
+}
+
+// withoutNames returns an audience's copy of op without the names the
+// board does not show it, whether it now differs from op, and whether it
+// goes without its author. A moderate that changes the setting carries
+// names (Prepare) as the new setting allows; its author is named as the
+// old one did.
+func withoutNames(b *Board, op, copied Op, differ, staff bool) (Op, bool, bool) {
+	hidden := !b.Moderation.NamesFor(staff)
+	carry := hidden
+	if op.Kind == KindModerate {
+		carry = !op.Moderation.NamesFor(staff)
+	}
+	if carry && copied.Kind != KindNone {
+		var changed bool
+		if copied, changed = nameless(copied); changed {
+			differ = true
+		}
+	}
+	return copied, differ, hidden
 }
 
 // made is what a batch's creates made, for the rest of the batch.
@@ -307,6 +357,18 @@ func copyOne(b *Board, op Op, st Stamp, staff bool, created made) (Op, bool) {
 			nc.Text = &m
 		}
 		return Op{Kind: KindComment, ID: op.ID, Comment: &nc, Withheld: true}, true
+	case KindUndelete:
+		t, ok := b.trashed(op.ID)
+		switch {
+		case !ok || staff:
+			return op, false
+		case t.Note.Pending:
+			return noneOp, true
+		}
+		n := restoredFor(t.Note, false)
+		c := op
+		c.Restored, c.Withheld = &n, true
+		return c, true
 	case KindUncomment:
 		n := b.Notes[op.ID]
 		if i := commentIndex(n, op.Comment.ID); i >= 0 && n.Comments[i].Pending && !staff {
@@ -397,6 +459,8 @@ func Prepare(b *Board, op Op) Op {
 		}
 	case KindModerate, KindApprove, KindReject:
 		return prepareModeration(b, op)
+	case KindUndelete:
+		return prepareUndelete(b, op)
 	case KindVoteEnd:
 		op.Votes = nil
 		for id, n := range b.Notes {

@@ -28,6 +28,10 @@ type secret struct {
 	sender      *conn // nil in a room that loaded the operation from its log
 	msg         []byte
 	staff       []byte
+	// personal are the messages of participants who get one of their
+	// own: those whose words are in a note an undelete brings back
+	// (board.Copies.Personal).
+	personal map[string][]byte
 }
 
 // sees reports whether c gets the whole message.
@@ -49,6 +53,8 @@ func (l *logged) msgFor(c *conn) []byte {
 		return l.msg
 	case l.secret.sees(c):
 		return l.secret.msg
+	case l.secret.personal != nil && l.secret.personal[c.participant] != nil && c.participant != "":
+		return l.secret.personal[c.participant]
 	case l.secret.staff != nil && c.staff():
 		return l.secret.staff
 	}
@@ -63,6 +69,12 @@ func (l *logged) msgFor(c *conn) []byte {
 type Withheld struct {
 	Op        board.Op `json:"op"`
 	Anonymous bool     `json:"anonymous,omitempty"`
+	// Nameless: the copy went without its author's name, participant id
+	// and client (the board did not show names to its receivers), but
+	// with the role, which the receivers' copies of the board need.
+	Nameless bool `json:"nameless,omitempty"`
+	// Participant is, in Entry.Personal, whose copy it is.
+	Participant string `json:"participant,omitempty"`
 }
 
 // logEntry encodes an applied operation: the record to store, and what the
@@ -80,7 +92,10 @@ func logEntry(e Entry, sender *conn) (record []byte, l logged) {
 	whole.Others = nil
 	copyOf := func(w *Withheld) []byte {
 		copied := Entry{Version: e.Version, At: e.At, Op: w.Op}
-		if !w.Anonymous {
+		if w.Nameless && !w.Anonymous {
+			copied.Role = e.Role
+		}
+		if !w.Anonymous && !w.Nameless {
 			// A secret ballot says nothing of its voter, not even the role
 			// (with one facilitator, the role would name them).
 			copied.Author, copied.AuthorID, copied.Role, copied.Client, copied.Seq = e.Author, e.AuthorID, e.Role, e.Client, e.Seq
@@ -89,7 +104,14 @@ func logEntry(e Entry, sender *conn) (record []byte, l logged) {
 	}
 	whole.Staff = nil
 	l.msg = copyOf(e.Others)
+	whole.Personal = nil
 	l.secret = &secret{participant: e.AuthorID, sender: sender, msg: opMessage(mustJSON(whole))}
+	for i := range e.Personal {
+		if l.secret.personal == nil {
+			l.secret.personal = map[string][]byte{}
+		}
+		l.secret.personal[e.Personal[i].Participant] = copyOf(&e.Personal[i])
+	}
 	if e.Staff != nil {
 		l.secret.staff = copyOf(e.Staff)
 	}
@@ -118,6 +140,19 @@ func (r *room) encodedBoardFor(c *conn) []byte {
 func personal(b *board.Board, participant string) bool {
 	if len(b.Ballots[participant]) > 0 || len(b.Reacted[participant]) > 0 {
 		return true
+	}
+	if !b.Moderation.NamesFor(false) {
+		// Others' names are left out, and theirs kept on their own notes.
+		for _, n := range b.Notes {
+			if n.AuthorID == participant {
+				return true
+			}
+			for _, c := range n.Comments {
+				if c.AuthorID == participant {
+					return true
+				}
+			}
+		}
 	}
 	if b.PrivateNotes() == 0 && !b.Moderated() {
 		return false

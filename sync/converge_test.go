@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -192,7 +193,8 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			return board.Op{Kind: board.KindColumnDelete, ID: columnID()}
 		case r == 15:
 			m := board.Moderation{Approval: rng.IntN(2) == 0, OwnNotes: rng.IntN(3) == 0, Closed: rng.IntN(6) == 0,
-				Reactions: []string{board.ReactionsOn, board.ReactionsOn, board.ReactionsHidden, board.ReactionsOff}[rng.IntN(4)]}
+				Reactions: []string{board.ReactionsOn, board.ReactionsOn, board.ReactionsHidden, board.ReactionsOff}[rng.IntN(4)],
+				Names:     []string{board.NamesShown, board.NamesShown, board.NamesStaff, board.NamesNone}[rng.IntN(4)]}
 			if rng.IntN(2) == 0 {
 				m.Filter = &board.Filter{Mode: board.FilterMask, Words: []string{"here"}}
 			}
@@ -230,6 +232,9 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 			return board.Op{Kind: board.KindStopSet, Stop: newStop(stop)}
 		case r == 12:
 			return board.Op{Kind: board.KindStopDelete, ID: stop}
+		case r == 13 && len(c.replica.Board.Deleted) > 0:
+			deleted := slices.Sorted(maps.Keys(c.replica.Board.Deleted))
+			return board.Op{Kind: board.KindUndelete, ID: deleted[rng.IntN(len(deleted))]}
 		default:
 			i := rng.IntN(len(c.replica.Board.Stops))
 			return board.Op{Kind: board.KindStopMove, ID: stop, Index: &i}
@@ -257,8 +262,17 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 		case r < 78:
 			colour := board.Palette[rng.IntN(len(board.Palette))]
 			return board.Op{Kind: board.KindUpdate, ID: id, Set: &board.Patch{Color: &colour}}
-		case r < 88:
+		case r < 85:
 			return deleteOp(id)
+		case r < 88:
+			head, _ := randomNote(c)
+			if h := c.replica.Board.Notes[head]; h.Stack != "" {
+				head = h.Stack // onto the stack's head, as the page does
+			}
+			if rng.IntN(4) == 0 {
+				head = "" // taken off
+			}
+			return board.Op{Kind: board.KindUpdate, ID: id, Set: &board.Patch{Stack: &head}}
 		case r < 90:
 			text := fmt.Sprintf("%s was here %d", c.id, rng.IntN(1000))
 			if cs := c.replica.Board.Notes[id].Comments; len(cs) > 0 && rng.IntN(3) == 0 {
@@ -354,7 +368,7 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 	}
 
 	// Every acknowledged operation was committed exactly once, and no
-	// deleted note is on the board.
+	// deleted note is on the board but those brought back from the trash.
 	log, err := srv.log.Read(context.Background(), srv.boardID(t, id), 1, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -370,8 +384,11 @@ func runConvergence(t *testing.T, seed uint64, nClients, steps int) {
 		applied[fmt.Sprintf("%s/%d", e.Client, e.Seq)]++
 		kinds[e.Op.Kind]++
 		for _, op := range append([]board.Op{e.Op}, e.Op.Ops...) {
-			if op.Kind == board.KindDelete {
+			switch op.Kind {
+			case board.KindDelete:
 				deleted[op.ID] = true
+			case board.KindUndelete:
+				delete(deleted, op.ID)
 			}
 		}
 	}

@@ -42,6 +42,12 @@
 //     left, and named ones), in a History store (MemHistory, or
 //     boltstore's); with the log's operations they give the board at any
 //     version, and replay's operations as they were sent live.
+//   - A board's end (delete.go): a facilitator deletes it, or the hub does
+//     when nobody opened it for the retention period; its room writes what
+//     is pending and stops, everyone on it is closed with CloseDeleted, and
+//     a Lifecycle store (boltstore's, or one in memory) removes everything
+//     of it, keeping a tombstone so its links say it was deleted. The
+//     Lifecycle also records the day each board was last opened.
 //   - Slow and stalled clients: probe.go measures how far behind a client
 //     is, from the pings it answers.
 //   - The wire protocol's messages are in protocol.go.

@@ -60,7 +60,7 @@ func mustServer(t testing.TB, log boardsync.Log, lim boardsync.Limits, cfg ...bo
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.current.Load().ServeBoard(w, r, r.PathValue("id")); err != nil {
-			status := map[string]int{board.ENotFound: 404, board.EInvalid: 400, board.EForbidden: 403, board.EUnavailable: 503}[board.ErrorCode(err)]
+			status := map[string]int{board.ENotFound: 404, board.EInvalid: 400, board.EForbidden: 403, board.EUnavailable: 503, board.EGone: 410}[board.ErrorCode(err)]
 			http.Error(w, board.ErrorMessage(err), cmp.Or(status, 500))
 		}
 	})

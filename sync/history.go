@@ -75,6 +75,9 @@ func newKept(b *board.Board, reason KeptReason, name, by string, at time.Time) (
 	if err != nil {
 		return Kept{}, err
 	}
+	if b.Moderation.Names == board.NamesNone {
+		by = "" // the board keeps no names
+	}
 	return Kept{ID: randomID(8), Name: name, Reason: reason, At: at.UTC(), By: by, Version: b.Version, Notes: len(b.Notes), Data: data}, nil
 }
 
@@ -333,9 +336,19 @@ type BoardHistory struct {
 }
 
 // History returns a board's kept snapshots and the versions it can be
-// shown at.
-func (h *Hub) History(ctx context.Context, id string) (BoardHistory, error) {
-	last, err := h.durableVersion(ctx, id)
+// shown at, to a facilitator (staff) or not: without who kept them when
+// the board does not show them names.
+func (h *Hub) History(ctx context.Context, id string, staff bool) (BoardHistory, error) {
+	if !board.ValidID(id) {
+		return BoardHistory{}, board.Errorf(board.ENotFound, "there is no board %q", id)
+	}
+	var (
+		last  uint64
+		names bool
+	)
+	err := h.inRoom(ctx, id, func(r *room) {
+		last, names = r.appender.durable, r.board.Moderation.NamesFor(staff)
+	})
 	if err != nil {
 		return BoardHistory{}, err
 	}
@@ -348,6 +361,11 @@ func (h *Hub) History(ctx context.Context, id string) (BoardHistory, error) {
 		return BoardHistory{}, err
 	}
 	slices.Reverse(kept)
+	if !names {
+		for i := range kept {
+			kept[i].By = ""
+		}
+	}
 	return BoardHistory{Start: start, Last: last, Snapshots: kept}, nil
 }
 

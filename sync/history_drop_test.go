@@ -52,7 +52,7 @@ func TestDropHistoryKeepsHistoryWorking(t *testing.T) {
 	t.Logf("dropped %+v", rep)
 	check := func(when string) {
 		t.Helper()
-		h, err := srv.hub.History(ctx, id)
+		h, err := srv.hub.History(ctx, id, true)
 		if err != nil {
 			t.Fatal(err)
 		}

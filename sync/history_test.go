@@ -110,7 +110,7 @@ func TestKeptAutomatically(t *testing.T) {
 	// Nothing changed since: leaving again keeps nothing more.
 	c2 := mustDial(t, srv.wsURL(links.Edit), wsclient.Hello{Participant: wsclient.NewParticipant()})
 	c2.c.Close()
-	h, err := srv.hub.History(context.Background(), id)
+	h, err := srv.hub.History(context.Background(), id, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestKeepNamedSnapshot(t *testing.T) {
 			t.Errorf("keeping %q: %v, want %s", bad.name, err, bad.code)
 		}
 	}
-	h, _ := srv.hub.History(ctx, id)
+	h, _ := srv.hub.History(ctx, id, true)
 	if len(h.Snapshots) != 2 {
 		t.Errorf("%d snapshots kept, want 2 (created, named)", len(h.Snapshots))
 	}

@@ -33,6 +33,14 @@ type Config struct {
 	// AllowedOrigins lists origins (scheme://host[:port]) besides the
 	// server's own that may open WebSockets, for a board embedded elsewhere.
 	AllowedOrigins []string
+
+	// Lifecycle deletes boards and keeps their visits (delete.go).
+	// Default: the Log, if it does that too (boltstore.Store does);
+	// otherwise in memory, deleting from the in-memory stores.
+	Lifecycle Lifecycle
+	// RetentionDays, if above 0, is how many days a board may go unopened
+	// before DeleteUnvisited deletes it. 0 keeps every board.
+	RetentionDays int
 }
 
 // Hub owns every live board: it loads a board into a room when the first
@@ -52,6 +60,12 @@ type Hub struct {
 	// WebSockets; see Config.AllowedOrigins.
 	allowedOrigins []string
 
+	// lifecycle deletes boards; retentionDays is Config.RetentionDays;
+	// visits are the boards marked opened today (delete.go).
+	lifecycle     Lifecycle
+	retentionDays int
+	visits        visits
+
 	roomsCtx    context.Context // cancelled by Shutdown: every room stops
 	cancelRooms context.CancelFunc
 	roomsDone   stdsync.WaitGroup
@@ -60,6 +74,8 @@ type Hub struct {
 	rooms  map[string]*room
 	conns  map[*conn]struct{} // every open connection, to close on Shutdown
 	closed bool
+	// deleting are the boards being deleted: no room starts for them.
+	deleting map[string]struct{}
 }
 
 // NewHub returns a Hub ready to serve. Call Shutdown to stop it.
@@ -76,6 +92,9 @@ func NewHub(cfg Config) *Hub {
 		allowedOrigins: cfg.AllowedOrigins,
 		rooms:          map[string]*room{},
 		conns:          map[*conn]struct{}{},
+		deleting:       map[string]struct{}{},
+		lifecycle:      cfg.Lifecycle,
+		retentionDays:  max(cfg.RetentionDays, 0),
 	}
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
@@ -95,6 +114,13 @@ func NewHub(cfg Config) *Hub {
 			h.history = hs
 		} else {
 			h.history = NewMemHistory()
+		}
+	}
+	if h.lifecycle == nil {
+		if l, ok := cfg.Log.(Lifecycle); ok {
+			h.lifecycle = l
+		} else {
+			h.lifecycle = NewMemLifecycle(h.log, h.links, h.history)
 		}
 	}
 	h.upgrader = websocket.Upgrader{
@@ -215,6 +241,17 @@ func (h *Hub) BoardAs(ctx context.Context, id, participant string) (*board.Board
 // BoardFor is BoardAs for a participant who facilitates, or not (see
 // board.Board.ViewFor).
 func (h *Hub) BoardFor(ctx context.Context, id, participant string, facilitator bool) (*board.Board, error) {
+	return h.boardView(ctx, id, func(b *board.Board) *board.Board { return b.ViewFor(participant, facilitator) })
+}
+
+// BoardShown is Board as a link shows it (board.Board.Shown): a
+// facilitator's link (staff) with names where the board shows them
+// facilitators only.
+func (h *Hub) BoardShown(ctx context.Context, id string, staff bool) (*board.Board, error) {
+	return h.boardView(ctx, id, func(b *board.Board) *board.Board { return b.Shown(staff) })
+}
+
+func (h *Hub) boardView(ctx context.Context, id string, view func(*board.Board) *board.Board) (*board.Board, error) {
 	if !board.ValidID(id) {
 		return nil, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
@@ -225,7 +262,7 @@ func (h *Hub) BoardFor(ctx context.Context, id, participant string, facilitator 
 	defer h.release(r)
 	result := make(chan *board.Board, 1)
 	select {
-	case r.requests <- func() { result <- r.board.ViewFor(participant, facilitator).Clone() }:
+	case r.requests <- func() { result <- view(r.board).Clone() }:
 	case <-r.done:
 		return nil, errShuttingDown
 	case <-ctx.Done():
@@ -346,6 +383,10 @@ func (h *Hub) acquire(ctx context.Context, id string) (*room, error) {
 		h.mu.Unlock()
 		return nil, errShuttingDown
 	}
+	if _, busy := h.deleting[id]; busy {
+		h.mu.Unlock()
+		return nil, errBeingDeleted
+	}
 	r := h.rooms[id]
 	if r == nil {
 		r = newRoom(h, id)
@@ -367,7 +408,7 @@ func (h *Hub) acquire(ctx context.Context, id string) (*room, error) {
 		if board.ErrorCode(r.loadErr) == board.EInternal {
 			return nil, board.Errorf(board.EInternal, "the board could not be loaded")
 		}
-		return nil, r.loadErr
+		return nil, h.gone(ctx, id, r.loadErr)
 	}
 	return r, nil
 }

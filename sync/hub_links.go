@@ -15,11 +15,26 @@ const JoinCodeTTL = 12 * time.Hour
 // boards had links, which has no links yet, is reached by its id, which
 // then counts as its facilitate link: whoever had that link could do
 // everything on the board, and still can, until the facilitator replaces
-// it.
+// it. A deleted board's links give its *DeletedError (EGone). A link that
+// leads to a board counts as a visit to it (delete.go).
 func (h *Hub) Resolve(ctx context.Context, link string) (Access, error) {
 	if !board.ValidID(link) {
 		return Access{}, board.Errorf(board.ENotFound, "This link leads to no board.")
 	}
+	a, err := h.resolve(ctx, link)
+	if err == nil {
+		h.noteOpened(ctx, a.BoardID) // a visit, for retention (delete.go)
+	} else if board.ErrorCode(err) == board.ENotFound {
+		// A deleted board's links say so, rather than that there never was one.
+		if t, terr := h.lifecycle.Tombstone(ctx, link); terr == nil {
+			return Access{}, &DeletedError{Tombstone: t}
+		}
+	}
+	return a, err
+}
+
+// resolve is Resolve without tombstones and visits.
+func (h *Hub) resolve(ctx context.Context, link string) (Access, error) {
 	a, err := h.links.Resolve(ctx, link)
 	if board.ErrorCode(err) != board.ENotFound {
 		return a, err

@@ -49,6 +49,9 @@ const (
 	// CloseRemoved: the board's facilitator removed this person from the
 	// board. They may come back with a link that still works.
 	CloseRemoved = 4005
+	// CloseDeleted: the board was deleted, by its facilitator or for
+	// going unopened; it and its links are gone for good.
+	CloseDeleted = 4006
 )
 
 // clientMsg is any message a client sends. Which fields may be set depends
@@ -284,6 +287,9 @@ type Entry struct {
 	Others *Withheld `json:"others,omitempty"`
 	// Staff is what facilitators were sent, when it differs from Others.
 	Staff *Withheld `json:"staff,omitempty"`
+	// Personal is what those who see a note an undelete brought back
+	// differently from everyone else were sent (board.Copies.Personal).
+	Personal []Withheld `json:"personal,omitempty"`
 }
 
 // Stamp returns what Apply needs beside the entry's operation.

@@ -55,6 +55,7 @@ type room struct {
 	fan        *fanout         // sends operations in a large room; nil in a small one
 	replaced   map[string]bool // links replaced while the room ran: joins with them are turned away
 	lastActive time.Time
+	stopped    bool // the board was deleted: run returns (delete.go)
 }
 
 type peer struct {
@@ -159,6 +160,9 @@ func (r *room) run(ctx context.Context) {
 			r.updateStage(u)
 		case f := <-r.requests:
 			f()
+			if r.stopped {
+				return // deleted (stopForDeletion)
+			}
 		case res := <-r.appender.results:
 			if err := r.appender.finish(res); err != nil {
 				r.reset(err)

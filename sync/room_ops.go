@@ -3,6 +3,8 @@ package sync
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"corkboard/board"
 )
@@ -43,6 +45,9 @@ func (r *room) apply(req opRequest) {
 		Version: r.board.Version + 1, At: r.hub.now().UTC(), Author: c.name, AuthorID: c.participant,
 		Client: c.key, Seq: req.seq, Role: c.role,
 	}
+	if r.board.Moderation.Names == board.NamesNone {
+		st.Author = "" // not kept: neither on the board nor in its log
+	}
 	var (
 		op     board.Op
 		copies board.Copies
@@ -67,9 +72,13 @@ func (r *room) apply(req opRequest) {
 	e := Entry{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role,
 		Client: c.client, Seq: req.seq, Op: op}
 	if copies.Secret() {
-		e.Others = &Withheld{Op: copies.Others, Anonymous: copies.Anonymous}
-		if copies.StaffDiffer != copies.OthersDiffer || copies.StaffDiffer && !sameOp(copies.Staff, copies.Others) {
-			e.Staff = &Withheld{Op: copies.Staff, Anonymous: copies.Anonymous}
+		e.Others = &Withheld{Op: copies.Others, Anonymous: copies.Anonymous, Nameless: copies.OthersNameless}
+		if copies.StaffDiffer != copies.OthersDiffer || copies.StaffDiffer && !sameOp(copies.Staff, copies.Others) ||
+			copies.StaffNameless != copies.OthersNameless {
+			e.Staff = &Withheld{Op: copies.Staff, Anonymous: copies.Anonymous, Nameless: copies.StaffNameless}
+		}
+		for _, p := range slices.Sorted(maps.Keys(copies.Personal)) {
+			e.Personal = append(e.Personal, Withheld{Op: copies.Personal[p], Nameless: copies.OthersNameless, Participant: p})
 		}
 	}
 	record, l := logEntry(e, c)
@@ -150,7 +159,7 @@ func (r *room) join(j joinRequest) {
 	pr := &r.presence
 	peers := make([]peerInfo, 0, len(pr.listed))
 	for _, q := range pr.listed {
-		peers = append(peers, q.info)
+		peers = append(peers, r.peerFor(c, q.info))
 	}
 	r.conns[c] = p
 	if r.stage.join(c) && p.info.Hand != "" {
@@ -317,12 +326,22 @@ func (r *room) sendPresence() {
 		h := r.hands()
 		m.Hands = &h
 	}
-	msg := mustJSON(m)
+	l := logged{msg: mustJSON(m)}
+	if names := r.board.Moderation; !names.NamesFor(false) && (len(m.Joined) > 0 || len(m.Cursors) > 0) {
+		// Everyone but facilitators (when they see names) gets it
+		// without the names of those taking part.
+		full := l.msg
+		m.Joined, m.Cursors = withoutPeerNames(m.Joined), withoutPeerNames(m.Cursors)
+		l.msg = mustJSON(m)
+		if names.NamesFor(true) {
+			l.secret = &secret{staff: full}
+		}
+	}
 	if r.fan != nil {
-		r.fan.broadcast(msg)
+		r.fan.broadcastLogged(l)
 	} else {
 		for c := range r.conns {
-			c.out.send(msg, wakeWriter)
+			c.out.send(l.msgFor(c), wakeWriter)
 		}
 	}
 	pr.joined, pr.left, pr.cursorsDirty, pr.stageDirty, pr.handsDirty = nil, nil, false, false, false
@@ -335,7 +354,7 @@ func (r *room) sendPeople(c *conn) {
 	}
 	m := peopleMsg{Type: typePeople, Count: len(r.conns), Peers: make([]peerInfo, 0, len(r.conns))}
 	for _, p := range r.conns {
-		info := p.info
+		info := r.peerFor(c, p.info)
 		info.X, info.Y, info.Editing = nil, nil, ""
 		m.Peers = append(m.Peers, info)
 	}
@@ -402,4 +421,26 @@ func mustJSON(v any) []byte {
 		panic("sync: encoding a message: " + err.Error())
 	}
 	return buf.Bytes()[:buf.Len()-1] // without the encoder's newline
+}
+
+// peerFor returns what c is told of a peer: without their name and
+// participant id when the board does not show c names (Moderation.Names),
+// unless the peer facilitates (the teacher is no secret).
+func (r *room) peerFor(c *conn, info peerInfo) peerInfo {
+	if r.board.Moderation.NamesFor(c.staff()) {
+		return info
+	}
+	return withoutPeerNames([]peerInfo{info})[0]
+}
+
+// withoutPeerNames returns peers without the names and participant ids of
+// those who do not facilitate.
+func withoutPeerNames(peers []peerInfo) []peerInfo {
+	out := slices.Clone(peers)
+	for i := range out {
+		if out[i].Role != board.RoleFacilitate {
+			out[i].Name, out[i].Participant = "", ""
+		}
+	}
+	return out
 }

@@ -30,6 +30,9 @@ type BoardPage struct {
 	Role   string
 	Notes  []NoteView
 	Script BoardScript // handed to the page's script as JSON
+	// Retention, when the server deletes boards nobody opens, says when
+	// this one would go; facilitators see it (lifecycle.templ).
+	Retention RetentionNotice
 }
 
 // CanEdit reports whether the page's link may change notes: every role

@@ -8,18 +8,24 @@
 // (CSV and Markdown) list them in ReadingOrder, which on a board with
 // columns goes column by column, and say which column each note is in;
 // JSON keeps the drawing order, and the pictures draw in it, over the
-// columns' lanes. Reactions show as the page shows them (👍 3) in CSV and
+// columns' lanes. A stack of notes (board.Note.Stack) is where its head
+// is, as on the page: CSV and Markdown list its notes right after the
+// head (Markdown nested under it), and the pictures draw the head over a
+// pile with a count; its votes and reactions add up on the head. Names
+// are only what the board given shows (board.Board.Shown leaves out
+// those the link may not see): an empty author leaves no trace but an
+// empty CSV cell. Reactions show as the page shows them (👍 3) in CSV and
 // Markdown; a picture's font has no emoji, so there they are glyphs it
 // has (☺ ♥ ☼ ?), which a legend explains. The words an export adds (CSV
-// headers, colour names, "votes", the heading for notes in no column)
-// come in English or Swedish (Options.Lang).
+// headers, colour names, "votes", "3 notes" on a stack, the heading for
+// notes in no column) come in English or Swedish (Options.Lang).
 //
 // The JSON export is the board's portable form: everything people made
-// (title, columns, notes with text, colour, author, votes, reaction counts
-// and times, stops, the rules and result of the last round of voting),
-// marked with a format name and a schema number, and nothing only the
-// server needs. Columns are an optional "columns" field of schema 1
-// (fileJSON says why that is enough). Import reads it back, checking it
+// (title, columns, notes with text, colour, author, votes, reaction
+// counts, times and stacks, stops, the rules and result of the last round
+// of voting), marked with a format name and a schema number, and nothing only the
+// server needs. Columns are an optional "columns" field of schema 1, and
+// a note's stack an optional "stack" (fileJSON says why that is enough). Import reads it back, checking it
 // as strictly as any other outside input; writing what Import made gives
 // the same bytes again. NotesFromLines is the other way
 // in: a pasted list, or a spreadsheet column, becomes new notes.

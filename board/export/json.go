@@ -31,7 +31,10 @@ const (
 // the one its middle lies in, board.ColumnWidth wide each from x = 0),
 // came after schema 1 was first written: a file without them is a board
 // without columns, and a board without columns leaves the field out, so
-// its file is the one an earlier Corkboard wrote and reads.
+// its file is the one an earlier Corkboard wrote and reads. A note's
+// "stack" came later still, the same way: a note in no stack leaves it
+// out. (An earlier Corkboard refuses a file with a stack, as a field it
+// does not know, rather than lose the stack unseen.)
 type fileJSON struct {
 	Format    string         `json:"format"`
 	Schema    int            `json:"schema"`
@@ -66,6 +69,11 @@ type noteJSON struct {
 	W         float64       `json:"w"`
 	H         float64       `json:"h"`
 	Z         int64         `json:"z"`
+	// Stack is the id of the head of the stack the note is in, for a
+	// note in one (board.Note.Stack): the head is a note of the file, in
+	// no stack itself. Such a note is drawn where its head is; its x and
+	// y are where it was before.
+	Stack string `json:"stack,omitempty"`
 }
 
 // votingJSON is the last round of dot voting: its rules and a summary of
@@ -99,7 +107,7 @@ func toFile(b *board.Board) fileJSON {
 		f.Notes = append(f.Notes, noteJSON{
 			ID: n.ID, Text: n.Text, Color: n.Color, Author: n.Author, Votes: n.Votes, Reactions: n.Reactions, Comments: exportComments(n.Comments),
 			CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(),
-			X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z,
+			X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Stack: n.Stack,
 		})
 	}
 	if v := b.Voting; v != nil {
@@ -210,8 +218,11 @@ func Import(data []byte, lim board.Limits) (*board.Board, error) {
 		j.Notes[i] = board.Note{
 			ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
 			Author: n.Author, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, Votes: n.Votes, Reactions: n.Reactions,
-			Comments: importComments(n.Comments),
+			Comments: importComments(n.Comments), Stack: n.Stack,
 		}
+	}
+	if err := checkStacks(f.Notes, seen); err != nil {
+		return nil, err
 	}
 	if v := f.Voting; v != nil {
 		j.Voting = &board.Voting{Votes: v.Votes, PerNote: v.PerNote, Hidden: v.Hidden}
@@ -253,6 +264,32 @@ func checkNote(n noteJSON, lim board.Limits) error {
 	}
 	if n.Votes < 0 {
 		return board.Errorf(board.EInvalid, "%d votes", n.Votes)
+	}
+	if n.Stack != "" && !board.ValidNoteID(n.Stack) {
+		return board.Errorf(board.EInvalid, "stack %s is not a note id (a lower-case UUID)", jsonText(n.Stack))
+	}
+	return nil
+}
+
+// checkStacks checks the stacks of the notes of a file, seen giving each
+// id's note number: each names a note of the file, never the note itself,
+// and stacks do not nest. board.DecodeBoard checks this too, but the
+// message here names the notes by their place in the file, as the others
+// do.
+func checkStacks(notes []noteJSON, seen map[string]int) error {
+	for i, n := range notes {
+		if n.Stack == "" {
+			continue
+		}
+		head, ok := seen[n.Stack]
+		switch {
+		case n.Stack == n.ID:
+			return board.Errorf(board.EInvalid, "note %d is stacked on itself", i+1)
+		case !ok:
+			return board.Errorf(board.EInvalid, "note %d is stacked on note %s, which is not in the export", i+1, n.Stack)
+		case notes[head-1].Stack != "":
+			return board.Errorf(board.EInvalid, "note %d is stacked on note %d, which is in a stack itself: stacks do not nest", i+1, head)
+		}
 	}
 	return nil
 }

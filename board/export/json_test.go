@@ -24,6 +24,7 @@ type testNote struct {
 	Reactions               map[string]int
 	Comments                []board.Comment
 	CreatedAt, UpdatedAt    time.Time
+	Stack                   string
 }
 
 // testBoard has the shape of the board's own JSON (board.DecodeBoard).
@@ -48,7 +49,8 @@ func mustDecodeBoard(t testing.TB, tb testBoard, notes []testNote) *board.Board 
 	t.Helper()
 	for _, n := range notes {
 		bn := board.Note{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
-			Author: n.Author, Votes: n.Votes, Reactions: n.Reactions, Comments: n.Comments, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
+			Author: n.Author, Votes: n.Votes, Reactions: n.Reactions, Comments: n.Comments, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
+			Stack: n.Stack}
 		if bn.W == 0 {
 			bn.W, bn.H = board.DefaultWidth, board.DefaultHeight
 		}
@@ -75,7 +77,7 @@ func mustDecodeBoard(t testing.TB, tb testBoard, notes []testNote) *board.Board 
 // to 40 with text from an alphabet that holds what export formats find
 // hard (quotes, markup, line breaks, tabs, Swedish letters, emoji),
 // anywhere on the board, and sometimes a round of voting, stops, columns
-// (so that notes fall in them and out of them) and reactions.
+// (so that notes fall in them and out of them), reactions and stacks.
 func randomBoard(t testing.TB, r *rand.Rand) *board.Board {
 	t.Helper()
 	pieces := []string{"a", "b", "Z", " ", "  ", "\n", "\r\n", "\t", "å", "ä", "ö", "Å", "é", "🙂", "\"", "'", ",", ";",
@@ -146,6 +148,13 @@ func randomBoard(t testing.TB, r *rand.Rand) *board.Board {
 					n.Reactions = map[string]int{}
 				}
 				n.Reactions[name] = 1 + r.IntN(40)
+			}
+		}
+		// On a stack now and then: on an earlier note in none, so
+		// that stacks do not nest.
+		if len(notes) > 0 && r.IntN(4) == 0 {
+			if head := notes[r.IntN(len(notes))]; head.Stack == "" {
+				n.Stack = head.ID
 			}
 		}
 		notes = append(notes, n)
@@ -358,6 +367,7 @@ func TestImportRejects(t *testing.T) {
 // imports again to the same export.
 func FuzzImport(f *testing.F) {
 	f.Add(write(f, fixture(f), export.JSON, export.Options{}))
+	f.Add(write(f, stacksFixture(f), export.JSON, export.Options{}))
 	f.Add(write(f, board.New("", "", t0), export.JSON, export.Options{}))
 	f.Add([]byte(`{"format":"corkboard-board","schema":1,"notes":[{"id":"` + idA + `","x":1e308}]}`))
 	f.Add([]byte(`{"format":"corkboard-board","schema":1,"voting":{"votes":1,"perNote":1}}`))

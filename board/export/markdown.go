@@ -10,7 +10,8 @@ import (
 
 // writeMarkdown writes the title as a heading and every note, in reading
 // order, as a list item: its text, line by line, then a line with its
-// author, colour, votes, reactions and time. On a board with columns the
+// author, colour, votes, reactions and time. The notes of a stack are
+// listed inside its head's item, and the head says the stack's votes. On a board with columns the
 // notes of each column come under a heading with its name, and those in
 // none under one of their own. Whatever the notes and names hold shows as
 // the text it is: nothing in them becomes markup or HTML (see
@@ -35,11 +36,11 @@ func writeMarkdown(w io.Writer, b *board.Board, wd *words) error {
 				name = wd.columnName(b, s.column)
 			}
 			bw.WriteString("## " + heading(name) + "\n\n")
-			if len(s.notes) == 0 {
+			if len(s.items) == 0 {
 				bw.WriteString("_" + escapeMarkdown(wd.noNotes) + "_\n")
 			}
 		}
-		writeNotes(bw, s.notes, showVotes, wd)
+		writeItems(bw, s.items, showVotes, wd)
 	}
 	return bw.Flush()
 }
@@ -50,47 +51,71 @@ func heading(s string) string {
 	return strings.ReplaceAll(escapeMarkdown(s), "#", `\#`)
 }
 
-// writeNotes writes notes as list items.
-func writeNotes(bw *bufio.Writer, notes []board.Note, showVotes bool, wd *words) {
-	for _, n := range notes {
-		bw.WriteString("-")
-		lead := " " // after the bullet; then the item's indentation
-		lines := noteLines(n.Text)
-		for i, line := range lines {
-			if line == "" {
-				bw.WriteString("\n") // a blank line: a new paragraph in the item
-				continue
-			}
-			bw.WriteString(lead)
-			bw.WriteString(escapeLine(line))
-			// A backslash at the end of a line is a hard line break
-			// (CommonMark), so the note's lines stay lines; the last one
-			// breaks before the line about the note. At the end of a
-			// paragraph it would show, so not before a blank line.
-			if i+1 == len(lines) || lines[i+1] != "" {
-				bw.WriteString("\\")
-			}
-			bw.WriteString("\n")
-			lead = "  "
+// writeItems writes notes as list items. The notes of a stack are items
+// of a list inside their head's, after the head's comments; its bullet
+// is a + where the comments' is a -, which makes it a list of its own
+// (CommonMark) and tells the two apart in the plain text.
+func writeItems(bw *bufio.Writer, items []item, showVotes bool, wd *words) {
+	for _, it := range items {
+		var extra []string
+		if total := it.votes(); len(it.members) > 0 && (showVotes || total > 0) {
+			extra = append(extra, wd.countVotes(total)+" "+wd.inStack)
+		}
+		writeNote(bw, it.note, "", "-", showVotes, extra, wd)
+		for _, m := range it.members {
+			writeNote(bw, m, "  ", "+", showVotes, nil, wd)
+		}
+	}
+}
+
+// writeNote writes n as a list item with the given bullet, indented by
+// indent: its text, then a line with its author (when there is one to
+// show), colour, votes, what extra says, reactions and time, then its
+// comments as a list inside it.
+func writeNote(bw *bufio.Writer, n board.Note, indent, bullet string, showVotes bool, extra []string, wd *words) {
+	bw.WriteString(indent + bullet)
+	lead := " " // after the bullet; then the item's indentation
+	lines := noteLines(n.Text)
+	for i, line := range lines {
+		if line == "" {
+			bw.WriteString("\n") // a blank line: a new paragraph in the item
+			continue
 		}
 		bw.WriteString(lead)
-		var meta []string
-		if n.Author != "" {
-			meta = append(meta, escapeMarkdown(n.Author))
+		bw.WriteString(escapeLine(line))
+		// A backslash at the end of a line is a hard line break
+		// (CommonMark), so the note's lines stay lines; the last one
+		// breaks before the line about the note. At the end of a
+		// paragraph it would show, so not before a blank line.
+		if i+1 == len(lines) || lines[i+1] != "" {
+			bw.WriteString("\\")
 		}
-		meta = append(meta, wd.color(n.Color))
-		if showVotes || n.Votes > 0 {
-			meta = append(meta, wd.countVotes(n.Votes))
+		bw.WriteString("\n")
+		lead = indent + "  "
+	}
+	bw.WriteString(lead)
+	var meta []string
+	if n.Author != "" {
+		meta = append(meta, escapeMarkdown(n.Author))
+	}
+	meta = append(meta, wd.color(n.Color))
+	if showVotes || n.Votes > 0 {
+		meta = append(meta, wd.countVotes(n.Votes))
+	}
+	meta = append(meta, extra...)
+	if r := countReactions(n.Reactions, reactionEmoji, " ", " "); r != "" {
+		meta = append(meta, r)
+	}
+	meta = append(meta, humanTime(n.CreatedAt))
+	bw.WriteString("_— " + strings.Join(meta, " · ") + "_\n")
+	// Comments: a list inside the note's item, one line each; a comment
+	// whose author is not shown is its text alone.
+	for _, c := range n.Comments {
+		bw.WriteString(indent + "  - ")
+		if c.Author != "" {
+			bw.WriteString(escapeMarkdown(c.Author) + ": ")
 		}
-		if r := countReactions(n.Reactions, reactionEmoji, " ", " "); r != "" {
-			meta = append(meta, r)
-		}
-		meta = append(meta, humanTime(n.CreatedAt))
-		bw.WriteString("_— " + strings.Join(meta, " · ") + "_\n")
-		// Comments: a list inside the note's item, one line each.
-		for _, c := range n.Comments {
-			bw.WriteString("  - " + escapeMarkdown(c.Author) + ": " + escapeLine(strings.Join(strings.Fields(c.Text), " ")) + "\n")
-		}
+		bw.WriteString(escapeLine(strings.Join(strings.Fields(c.Text), " ")) + "\n")
 	}
 }
 

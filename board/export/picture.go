@@ -2,11 +2,13 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"image"
 	"image/color"
 	"image/draw"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +57,17 @@ const (
 	// notes are: enough to show them with the words for an empty board.
 	emptyLanes = 200
 
+	// A stack is its head with the edges of up to maxPileEdges notes
+	// showing behind it, each pileStep further down and right, and a
+	// badge that counts its notes, astride the head's top edge near its
+	// right corner.
+	pileStep     = 5
+	maxPileEdges = 2
+	badgeFont    = 11
+	badgePadX    = 6
+	badgeH       = badgeFont*lineSpacing + 2
+	badgeInset   = 10 // from the head's right edge to the badge's
+
 	// PNG: two pixels a board unit (a sharp picture on a screen with
 	// twice the pixels of CSS), the long side at most maxPNGSide pixels
 	// so that a board spread wide cannot make a huge image.
@@ -78,6 +91,10 @@ var (
 	background = hex("#f4f1ea")
 	mutedText  = hex("#57534e")
 	shadow     = color.RGBA{0, 0, 0, 0x22}
+	// A stack's badge is white on the note text's colour, far above AA,
+	// and dark enough to stand out on every fill.
+	badgeFill = hex(board.NoteText)
+	badgeText = color.RGBA{0xff, 0xff, 0xff, 0xff}
 	// laneTints alternate from lane to lane: two neighbouring lanes
 	// must look apart, and both apart from the board around them; light
 	// enough that every note colour and mutedText stand out on them.
@@ -140,10 +157,15 @@ func emWidth(s string) float64 {
 // scene is a board laid out for drawing: what the picture shows and
 // where, in board units, with (0,0) at the top left of the notes' box.
 type scene struct {
-	title  string
-	notes  []board.Note // in drawing order, moved so the box starts at (0,0)
-	w, h   float64      // the box around the notes and lanes
-	empty  string       // the words for a board without notes
+	title string
+	// notes are the notes on their own and the heads of stacks (the notes
+	// on a stack are drawn as its pile), in drawing order, moved so the
+	// box starts at (0,0); a head has its stack's votes and reactions.
+	notes []board.Note
+	// piles are the stacks by the id of their head.
+	piles  map[string]pile
+	w, h   float64 // the box around the notes and lanes
+	empty  string  // the words for a board without notes
 	wd     *words
 	voting bool
 	// lanes are the board's columns, from the top of the box to its
@@ -154,6 +176,14 @@ type scene struct {
 	legend string
 }
 
+// pile is what a picture shows of a stack besides its head.
+type pile struct {
+	count int // the stack's notes, with its head
+	// colors are the palette colours of the notes whose edges show
+	// behind the head, the one just below it first.
+	colors []string
+}
+
 // lane is a column as a picture draws it.
 type lane struct {
 	x, w float64
@@ -161,8 +191,28 @@ type lane struct {
 }
 
 func newScene(b *board.Board, wd *words) *scene {
-	sc := &scene{title: wd.title(b), wd: wd, voting: b.Voting != nil}
-	notes := b.SortedNotes()
+	sc := &scene{title: wd.title(b), wd: wd, voting: b.Voting != nil, piles: map[string]pile{}}
+	// Only what the page shows: a stack where its head lies, and none of
+	// the places its notes had before they were stacked.
+	all := items(b)
+	slices.SortFunc(all, func(p, q item) int {
+		return cmp.Or(cmp.Compare(p.note.Z, q.note.Z), strings.Compare(p.note.ID, q.note.ID))
+	})
+	notes := make([]board.Note, len(all))
+	reactions := false
+	for i, it := range all {
+		n := it.note
+		if len(it.members) > 0 {
+			n.Votes, n.Reactions = it.votes(), it.reactions()
+			pl := pile{count: 1 + len(it.members)}
+			for _, m := range it.members[:min(len(it.members), maxPileEdges)] {
+				pl.colors = append(pl.colors, m.Color)
+			}
+			sc.piles[n.ID] = pl
+		}
+		notes[i] = n
+		reactions = reactions || len(n.Reactions) > 0
+	}
 	lanesW := float64(len(b.Columns)) * board.ColumnWidth
 	var minX, minY float64
 	if len(notes) == 0 {
@@ -174,11 +224,15 @@ func newScene(b *board.Board, wd *words) *scene {
 	} else {
 		minX, minY = math.Inf(1), math.Inf(1)
 		maxX, maxY := math.Inf(-1), math.Inf(-1)
-		reactions := false
 		for _, n := range notes {
-			minX, minY = min(minX, n.X), min(minY, n.Y)
-			maxX, maxY = max(maxX, n.X+n.W), max(maxY, n.Y+n.H)
-			reactions = reactions || len(n.Reactions) > 0
+			top, right, bottom := n.Y, n.X+n.W, n.Y+n.H
+			if pl, ok := sc.piles[n.ID]; ok {
+				top -= badgeH / 2
+				right += float64(len(pl.colors)) * pileStep
+				bottom += float64(len(pl.colors)) * pileStep
+			}
+			minX, minY = min(minX, n.X), min(minY, top)
+			maxX, maxY = max(maxX, right), max(maxY, bottom)
 		}
 		if len(b.Columns) > 0 {
 			// The lanes start at x = 0 whatever the notes do, and
@@ -187,7 +241,6 @@ func newScene(b *board.Board, wd *words) *scene {
 			minY -= laneHead
 		}
 		for i, n := range notes {
-			n = shown(n)
 			n.X -= minX
 			n.Y -= minY
 			notes[i] = n
@@ -261,6 +314,26 @@ func (p *pen) notes(sc *scene) {
 	for _, n := range sc.notes {
 		x, y := p.x0+n.X*p.s, p.y0+n.Y*p.s
 		shape := canvas.RoundedRectangle(n.W*p.s, n.H*p.s, radius*p.s)
+		pl, stacked := sc.piles[n.ID]
+		if stacked {
+			// The deepest edge first, each note above covering the one
+			// below but its edge.
+			for i := len(pl.colors) - 1; i >= 0; i-- {
+				d := float64(i+1) * pileStep * p.s
+				p.ctx.SetFillColor(shadow)
+				p.ctx.DrawPath(x+d, y+d+shadowDrop*p.s, shape)
+				// Outlined a shade darker than its fill, so that an edge
+				// shows even on a note the colour of the one above it.
+				// Opaque, because the PDF renderer drops a stroke's
+				// alpha (a translucent outline came out black).
+				f := fill(pl.colors[i])
+				p.ctx.SetFillColor(f)
+				p.ctx.SetStrokeColor(shade(f, 0.7))
+				p.ctx.SetStrokeWidth(p.s)
+				p.ctx.DrawPath(x+d, y+d, shape)
+				p.ctx.SetStrokeColor(canvas.Transparent)
+			}
+		}
 		p.ctx.SetFillColor(shadow)
 		p.ctx.DrawPath(x, y+shadowDrop*p.s, shape)
 		p.ctx.SetFillColor(fill(n.Color))
@@ -290,13 +363,30 @@ func (p *pen) notes(sc *scene) {
 			p.text(author, n.X+n.W-padX, foot, authorFont, hex(board.NoteAuthorText), canvas.Right)
 		}
 
-		if n.Text == "" {
-			continue
+		if n.Text != "" {
+			w, h := n.W-2*padX, foot-n.Y-padTop
+			lines, size := fitText(pictureText(n.Text), w, h, noteFont, lineSpacing, emWidth)
+			p.text(lines, n.X+padX, n.Y+padTop, size, hex(board.NoteText), canvas.Left)
 		}
-		w, h := n.W-2*padX, foot-n.Y-padTop
-		lines, size := fitText(pictureText(n.Text), w, h, noteFont, lineSpacing, emWidth)
-		p.text(lines, n.X+padX, n.Y+padTop, size, hex(board.NoteText), canvas.Left)
+		if stacked {
+			p.badge(n, sc.wd.countNotes(pl.count))
+		}
 	}
+}
+
+// badge draws a stack's count on its head n: a pill astride the top
+// edge, clear of the text below the edge (badgeH/2 is less than padTop).
+// On a head too narrow for it, the count stands alone.
+func (p *pen) badge(n board.Note, label string) {
+	room := n.W - badgeInset - 2*badgePadX
+	if emWidth(label)*badgeFont > room {
+		label = strings.Fields(label)[0]
+	}
+	w := emWidth(label)*badgeFont + 2*badgePadX
+	right, top := n.X+n.W-badgeInset, n.Y-badgeH/2
+	p.ctx.SetFillColor(badgeFill)
+	p.ctx.DrawPath(p.x0+(right-w)*p.s, p.y0+top*p.s, canvas.RoundedRectangle(w*p.s, badgeH*p.s, badgeH/2*p.s))
+	p.text([]string{label}, right-badgePadX, top+1, badgeFont, badgeText, canvas.Right)
 }
 
 // pictureText is a note's text as a picture draws it: lines end in a
@@ -480,6 +570,11 @@ func fill(name string) color.RGBA {
 		}
 	}
 	return hex(def)
+}
+
+// shade returns c darkened to k of its brightness.
+func shade(c color.RGBA, k float64) color.RGBA {
+	return color.RGBA{uint8(float64(c.R) * k), uint8(float64(c.G) * k), uint8(float64(c.B) * k), c.A}
 }
 
 // hex parses #rrggbb, the form every colour of the board package has.

@@ -17,7 +17,7 @@ func TestCSV(t *testing.T) {
 	golden(t, "board.csv", got)
 	golden(t, "board-sv.csv", write(t, b, export.CSV, export.Options{Lang: export.LangSwedish}))
 
-	if !bytes.HasPrefix(got, []byte("\xef\xbb\xbftext,colour,author,votes,created,updated,x,y,column,reactions,comments\r\n")) {
+	if !bytes.HasPrefix(got, []byte("\xef\xbb\xbftext,colour,author,votes,created,updated,x,y,column,reactions,comments,id,stack,stack_votes\r\n")) {
 		t.Errorf("no BOM and header row: %q", got[:min(len(got), 60)])
 	}
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(got, []byte("\xef\xbb\xbf"))))
@@ -98,7 +98,7 @@ func TestEmptyBoard(t *testing.T) {
 	if got, want := string(write(t, b, export.Markdown, export.Options{})), "# Untitled board\n\n_This board is empty._\n"; got != want {
 		t.Errorf("Markdown with columns: got %q, want %q", got, want)
 	}
-	if got, want := string(write(t, b, export.CSV, export.Options{Lang: export.LangSwedish})), "\ufefftext,färg,författare,röster,skapad,ändrad,x,y,kolumn,reaktioner,kommentarer\r\n"; got != want {
+	if got, want := string(write(t, b, export.CSV, export.Options{Lang: export.LangSwedish})), "\ufefftext,färg,författare,röster,skapad,ändrad,x,y,kolumn,reaktioner,kommentarer,id,hög,högens_röster\r\n"; got != want {
 		t.Errorf("CSV: got %q, want %q", got, want)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // in it comes from the board.
 type words struct {
 	lang     string     // the language's BCP 47 tag
-	header   [11]string // the CSV columns, in order
+	header   [14]string // the CSV columns, in order
 	colors   map[string]string
 	untitled string // a board without a title
 	empty    string // a board without notes
@@ -21,6 +21,9 @@ type words struct {
 	column   string // a column without a name, before its number
 	outside  string // the notes in no column, when a board has columns
 	noNotes  string // a column without notes
+	note     string // one note, counted
+	notes    string // more notes, counted
+	inStack  string // after a stack's votes: "5 votes in this stack"
 	// reactions name each reaction (board.Reactions) in a picture's
 	// legend: the picture shows them as glyphs of its font
 	// (reactionGlyphs), which need saying what they stand for.
@@ -31,7 +34,8 @@ var english = words{
 	lang: LangEnglish,
 	// The columns added later come last, so a spreadsheet or script
 	// that reads the earlier ones by position keeps working.
-	header:    [11]string{"text", "colour", "author", "votes", "created", "updated", "x", "y", "column", "reactions", "comments"},
+	header: [14]string{"text", "colour", "author", "votes", "created", "updated", "x", "y", "column", "reactions", "comments",
+		"id", "stack", "stack_votes"},
 	untitled:  "Untitled board",
 	empty:     "This board is empty.",
 	vote:      "vote",
@@ -39,12 +43,16 @@ var english = words{
 	column:    "Column",
 	outside:   "Not in a column",
 	noNotes:   "No notes.",
+	note:      "note",
+	notes:     "notes",
+	inStack:   "in this stack",
 	reactions: map[string]string{"like": "like", "love": "love", "idea": "idea", "question": "question"},
 }
 
 var swedish = words{
-	lang:   LangSwedish,
-	header: [11]string{"text", "färg", "författare", "röster", "skapad", "ändrad", "x", "y", "kolumn", "reaktioner", "kommentarer"},
+	lang: LangSwedish,
+	header: [14]string{"text", "färg", "författare", "röster", "skapad", "ändrad", "x", "y", "kolumn", "reaktioner", "kommentarer",
+		"id", "hög", "högens_röster"},
 	colors: map[string]string{
 		"yellow": "gul", "orange": "orange", "pink": "rosa", "purple": "lila",
 		"blue": "blå", "green": "grön", "grey": "grå", "white": "vit",
@@ -56,6 +64,9 @@ var swedish = words{
 	column:    "Kolumn",
 	outside:   "Utanför kolumnerna",
 	noNotes:   "Inga lappar.",
+	note:      "lapp",
+	notes:     "lappar",
+	inStack:   "i högen",
 	reactions: map[string]string{"like": "gilla", "love": "älska", "idea": "idé", "question": "fråga"},
 }
 
@@ -84,6 +95,14 @@ func (w *words) countVotes(n int) string {
 		return "1 " + w.vote
 	}
 	return strconv.Itoa(n) + " " + w.votes
+}
+
+// countNotes says "1 note" or "3 notes".
+func (w *words) countNotes(n int) string {
+	if n == 1 {
+		return "1 " + w.note
+	}
+	return strconv.Itoa(n) + " " + w.notes
 }
 
 // columnName returns the name of column i of b, or "Column 3" for one

@@ -108,7 +108,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case *snapshot != "":
 		b, _, err = hub.KeptBoard(ctx, id, *snapshot)
 	default:
-		b, err = hub.Board(ctx, id)
+		b, err = hub.BoardShown(ctx, id, true) // the operator sees what a facilitator does
 	}
 	if err != nil {
 		return fmt.Errorf("board %q: %s", *which, board.ErrorMessage(err))

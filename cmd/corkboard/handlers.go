@@ -107,6 +107,9 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		script := scriptBoard(b)
 		script.Notes = make([]views.ScriptNote, 0, len(notes))
 		p := views.BoardPage{Lang: lang, Path: "/b/" + link, Title: b.Title, Version: b.Version, Role: string(access.Role)}
+		if access.Role == board.RoleFacilitate {
+			p.Retention = views.RetentionNotice{Days: hub.RetentionDays(), Due: hub.RetentionDue()}
+		}
 		for _, n := range notes {
 			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
 			script.Notes = append(script.Notes, scriptNote(n))
@@ -248,7 +251,7 @@ func boardOf(w http.ResponseWriter, r *http.Request, log *slog.Logger, hub *boar
 		writeError(w, r, log, err)
 		return access, nil, false
 	}
-	b, err := hub.Board(r.Context(), access.BoardID)
+	b, err := hub.BoardShown(r.Context(), access.BoardID, access.Role == board.RoleFacilitate)
 	if err != nil {
 		writeError(w, r, log, err)
 		return access, nil, false

@@ -63,7 +63,7 @@ func handleHistory(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, err)
 			return
 		}
-		h, err := hub.History(r.Context(), a.BoardID)
+		h, err := hub.History(r.Context(), a.BoardID, a.Role == board.RoleFacilitate)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -131,7 +131,7 @@ func handleOps(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			writeError(w, r, log, err)
 			return
 		}
-		h, err := hub.History(r.Context(), a.BoardID)
+		h, err := hub.History(r.Context(), a.BoardID, a.Role == board.RoleFacilitate)
 		if err != nil {
 			writeError(w, r, log, err)
 			return

@@ -25,7 +25,7 @@ func handleHistoryPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		if !ok {
 			return
 		}
-		h, err := hub.History(r.Context(), access.BoardID)
+		h, err := hub.History(r.Context(), access.BoardID, access.Role == board.RoleFacilitate)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -67,7 +67,7 @@ func handleReplayPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		if !ok {
 			return
 		}
-		h, err := hub.History(r.Context(), access.BoardID)
+		h, err := hub.History(r.Context(), access.BoardID, access.Role == board.RoleFacilitate)
 		if err != nil {
 			writeError(w, r, log, err)
 			return

@@ -49,6 +49,7 @@ type config struct {
 	debugAddr      string
 	backupToken    string
 	historyDays    int
+	retentionDays  int
 	commitInterval time.Duration
 	limits         boardsync.Limits
 	boardLimits    board.Limits
@@ -67,8 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runBackup(args[1:], stdout, stderr)
 		case "drop-history":
 			return runDropHistory(ctx, args[1:], stdout, stderr)
+		case "retention":
+			return runRetention(ctx, args[1:], stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q (the commands are: serve, export, import, backup, drop-history)", args[0])
+			return fmt.Errorf("unknown command %q (the commands are: serve, export, import, backup, drop-history, retention)", args[0])
 		}
 	}
 	cfg, err := parseFlags(args, getenv, stderr)
@@ -94,6 +97,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		}
 		historyDays = n
 	}
+	retentionDays, err := parseRetentionDays(getenv)
+	if err != nil {
+		return cfg, err
+	}
 	fs := flag.NewFlagSet("corkboard serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	l, bl := boardsync.DefaultLimits, board.DefaultLimits
@@ -102,6 +109,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.backupToken, "backup-token", envOr("CORKBOARD_BACKUP_TOKEN", ""), "if set, GET /admin/backup with the header \"Authorization: Bearer TOKEN\" streams a copy of the database (env CORKBOARD_BACKUP_TOKEN); at least 16 characters")
 	fs.IntVar(&cfg.historyDays, "history-days", historyDays, "if above 0, drop operations older than this many days once a day, keeping every kept snapshot (env CORKBOARD_HISTORY_DAYS); 0 keeps every operation")
+	fs.IntVar(&cfg.retentionDays, "retention-days", retentionDays, "if above 0, delete boards that nobody opened for this many days, with all their data (env CORKBOARD_RETENTION_DAYS); facilitators are told the date on the board; 0 keeps every board")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated origins (https://host) besides this server's own that may open board WebSockets")
 	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", envOr("CORKBOARD_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-Proto header is believed (env CORKBOARD_TRUSTED_PROXIES)")
@@ -137,6 +145,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if _, err := parsePublicURL(cfg.publicURL); err != nil {
 		return cfg, err
 	}
+	if cfg.retentionDays < 0 {
+		return cfg, fmt.Errorf("-retention-days (%d) must be 0 (keep every board) or more", cfg.retentionDays)
+	}
 	if cfg.historyDays < 0 {
 		return cfg, fmt.Errorf("-history-days (%d) must be 0 (keep every operation) or more", cfg.historyDays)
 	}
@@ -167,6 +178,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	hub := boardsync.NewHub(boardsync.Config{
 		Log: store, Links: store, Logger: log, Limits: cfg.limits, BoardLimits: cfg.boardLimits, AllowedOrigins: origins,
+		RetentionDays: cfg.retentionDays,
 	})
 	trusted, _ := parseProxies(cfg.trustedProxies) // checked by parseFlags
 	public, _ := parsePublicURL(cfg.publicURL)
@@ -182,7 +194,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	lan := lanAddrs(tcp.Addr())
-	s := &site{proxies: trusted, public: public}
+	s := &site{proxies: trusted, public: public, historyDays: cfg.historyDays}
 	if cfg.backupToken != "" {
 		s.backup = &backupEndpoint{token: cfg.backupToken, store: store}
 	}
@@ -201,6 +213,10 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	if cfg.historyDays > 0 {
 		go dropHistoryDaily(ctx, store, cfg.historyDays, log)
+	}
+	if cfg.retentionDays > 0 {
+		go hub.RunRetention(ctx)
+		log.Info("boards nobody opens are deleted", "days", cfg.retentionDays)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

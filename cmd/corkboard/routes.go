@@ -25,14 +25,17 @@ func addRoutes(mux *http.ServeMux, log *slog.Logger, hub *boardsync.Hub, metrics
 	mux.Handle("GET /b/{link}/{file}", handleExport(log, hub)) // export.json, export.csv, ...
 	mux.Handle("GET /ws/{link}", handleBoardSocket(log, hub))
 	mux.Handle("GET /join", handleJoinPage())
+	mux.Handle("GET /privacy", handlePrivacy(hub, proxies))
 	mux.Handle("POST /join", handleJoin(log, hub, proxies, guesses))
 
 	mux.Handle("POST /api/boards", handleCreateBoard(log, hub, proxies))
 	mux.Handle("POST /api/boards/import", handleImport(log, hub, proxies))
 	mux.Handle("GET /api/boards/{link}", handleGetBoard(log, hub))
+	mux.Handle("DELETE /api/boards/{link}", handleDeleteBoard(log, hub))
 	mux.Handle("GET /api/boards/{link}/history", handleHistory(log, hub))
 	mux.Handle("POST /api/boards/{link}/history", handleKeepSnapshot(log, hub))
 	mux.Handle("GET /api/boards/{link}/ops", handleOps(log, hub))
+	mux.Handle("GET /api/boards/{link}/trash", handleTrash(log, hub))
 	mux.Handle("POST /api/boards/{link}/copy", handleCopyBoard(log, hub, proxies))
 	mux.Handle("GET /api/boards/{link}/links", handleLinks(log, hub, proxies))
 	mux.Handle("POST /api/boards/{link}/links/{role}", handleReplaceLink(log, hub, proxies))

@@ -125,6 +125,8 @@ func httpStatus(err error) int {
 		return http.StatusTooManyRequests
 	case board.EUnavailable:
 		return http.StatusServiceUnavailable
+	case board.EGone:
+		return http.StatusGone
 	}
 	if errors.Is(err, context.Canceled) {
 		return 499 // the client went away; nobody reads this
@@ -169,6 +171,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			if strings.HasPrefix(r.URL.Path, "/b/") {
 				p.Title, p.Message = lang.Text("error.boardNotFound"), lang.Text("error.boardNotFoundText")
 			}
+		}
+		if status == http.StatusGone {
+			renderPage(w, r, status, views.Deleted(deletedPage(lang, r, err)))
+			return
 		}
 		renderPage(w, r, status, views.Error(p))
 	}
@@ -277,6 +283,9 @@ type site struct {
 	// backup serves a copy of the database to an operator who holds its
 	// token (-backup-token); nil, the default, serves nothing.
 	backup *backupEndpoint
+	// historyDays is -history-days, for the privacy page: operations older
+	// than this are dropped from boards' history; 0 keeps them all.
+	historyDays int
 	// public is the address the operator gave (-public-url), such as
 	// https://corkboard.example: links use it, whatever Host a request
 	// names, so that no client can make the server hand out another.

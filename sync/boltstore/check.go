@@ -237,6 +237,14 @@ func (c *checker) run() error {
 	if err != nil {
 		return err
 	}
+	return c.walk(m)
+}
+
+// walk checks every page reachable from meta m (the tree and the freelist
+// page, if m names one), marking each in c.reached, and then the free
+// pages. c.pageSize must be m's.
+func (c *checker) walk(m boltMeta) error {
+	var err error
 	c.hwm = m.hwm
 	c.reached = make([]uint64, (c.hwm+63)/64)
 	c.mark(0)

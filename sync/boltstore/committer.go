@@ -123,6 +123,9 @@ type commit struct {
 	// refDelta counts, per WAL entry, the boards that stop or start
 	// keeping records in it.
 	refDelta map[uint64]int
+	// opened are the boards marked opened in this commit (delete.go): a
+	// deletion for want of visits after it in the commit is refused.
+	opened map[string]bool
 }
 
 // walPart is one board's records in this commit's WAL entry.

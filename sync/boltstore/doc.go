@@ -17,6 +17,9 @@
 //	boardlinks/<id>   the board's links and join settings (links.go)
 //	joincodes/<code>  the board a join code leads to
 //	kept/<id><version><seq>  the board's kept snapshots, its history to go back to (history.go)
+//	opened/<id>       the UTC day the board was last opened (delete.go)
+//	deleted/<id>      a deleted board's tombstone: its id, when and why, nothing it held
+//	deletedlinks/<h>  the deleted board a link led to, by the link's SHA-256
 //
 // # Writes
 //
@@ -30,7 +33,11 @@
 // history segment under ops/, and WAL entries no board keeps records in
 // any more are deleted. So the WAL holds about one snapshot interval of
 // operations, and every operation is kept, unless an operator drops old
-// ones (DropHistory, which keeps every kept snapshot).
+// ones (DropHistory, which keeps every kept snapshot), or the board is
+// deleted (DeleteBoard, delete.go: every key of the board in one commit,
+// its parts of shared WAL entries included). A backup (Backup, scrub.go)
+// writes the pages its copy does not use as zeros, so nothing deleted
+// before it began is in it.
 //
 // bbolt writes each transaction with fsync before Update returns, so an
 // append that returns nil is on disk. The database is never opened with

@@ -181,6 +181,9 @@ func (s *Store) DropHistory(ctx context.Context, before time.Time) (DropReport, 
 			return rep, err
 		}
 		segs, n, err := s.dropBoardHistory(id, before)
+		if board.ErrorCode(err) == board.ENotFound {
+			continue // deleted meanwhile
+		}
 		if err != nil {
 			return rep, fmt.Errorf("board %s: %w", id, err)
 		}

@@ -39,7 +39,7 @@ type linkValue struct {
 // CreateLinks implements boardsync.Links.
 func (s *Store) CreateLinks(ctx context.Context, id string, l boardsync.BoardLinks) error {
 	return s.submit(
-		func(c *commit) error { return nil },
+		func(c *commit) error { return s.checkNotDeleted(c, id) },
 		func(c *commit) error {
 			if c.tx.Bucket(bucketBoardLinks).Get([]byte(id)) != nil {
 				return board.Errorf(board.EConflict, "board %s has links already", id)
@@ -51,7 +51,19 @@ func (s *Store) CreateLinks(ctx context.Context, id string, l boardsync.BoardLin
 // UpdateLinks implements boardsync.Links.
 func (s *Store) UpdateLinks(ctx context.Context, id string, l boardsync.BoardLinks) error {
 	return s.submit(
-		func(c *commit) error { return nil },
+		func(c *commit) error {
+			if err := s.checkNotDeleted(c, id); err != nil {
+				return err
+			}
+			// Refused here, not in the write, whose error would fail
+			// every write of the commit.
+			return s.view(func(tx *bolt.Tx) error {
+				if tx.Bucket(bucketBoardLinks).Get([]byte(id)) == nil {
+					return board.Errorf(board.ENotFound, "board %s has no links", id)
+				}
+				return nil
+			})
+		},
 		func(c *commit) error {
 			v := c.tx.Bucket(bucketBoardLinks).Get([]byte(id))
 			if v == nil {
@@ -153,4 +165,18 @@ func (s *Store) ResolveCode(ctx context.Context, code string, now time.Time) (st
 		return nil
 	})
 	return id, err
+}
+
+// checkNotDeleted refuses links for a board deleted before or earlier in
+// commit c: they would lead to nothing.
+func (s *Store) checkNotDeleted(c *commit, id string) error {
+	gone := board.Errorf(board.ENotFound, "board %s was deleted", id)
+	if b, ok := c.boards[id]; ok && b == nil {
+		return gone
+	}
+	deleted, err := s.isDeleted(id)
+	if err == nil && deleted {
+		err = gone
+	}
+	return err
 }

@@ -55,9 +55,11 @@ func migrate(tx *bolt.Tx) error {
 }
 
 // ensureBuckets creates the buckets of format 4 that are missing. Buckets
-// added to format 4 later (links, kept snapshots) come this way, with nothing to move.
+// added to format 4 later (links, kept snapshots, visits and tombstones)
+// come this way, with nothing to move.
 func ensureBuckets(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bucketBoards, bucketSnapshots, bucketOps, bucketWAL, bucketLinks, bucketBoardLinks, bucketJoinCodes, bucketKept} {
+	for _, name := range [][]byte{bucketBoards, bucketSnapshots, bucketOps, bucketWAL, bucketLinks, bucketBoardLinks, bucketJoinCodes, bucketKept,
+		bucketOpened, bucketDeleted, bucketDeletedLinks} {
 		if tx.Bucket(name) != nil {
 			continue
 		}

@@ -266,12 +266,14 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 // Backup writes a consistent copy of the whole database file to w, from
 // one read transaction: the server keeps serving and committing while it
 // runs, and the copy holds everything committed before it began. The copy
-// is a database Open reads like the original.
+// is a database Open reads like the original. Pages the copy does not use
+// are zeros in it (scrub.go), so what was deleted before the backup began
+// (a board, old history) is not in it.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(w)
+		n, err = writeScrubbed(tx, w)
 		return err
 	})
 	return n, err
@@ -581,6 +583,10 @@ func (s *Store) install(c *commit) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, b := range c.boards {
+		if b == nil { // deleted (delete.go)
+			delete(s.boards, id)
+			continue
+		}
 		s.boards[id] = b
 	}
 	for seq, d := range c.refDelta {

@@ -235,6 +235,10 @@ func (c *Client) Close() error {
 type Replica struct {
 	Board *board.Board
 	Epoch string
+	// self and staff are whose copy it is, from the welcome: what it may
+	// still see when the board stops showing names.
+	self  string
+	staff bool
 }
 
 // Apply updates the replica with one message. Welcome messages with a board
@@ -243,6 +247,7 @@ func (r *Replica) Apply(m Message) error {
 	switch m.Type {
 	case "welcome":
 		r.Epoch = m.Epoch
+		r.self, r.staff = m.Participant, m.Role == board.RoleFacilitate && m.Participant != ""
 		if m.Board != nil {
 			b, err := board.DecodeBoard(m.Board, board.DefaultLimits)
 			if err != nil {
@@ -266,7 +271,8 @@ func (r *Replica) Apply(m Message) error {
 		}
 		// With the sender's role, as the server applied it: a note from
 		// anyone but a facilitator may wait for approval.
-		st := board.Stamp{Version: m.Version, At: m.At, Author: m.Author, AuthorID: m.AuthorID, Role: m.Role, Replica: true}
+		st := board.Stamp{Version: m.Version, At: m.At, Author: m.Author, AuthorID: m.AuthorID, Role: m.Role,
+			Replica: true, Self: r.self, SelfStaff: r.staff}
 		if m.Role == "" {
 			st.Role = board.RoleFacilitate // a vote's copy goes without its role; it needs none
 		}
