@@ -12,8 +12,9 @@
 import { newId } from "./socket.js";
 import { topZ } from "./state.js";
 import { NoteEditor } from "./editor.js";
-import { fitCamera, inset, noteSize, placeGrid, placeNote, revealCamera, screenToBoard } from "./layout.js";
+import { fitCamera, inset, noteSize, placeGap, placeGrid, placeNote, revealCamera, screenToBoard } from "./layout.js";
 import { lanesBounds, laneView } from "./columns.js";
+import { columnOf, columnWidth } from "./conversation.js";
 
 const minZoom = 0.05; // far enough out for a phone to show notes spread over a wall's worth of board
 const maxZoom = 4;
@@ -32,7 +33,9 @@ export function createActions(app, { viewport, boardEl }) {
   const { ui, cam } = app;
   const editor = new NoteEditor(app);
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  const selectedNotes = () => [...ui.selected].map((id) => app.view().notes.get(id)).filter(Boolean);
+  // The notes an action is for: the selection, or the notes ids names (the
+  // list view's row of one note, listview.js).
+  const selectedNotes = (ids = ui.selected) => [...ids].map((id) => app.view().notes.get(id)).filter(Boolean);
   const many = (ops) => (ops.length === 1 ? ops[0] : { kind: "batch", ops });
   // onTop returns z(i), the z of the i-th of several notes put on top of the
   // stack as it is now, each above the one before.
@@ -64,7 +67,9 @@ export function createActions(app, { viewport, boardEl }) {
    * coordinates, besides those in base. */
   function selectInRect({ x0, y0, x1, y1 }, base = []) {
     const ids = new Set(base);
-    for (const n of app.view().notes.values()) {
+    const view = app.view();
+    for (const n of view.notes.values()) {
+      if (app.stacks?.isMember(view, n)) continue; // not drawn: its stack's head stands for it
       if (n.x < x1 && n.x + n.w > x0 && n.y < y1 && n.y + n.h > y0) ids.add(n.id);
     }
     select(ids);
@@ -80,6 +85,8 @@ export function createActions(app, { viewport, boardEl }) {
     const id = newId();
     // Refused (the board is locked): nothing to select or type into.
     if (!app.edit({ kind: "create", note: { id, x: Math.round(x), y: Math.round(y), text: "", z: onTop()(0) } })) return null;
+    // The list view types into the new note's row, not the hidden canvas.
+    if (app.list?.editNote(id)) return id;
     ui.selected = new Set([id]);
     app.renderNow(); // the editor goes into the note's element, so draw it now
     editor.start(id);
@@ -132,16 +139,64 @@ export function createActions(app, { viewport, boardEl }) {
     else if (!inView) Object.assign(cam, revealCamera(cam, r, area, { margin: m, minZoom }));
   }
 
-  function recolor(color) {
-    const ops = selectedNotes().map((n) => ({ kind: "update", id: n.id, set: { color } }));
-    if (ops.length && app.mayChange()) app.edit(many(ops));
+  function recolor(color, ids) {
+    // A stack is recoloured whole (stacks.js).
+    const notes = app.stacks ? app.stacks.withMembers(selectedNotes(ids)) : selectedNotes(ids);
+    const ops = notes.map((n) => ({ kind: "update", id: n.id, set: { color } }));
+    return ops.length > 0 && app.mayChange() && app.edit(many(ops)) > 0;
+  }
+
+  /** cycleColor gives the selection the palette's next colour after the
+   * first selected note's (step 1), or the one before (-1): the key K,
+   * for those who do not pick from the swatches. The colour is said, as a
+   * screen reader would not otherwise know it. */
+  function cycleColor(step = 1) {
+    const [first] = selectedNotes();
+    const palette = app.cfg.palette || [];
+    if (!first || !palette.length) return;
+    const i = palette.indexOf(first.color);
+    const color = palette[(((i < 0 ? -1 : i) + step) % palette.length + palette.length) % palette.length];
+    if (recolor(color)) app.say?.(app.t["action.color"] + ": " + (app.t["color." + color] || color));
+  }
+
+  /** moveToColumn moves the selection into column i, to the foot of what
+   * is there, each note in the middle of the lane: what a drag into the
+   * lane does, for those who cannot drag. One edit, one step to undo. The
+   * view follows, so the notes do not vanish from a phone's screen. */
+  function moveToColumn(i, only) {
+    const view = app.view();
+    if (i < 0 || i >= (view.columns?.length ?? 0)) return false;
+    const moving = selectedNotes(only).filter((n) => columnOf(view, n) !== i).sort((a, b) => a.y - b.y || a.x - b.x);
+    if (!moving.length || !app.mayChange({ ids: moving.map((n) => n.id) })) return false;
+    const ids = new Set(moving.map((n) => n.id));
+    const stay = [...view.notes.values()].filter((n) => !ids.has(n.id) && columnOf(view, n) >= 0);
+    const here = stay.filter((n) => columnOf(view, n) === i);
+    // Below the lane's last note; in an empty lane, level with the
+    // highest note in any lane, or at the top.
+    let y = here.length ? Math.max(...here.map((n) => n.y + n.h)) + placeGap : stay.length ? Math.min(...stay.map((n) => n.y)) : 0;
+    const L = app.limits;
+    const ops = moving.map((n) => {
+      const set = { x: clamp(Math.round(i * columnWidth + (columnWidth - n.w) / 2), -L.maxCoord, L.maxCoord), y: clamp(Math.round(y), -L.maxCoord, L.maxCoord) };
+      y += n.h + placeGap;
+      return { kind: "update", id: n.id, set };
+    });
+    if (!app.edit(many(ops))) return false;
+    const moved = ops.map((o) => ({ ...view.notes.get(o.id), ...o.set }));
+    const { area, m } = freeView();
+    const r = { x: Math.min(...moved.map((n) => n.x)), y: Math.min(...moved.map((n) => n.y)) };
+    r.w = Math.max(...moved.map((n) => n.x + n.w)) - r.x;
+    r.h = Math.max(...moved.map((n) => n.y + n.h)) - r.y;
+    Object.assign(cam, revealCamera(cam, r, area, { margin: m, minZoom }));
+    app.autoFit = false;
+    app.render();
+    return true;
   }
 
   /** bringToFront puts the selection on top, keeping its own order. */
-  function bringToFront() {
+  function bringToFront(ids) {
     const z = onTop();
-    const ops = selectedNotes().sort((a, b) => a.z - b.z).map((n, i) => ({ kind: "update", id: n.id, set: { z: z(i) } }));
-    if (ops.length && app.mayChange()) app.edit(many(ops));
+    const ops = selectedNotes(ids).sort((a, b) => a.z - b.z).map((n, i) => ({ kind: "update", id: n.id, set: { z: z(i) } }));
+    return ops.length > 0 && app.mayChange() && app.edit(many(ops)) > 0;
   }
 
   /** duplicate copies the selection onto the top of the stack and selects the copies. */
@@ -155,11 +210,37 @@ export function createActions(app, { viewport, boardEl }) {
     if (app.edit(many(copies))) select(copies.map((c) => c.note.id));
   }
 
-  function deleteSelected() {
-    const ops = selectedNotes().map((n) => ({ kind: "delete", id: n.id }));
-    if (!ops.length || !app.mayChange()) return;
+  function deleteSelected(ids) {
+    const ops = selectedNotes(ids).map((n) => ({ kind: "delete", id: n.id }));
+    if (!ops.length || !app.mayChange()) return false;
+    const refocus = focusAfterDelete(new Set(ops.map((o) => o.id)));
     editor.stop();
-    if (app.edit(many(ops))) select([]);
+    if (!app.edit(many(ops))) return false;
+    const gone = new Set(ops.map((o) => o.id));
+    select([...ui.selected].filter((id) => !gone.has(id)));
+    refocus();
+    return true;
+  }
+
+  // focusAfterDelete returns what puts the focus back once the notes of
+  // gone (a set of ids) are deleted, if the focus was on one of them or on
+  // the selection bar (its Delete): both go, and the focus would fall to
+  // the page. It goes to the next note in the order Tab walks them, or the
+  // one before, or to the board when none is left.
+  function focusAfterDelete(gone) {
+    const at = document.activeElement;
+    const onNote = at?.closest?.(".note[data-id]");
+    if (!(onNote && boardEl.contains(onNote)) && !at?.closest?.("#selection-bar")) return () => {};
+    const notes = [...boardEl.querySelectorAll(".note[data-id]")];
+    if (onNote && !gone.has(onNote.dataset.id)) return () => {}; // a note that stays keeps it
+    const from = onNote ? notes.indexOf(onNote) : notes.findIndex((el) => gone.has(el.dataset.id));
+    const left = (el) => !gone.has(el.dataset.id);
+    const next = notes.slice(from + 1).find(left) ?? notes.slice(0, Math.max(0, from)).reverse().find(left);
+    return () => {
+      app.renderNow(); // the deleted notes' elements go now, not at the next frame
+      if (next?.isConnected) next.focus({ preventScroll: true });
+      else app.focusBoard();
+    };
   }
 
   function moveSelected(dx, dy) {
@@ -184,8 +265,10 @@ export function createActions(app, { viewport, boardEl }) {
 
   /** startDrag begins moving (kind "move") or resizing ("resize") the
    * selected notes and returns the drag, for dragTo and endDrag. */
-  function startDrag(kind) {
-    return { kind, notes: selectedNotes().map(({ id, x, y, w, h }) => ({ id, x, y, w, h })), moved: false, refused: false, lastSend: 0 };
+  function startDrag(kind, at) {
+    const drag = { kind, notes: selectedNotes().map(({ id, x, y, w, h }) => ({ id, x, y, w, h })), moved: false, refused: false, lastSend: 0 };
+    app.stacks?.startDrag(drag, at); // at, the board point pressed: a move may end on a note, to stack onto it
+    return drag;
   }
 
   // dragTarget is where a drag by (dx, dy) puts note n, within the limits.
@@ -210,6 +293,7 @@ export function createActions(app, { viewport, boardEl }) {
     drag.moved = true;
     ui.dragging = new Set(drag.notes.map((n) => n.id));
     ui.preview = new Map(drag.notes.map((n) => [n.id, dragTarget(drag, n, dx, dy)]));
+    app.stacks?.dragTarget(drag, dx, dy);
     app.render();
     const now = performance.now();
     if (now - drag.lastSend >= dragSendMs) {
@@ -221,12 +305,14 @@ export function createActions(app, { viewport, boardEl }) {
   /** endDrag sends where the drag left its notes, as one undo step back to
    * where they were before it, and stops showing it. */
   function endDrag(drag) {
-    if (drag.moved) sendDrag(drag, true);
+    // Let go over a note, the notes stack onto it (stacks.js) instead.
+    if (drag.moved && !app.stacks?.drop(drag)) sendDrag(drag, true);
     cancelDrag();
   }
 
   /** cancelDrag stops showing a drag without sending more of it. */
   function cancelDrag() {
+    app.stacks?.cancelDrag();
     ui.preview = new Map();
     ui.dragging = new Set();
     app.render();
@@ -306,7 +392,8 @@ export function createActions(app, { viewport, boardEl }) {
     // A board with notes fits its notes: its lanes, tall and mostly empty,
     // would make them too small to read on a phone. A board of empty
     // columns (new from a template) opens on the lanes' names.
-    const notes = [...app.view().notes.values()];
+    const all = app.view();
+    const notes = [...all.notes.values()].filter((n) => !app.stacks?.isMember(all, n)); // a stack's notes are drawn as its head
     const lanes = !notes.length && lanesBounds(app.view());
     const rects = lanes ? [{ ...lanes, h: Math.min(lanes.h, 600) }] : notes;
     // The names of the lanes just above the notes stay in view.
@@ -320,7 +407,7 @@ export function createActions(app, { viewport, boardEl }) {
   return {
     toBoard,
     select, toggleSelected, selectInRect,
-    addNote, addNoteInView, placeNotesInView, recolor, bringToFront, duplicate, deleteSelected, moveSelected, resizeSelected,
+    addNote, addNoteInView, placeNotesInView, recolor, cycleColor, bringToFront, moveToColumn, duplicate, deleteSelected, moveSelected, resizeSelected,
     startEditing: (id) => editor.start(id),
     stopEditing: () => editor.stop(),
     // The server's answers to the editor's own texts (editor.js).

@@ -5,14 +5,15 @@
 // put away, the free area they leave for the notes (app.freeArea), the
 // share panel (share.js), downloading the board (download.js), pasting a
 // list (paste.js), keeping a snapshot (keep.js) and bringing the board
-// back to one (restore.js), and the cover that says why the board closed.
+// back to one (restore.js), deleting it (lifecycle.js), and the cover that
+// says why the board closed.
 //
 // The page's link decides its role (cfg.role, drawn into the page by the
 // server): a view link's page has no editing controls and sends no edits,
 // an edit link's cannot rename the board, and only the facilitator's
 // removes people. The server checks all of it again on every message.
 
-import { BoardState, boardFromJSON, defaultLimits, inverse, UndoStack } from "./state.js";
+import { BoardState, boardFromJSON, defaultLimits, inverse, namesFor, UndoStack } from "./state.js";
 import { Close, Connection, Outbox, newId, tooLarge } from "./socket.js";
 import { Renderer, format, renderPeople } from "./render.js";
 import { createActions } from "./actions.js";
@@ -24,11 +25,16 @@ import { attachModeration } from "./moderation.js";
 import { attachDownload } from "./download.js";
 import { attachPaste } from "./paste.js";
 import { attachKeep } from "./keep.js";
+import { attachLifecycle } from "./lifecycle.js";
 import { attachRestore } from "./restore.js";
 import { attachReactions } from "./reactions.js";
 import { attachComments } from "./comments.js";
 import { attachColumns } from "./columns.js";
-import { findComment } from "./conversation.js";
+import { attachList } from "./listview.js";
+import { attachStacks } from "./stacks.js";
+import { attachTrash } from "./trash.js";
+import { columnOf, findComment } from "./conversation.js";
+import { Announcer, liveRegion } from "./announce.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
 const t = cfg.strings;
@@ -80,6 +86,10 @@ document.body.classList.add("scripted"); // the camera now places the board, bel
 
 const renderer = new Renderer({ boardEl: $("#board"), viewportEl: $("#viewport"), cursorsEl: $("#cursors"), strings: t, editable: app.canEdit });
 const outbox = new Outbox(cfg.link);
+// What a screen reader hears besides the page itself: others' changes,
+// gathered (announce.js), and the connection's troubles.
+app.say = liveRegion($("#announcer"));
+const announcer = new Announcer({ say: app.say, t, me: () => ({ client: outbox.client, participant: app.participant }) });
 
 /** view is the board to show: the model plus the drag in progress. */
 app.view = () => {
@@ -104,7 +114,7 @@ app.render = () => {
 app.renderNow = () => {
   renderQueued = false;
   const v = app.view();
-  renderer.notes(v, app.ui);
+  renderer.notes(app.stacks ? app.stacks.prepare(v) : v, app.ui); // a stack is drawn as its head (stacks.js)
   app.lesson?.render(v);
   app.moderation?.render(v);
   if ($("#board-title").textContent !== v.title && !$("#board-title").isContentEditable) {
@@ -122,11 +132,13 @@ app.renderNow = () => {
   const count = format(t["people.count"], { n: people });
   if ($("#people-count").textContent !== count) $("#people-count").textContent = count;
   if ($("#my-name").textContent !== app.name) $("#my-name").textContent = app.name;
+  app.stacks?.render(v); // before the bar: it shows or hides the bar's stack buttons
   updateToolbar();
   app.stage?.render();
   app.reactions?.render(v);
   app.comments?.render(v);
   app.columns?.render(v); // after the camera: the lanes take the board's
+  app.list?.render(v);
 };
 
 /** edit applies an edit of this person: at once on screen, then through the
@@ -176,7 +188,11 @@ const conn = new Connection({
   onClosed: showClosed,
   // Whether the page's link still leads to the board, for a page that
   // cannot connect: a 404 means it was replaced.
-  linkGone: async () => (await fetch("/api/boards/" + encodeURIComponent(cfg.link) + "/links", { cache: "no-store" })).status === 404,
+  // A 410 means the board was deleted, which the page says as a close 4006 would.
+  linkGone: async () => {
+    const status = (await fetch("/api/boards/" + encodeURIComponent(cfg.link) + "/links", { cache: "no-store" })).status;
+    return status === 410 ? Close.deleted : status === 404;
+  },
 });
 app.conn = conn;
 
@@ -220,12 +236,16 @@ function handle(m) {
       // A rejection of this person's own note or comment is said: the
       // author would otherwise only find it gone.
       const own = m.op?.kind === "reject" ? ownIn(m.op) : null;
+      announcer.op(m); // someone else's, that is: its own are not said
+      const names = app.state.confirmed.moderation?.names ?? "";
       if (!app.state.serverOp(m, outbox.client)) {
         // A gap cannot happen on one connection; if it does, start afresh.
         app.epoch = "";
         conn.ws?.close();
       }
       if (own) tellRejected(own);
+      // Whose names this person may see changed: so do the people here.
+      if ((app.state.confirmed.moderation?.names ?? "") !== names) renamePeers();
       if (m.client === outbox.client) accepted(m.seq);
       dropGone();
       break;
@@ -239,7 +259,7 @@ function handle(m) {
       // The editor and the comment box keep what was typed and say why
       // beside it: a toast as well would say it twice, and the editor's
       // every pause in typing would say it again.
-      if (actions.refused(m) || app.comments?.refused(m)) break;
+      if (actions.refused(m) || app.comments?.refused(m) || app.list?.refused(m) || app.trash?.refused(m)) break;
       // socket.js refuses an operation too large to send with a reject of
       // its own (local), which the page words in the person's language.
       toast(m.local && m.code === tooLarge ? t["error.tooLarge"] : t["error.rejected"] + " " + m.message);
@@ -248,6 +268,7 @@ function handle(m) {
       toast(m.message);
       break;
     case "presence":
+      announcer.presence(m, app.peers); // who joined, before they are among the peers
       if (m.count) app.count = m.count;
       for (const p of m.joined || []) app.peers.set(p.id, p);
       for (const id of m.left || []) app.peers.delete(id);
@@ -255,11 +276,45 @@ function handle(m) {
       app.ui.remoteEditors = new Map();
       for (const p of app.peers.values()) if (p.editing && p.id !== app.you) app.ui.remoteEditors.set(p.editing, p);
       break;
+    case "people":
+      // The answer to who: the names of those listed, as the board's names
+      // setting now lets this person see them (none where names are hidden).
+      for (const p of m.peers || []) {
+        const had = app.peers.get(p.id);
+        if (had) app.peers.set(p.id, { ...had, name: p.name, participant: p.participant });
+      }
+      break;
   }
   app.stage?.handle(m); // the stage news in a welcome or presence, and summon
   app.lesson?.onMessage(m); // the server's clock, and the hands
   app.moderation?.onMessage(m); // a refusal of the moderation dialog's settings
   app.render();
+}
+
+/** renamePeers names the people here as the board's names setting now
+ * lets this person see them. The server names nobody anew: where names
+ * are now hidden the page forgets those it has (but for those who
+ * facilitate, who are no secret, and this person's own tabs); where they
+ * show again, it asks who is here (the server answers that once every
+ * five seconds, so a second change soon after asks a little later). */
+let lastWho = 0, whoTimer = 0;
+function renamePeers() {
+  clearTimeout(whoTimer);
+  if (!namesFor(app.state.confirmed, role === "facilitate" && !!app.participant)) {
+    for (const [id, p] of app.peers) {
+      if (p.role === "facilitate" || (app.participant && p.participant === app.participant) || (!p.name && !p.participant)) continue;
+      app.peers.set(id, { ...p, name: "", participant: "" });
+    }
+    $("#announcer").textContent = ""; // what it said last may name someone
+    return;
+  }
+  const wait = lastWho + 5100 - Date.now();
+  if (wait > 0) {
+    whoTimer = setTimeout(renamePeers, wait);
+    return;
+  }
+  lastWho = Date.now();
+  conn.stage({ type: "who" });
 }
 
 /** ownIn returns which of the notes and comments a reject op names are
@@ -295,6 +350,8 @@ function tellRejected(own) {
 function accepted(seq) {
   actions.accepted(seq);
   app.comments?.accepted(seq);
+  app.list?.accepted(seq);
+  app.trash?.accepted(seq);
 }
 
 /** focusBoard puts the focus on the board's notes, for when what had it
@@ -340,6 +397,21 @@ function showStatus({ state, unsent, reason }) {
   el.textContent = text;
   el.title = text; // a phone shows only the dot while all is well
   el.dataset.state = state === "connected" && unsent ? "saving" : state;
+  sayStatus(state, unsent, text);
+}
+
+// sayStatus says the connection's troubles, once each, and that they are
+// over once every change is saved again; an edit's "saving…" and "saved"
+// are only shown, or each arrow key would be followed by both. Offline and
+// reconnecting are one trouble, which a retry turns from one to the other.
+// A closed board says why in its own dialog.
+let trouble = "";
+function sayStatus(state, unsent, text) {
+  const now = { offline: "down", reconnecting: "down", failed: "failed" }[state] || "";
+  if (now && now !== trouble) app.say(text);
+  else if (state === "connected" && trouble && !unsent) app.say(t["status.back"]);
+  else if (!now) return; // connected with changes still going out: not over yet
+  trouble = now;
 }
 
 let toastTimer;
@@ -412,7 +484,7 @@ app.confirm = confirmAction;
 /** removePerson asks the facilitator, then removes a person (all of their
  * tabs) from the board. */
 async function removePerson(p) {
-  const name = p.name || "?";
+  const name = p.name || t["names.anonymous"];
   if (!(await confirmAction(format(t["people.removeConfirm"], { name }), t["people.remove"]))) return;
   if (!conn.remove(p.id)) toast(t["people.removeOffline"]);
 }
@@ -423,16 +495,18 @@ async function removePerson(p) {
  * person (4005), who may join again. */
 function showClosed(code) {
   const removed = code === Close.removed;
+  const deleted = code === Close.deleted; // the board itself is gone (4006)
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
   showMenu(false);
   actions.stopEditing();
-  $("#closed-title").textContent = t[removed ? "closed.removedTitle" : "closed.replacedTitle"];
-  $("#closed-text").textContent = t[removed ? "closed.removed" : "closed.replaced"];
+  $("#closed-title").textContent = t[removed ? "closed.removedTitle" : deleted ? "closed.deletedTitle" : "closed.replacedTitle"];
+  $("#closed-text").textContent = t[removed ? "closed.removed" : deleted ? "closed.deleted" : "closed.replaced"];
   const unsent = removed ? 0 : outbox.ops.length; // a removed person's edits go out when they come back
   $("#closed-unsent").textContent = format(t["closed.unsent"], { n: unsent });
   $("#closed-unsent").hidden = unsent === 0;
   $("#rejoin").hidden = !removed;
   if (!removed) forgetBoard();
+  if (deleted) outbox.discard(); // nowhere left to send them
   app.closed = code;
   $("#closed-dialog").showModal();
   (removed ? $("#rejoin") : $("#closed-home")).focus();
@@ -451,6 +525,127 @@ function updateToolbar() {
   const n = app.ui.selected.size;
   bar.hidden = n === 0 || !!app.ui.editing;
   $("#selection-count").textContent = n > 1 ? format(t["selection.count"], { n }) : "";
+  $("#edit-note").hidden = n !== 1;
+  // The swatch of the selection's colour is pressed (K steps on from it).
+  const colors = new Set([...app.ui.selected].map((id) => app.view().notes.get(id)?.color));
+  for (const s of $("#swatches").children) s.setAttribute("aria-pressed", String(colors.size === 1 && colors.has(s.dataset.color)));
+  $("#move-column").hidden = !app.view().columns?.length;
+  if (bar.hidden || $("#move-column").hidden) showColumnMenu(false);
+  // One tool of the bar is its Tab stop (the one last used): the arrows
+  // go to the others.
+  const tools = barTools();
+  if (!tools.includes(barTool)) barTool = tools[0];
+  for (const b of tools) b.tabIndex = b === barTool ? 0 : -1;
+}
+
+// The selection bar is one Tab stop, and comes right after the selected
+// note: Tab on the note goes to it, Tab there goes on to the next note,
+// Shift+Tab back to the note. Within it the arrows go from tool to tool,
+// as in any toolbar, so walking the notes with Tab is not a walk through
+// a dozen tools after each. barNote is the note it was reached from.
+let barTool = null, barNote = "";
+const barTools = () => [...$("#selection-bar").querySelectorAll(":scope > button, #swatches > button")].filter((b) => !b.hidden && !b.disabled);
+const noteEl = (id) => (id ? document.getElementById("note-" + id) : null);
+
+function wireToolbarKeys() {
+  const bar = $("#selection-bar");
+  $("#board").addEventListener("keydown", (e) => {
+    const note = e.target.closest?.(".note[data-id]");
+    if (e.key !== "Tab" || e.shiftKey || note !== e.target || !app.ui.selected.has(note.dataset.id)) return;
+    updateToolbar(); // the bar as the selection is now, not at the last frame
+    if (bar.hidden || !bar.checkVisibility()) return; // none, or put away (the projector view)
+    e.preventDefault();
+    barNote = note.dataset.id;
+    barTool?.focus();
+  });
+  bar.addEventListener("focusin", (e) => {
+    if (barTools().includes(e.target)) {
+      barTool = e.target;
+      for (const b of barTools()) b.tabIndex = b === barTool ? 0 : -1;
+    }
+  });
+  bar.addEventListener("keydown", (e) => {
+    const tools = barTools();
+    const i = tools.indexOf(e.target);
+    if (i < 0) return;
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: tools.length - 1 }[e.key];
+    if (to !== undefined && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      tools[(to + tools.length) % tools.length].focus();
+      return;
+    }
+    if (e.key !== "Tab") return;
+    const from = noteEl(barNote);
+    if (!from || !app.ui.selected.has(barNote)) return; // reached some other way: Tab goes on as the page goes
+    if (e.shiftKey) {
+      e.preventDefault();
+      from.focus();
+      return;
+    }
+    let next = from.nextElementSibling;
+    while (next && !next.matches(".note[data-id]")) next = next.nextElementSibling;
+    if (next) {
+      e.preventDefault();
+      next.focus();
+    }
+  });
+}
+
+// "Move to column…": a menu of the board's columns, the selection's own
+// ticked, for those who cannot drag (a finger on a crowded phone, the
+// keyboard). It moves through actions.moveToColumn, as one step to undo.
+function showColumnMenu(open) {
+  const menu = $("#column-menu"), button = $("#move-column");
+  if (!menu || menu.hidden === !open) return;
+  menu.hidden = !open;
+  button.setAttribute("aria-expanded", String(open));
+  if (!open) return;
+  const view = app.view();
+  const at = new Set([...app.ui.selected].map((id) => view.notes.get(id)).filter(Boolean).map((n) => columnOf(view, n)));
+  menu.replaceChildren(
+    ...view.columns.map((c, i) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.setAttribute("role", "menuitemradio");
+      b.setAttribute("aria-checked", String(at.size === 1 && at.has(i)));
+      b.tabIndex = -1;
+      b.textContent = c.name || format(t["columns.untitled"], { n: i + 1 });
+      b.addEventListener("click", () => {
+        showColumnMenu(false);
+        actions.moveToColumn(i);
+        if (!button.hidden) button.focus();
+      });
+      return b;
+    }),
+  );
+  // Above its button, as far as the window allows.
+  const bar = $("#selection-bar").getBoundingClientRect();
+  const half = menu.offsetWidth / 2, edge = 8;
+  const mid = button.offsetLeft + button.offsetWidth / 2;
+  menu.style.left = Math.max(edge + half - bar.left, Math.min(innerWidth - edge - half - bar.left, mid)) + "px";
+  (menu.querySelector('[aria-checked="true"]') || menu.firstElementChild)?.focus();
+}
+
+function wireColumnMenu() {
+  const menu = $("#column-menu"), button = $("#move-column");
+  button.addEventListener("click", () => showColumnMenu(menu.hidden));
+  menu.addEventListener("keydown", (e) => {
+    e.stopPropagation(); // the menu's keys, not the bar's or the board's
+    const items = [...menu.children];
+    const i = items.indexOf(document.activeElement);
+    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      items[(to + items.length) % items.length]?.focus();
+    } else if (e.key === "Escape" || e.key === "Tab") {
+      e.preventDefault();
+      showColumnMenu(false);
+      button.focus();
+    }
+  });
+  document.addEventListener("pointerdown", (e) => {
+    if (!menu.hidden && !e.target.closest("#column-menu, #move-column")) showColumnMenu(false);
+  });
 }
 
 function buildToolbar() {
@@ -467,6 +662,12 @@ function buildToolbar() {
     swatches.append(b);
   }
   $("#front").addEventListener("click", () => actions.bringToFront());
+  $("#edit-note").addEventListener("click", () => {
+    const [id] = app.ui.selected;
+    if (id) actions.startEditing(id);
+  });
+  wireToolbarKeys();
+  wireColumnMenu();
   $("#duplicate").addEventListener("click", () => actions.duplicate());
   $("#delete").addEventListener("click", () => actions.deleteSelected());
 }
@@ -671,10 +872,14 @@ app.moderation = attachModeration(app, { renderer }); // after the lesson: its m
 attachDownload(app);
 attachPaste(app, actions);
 attachKeep(app);
+attachLifecycle(app); // before the first fit: the retention notice takes room in the dock
 app.restore = attachRestore(app);
 app.comments = attachComments(app);
 app.reactions = attachReactions(app, { renderer, openComments: app.comments.open }); // after moderation: its marks come first
 app.columns = attachColumns(app, { renderer }); // after the reactions: its marks name the column, which takes no room
+app.list = attachList(app, { actions }); // last: its rows use the lesson's, moderation's, reactions' and comments' actions
+app.stacks = attachStacks(app, { renderer, actions }); // after the reactions and columns: a stack's marks are drawn over theirs
+app.trash = attachTrash(app);
 $("#share")?.addEventListener("click", () => share.open($("#share")));
 $("#share-menu")?.addEventListener("click", () => share.open(menuButton)); // the menu entry is hidden by now
 for (const el of document.querySelectorAll(".needs-script")) el.hidden = false;

@@ -58,6 +58,7 @@ export function attachComments(app) {
     panel.hidden = true;
     document.body.classList.remove("comments-open");
     const note = document.getElementById("note-" + id);
+    if (app.list?.focusNote(id)) return; // the list view shows the note as a row (listview.js)
     if (note) note.focus();
     // The note is gone (deleted, rejected): the focus, which the hidden
     // panel took with it, goes to the board.
@@ -229,7 +230,7 @@ export function attachComments(app) {
   function fill(li, c) {
     const [head, text, tools] = li.children;
     const [author, , when] = head.childNodes;
-    author.textContent = c.author || "?";
+    author.textContent = c.author || t["names.anonymous"]; // a board that hides names sends none
     const d = new Date(c.at);
     if (when.dateTime !== c.at) {
       when.dateTime = c.at;
@@ -262,7 +263,7 @@ export function attachComments(app) {
           app.edit({ kind: "uncomment", id: noteId, comment: { id: c.id } }, { undoable: false });
         }
       });
-      b.setAttribute("aria-label", format(t["comments.deleteLabel"], { name: c.author || "?" }));
+      b.setAttribute("aria-label", format(t["comments.deleteLabel"], { name: c.author || t["names.anonymous"] }));
       parts.push(b);
     }
     tools.replaceChildren(...parts);

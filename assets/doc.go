@@ -38,6 +38,15 @@
 //	            live and read out as comments arrive
 //	columns.js  lanes behind the notes, the facilitator's Columns dialog,
 //	            and the lane a new note goes into
+//	stacks.js   stacks of notes: drawn as their head over a pile, with the
+//	            count and summed votes; dropping notes onto notes, "Stack
+//	            on…", the stack's dialog (take out, take apart), and the
+//	            facilitator's "Arrange by votes"
+//	trash.js    the facilitator's Deleted notes: the board's trash, asked
+//	            for when shown, and a note brought back with undelete
+//	listview.js the board as a list: a row a note, in reading order or by
+//	            votes, each note's actions as buttons (the canvas's own
+//	            actions), updated in place as the board changes
 //	download.js the Download panel: links to the board's exports, in
 //	            every format, through the page's own link
 //	paste.js    "Paste a list": a note for every line, in a grid in free
@@ -58,7 +67,7 @@
 // Every change to a board goes through one path (board.js's edit: shown at
 // once, kept in the outbox, sent), whatever triggered it. The pure logic
 // (state.js, layout.js, timeline.js, and the parts of socket.js,
-// render.js, stage.js, paste.js and restore.js that need no page) is tested in node by the *.test.mjs files;
+// render.js, stage.js, paste.js, restore.js, listview.js, stacks.js and trash.js that need no page) is tested in node by the *.test.mjs files;
 // state.test.mjs runs the Apply cases of board/testdata/apply.json that
 // board's Go tests run too. Note text reaches the DOM through textContent
 // only.

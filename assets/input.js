@@ -84,9 +84,14 @@ export function attachInput(app, actions) {
         return;
       }
       // A press on a selected note keeps the selection, so all of it drags.
+      // On a touch screen a tap selects a note, and a tap on the note
+      // already selected (alone) opens it for writing: a double tap is
+      // hard to time, and a finger has no Enter.
+      const again = e.pointerType === "touch" && ui.selected.size === 1 && ui.selected.has(id) && ui.editing !== id;
       if (!ui.selected.has(id)) actions.select([id]);
       const resize = e.target.classList.contains("resize-handle");
-      gesture = { kind: "drag", start: actions.toBoard(e.clientX, e.clientY), drag: actions.startDrag(resize ? "resize" : "move") };
+      const start = actions.toBoard(e.clientX, e.clientY);
+      gesture = { kind: "drag", start, drag: actions.startDrag(resize ? "resize" : "move", start), tapEdits: again && !resize ? id : "" };
       viewport.setPointerCapture(e.pointerId);
       e.preventDefault();
       return;
@@ -155,6 +160,12 @@ export function attachInput(app, actions) {
   function endGesture(e) {
     pointers.delete(e.pointerId);
     if (!gesture) return;
+    const edit = gesture.kind === "drag" && e.type === "pointerup" && !gesture.drag.moved ? gesture.tapEdits : "";
+    if (edit) {
+      cancelGesture();
+      actions.startEditing(edit);
+      return;
+    }
     if (gesture.kind === "drag") actions.endDrag(gesture.drag);
     if (gesture.kind === "pinch" && pointers.size === 1) {
       gesture = null;
@@ -179,7 +190,7 @@ export function attachInput(app, actions) {
     // the viewport the target of the click; ask what is under the pointer.
     const noteEl = noteOf(document.elementFromPoint(e.clientX, e.clientY) || e.target);
     if (noteEl) {
-      actions.startEditing(noteEl.dataset.id);
+      if (ui.editing !== noteEl.dataset.id) actions.startEditing(noteEl.dataset.id); // a second tap opened it already
       return;
     }
     const p = actions.toBoard(e.clientX, e.clientY);
@@ -270,6 +281,12 @@ export function attachInput(app, actions) {
       case "f":
       case "F":
         actions.bringToFront();
+        return;
+      case "k":
+      case "K":
+        if (!ui.selected.size) return;
+        e.preventDefault();
+        actions.cycleColor(e.shiftKey ? -1 : 1);
         return;
       case " ":
         spaceHeld = true;

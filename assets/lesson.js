@@ -542,7 +542,7 @@ export function attachLesson(app, { renderer }) {
           const li = document.createElement("li");
           li.dataset.hand = p.hand;
           if (p.hand === "raised") li.className = "icon icon-hand";
-          li.textContent = (p.hand === "raised" ? "" : "✓ ") + (p.name || "?");
+          li.textContent = (p.hand === "raised" ? "" : "✓ ") + (p.name || t["names.anonymous"]);
           return li;
         }),
       );
@@ -596,7 +596,7 @@ export function attachLesson(app, { renderer }) {
     drawTimer();
   }
 
-  return { onMessage, render, mayChange, myHand };
+  return { onMessage, render, mayChange, myHand, vote }; // vote: the list view's buttons too (listview.js)
 }
 
 /** parseDuration reads a time typed as minutes ("5") or minutes and

@@ -4,7 +4,8 @@
 // facilitator approves or rejects each on the note, or every one from the
 // lesson bar, and sets the board's moderation in the Moderation dialog
 // (from the Lesson panel): approval, own notes only, closed to new notes,
-// and the word filter. Everyone else sees what is on in the lesson bar, and
+// the word filter, and whose names show (everyone's, facilitators' only,
+// or none kept). Everyone else sees what is on in the lesson bar, and
 // a change the settings refuse is stopped before it is sent, saying why.
 //
 // Moderation goes through app.edit like every other change, and is never
@@ -214,6 +215,15 @@ export function attachModeration(app, { renderer }) {
     show(approval, !!m?.approval && !facilitator && app.canEdit);
     setText(approval, narrow.matches ? t["moderation.approvalShort"] : t["moderation.approvalBadge"]);
     if (approval.title !== t["moderation.approvalBadge"]) approval.title = t["moderation.approvalBadge"];
+    // Everyone is told when names are hidden, or not kept at all.
+    const names = $("moderation-names-badge");
+    if (names) {
+      const mode = m?.names || "";
+      show(names, mode === "staff" || mode === "none");
+      setText(names, t[mode === "none" ? "names.noneBadge" : "names.hiddenBadge"]);
+      const help = t[mode === "none" ? "names.noneBadgeHelp" : facilitator ? "names.staffHelp" : "names.hiddenHelp"];
+      if (names.title !== help) names.title = help;
+    }
 
     const add = $("add-note");
     if (add) {
@@ -255,7 +265,7 @@ export function attachModeration(app, { renderer }) {
     // The board's keys are for notes, not for the dialog's fields.
     dialog.addEventListener("keydown", (e) => e.stopPropagation());
     for (const id of ["mod-approval", "mod-own", "mod-closed", "mod-defaults"]) $(id).addEventListener("change", () => send());
-    for (const r of form.querySelectorAll('[name="mod-filter"]')) r.addEventListener("change", () => send());
+    for (const r of form.querySelectorAll('[name="mod-filter"], [name="mod-names"]')) r.addEventListener("change", () => send());
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (send() && filterMode()) setText($("mod-saved"), fill("moderation.wordsSaved", { n: parseWords($("mod-words").value).words.length }));
@@ -277,6 +287,8 @@ export function attachModeration(app, { renderer }) {
     // The reactions' mode is set in the Lesson panel (reactions.js): kept as it is.
     const reactions = app.state.view().moderation?.reactions;
     if (reactions) m.reactions = reactions;
+    const names = $("moderation-form").querySelector('[name="mod-names"]:checked')?.value || "";
+    if (names) m.names = names;
     const mode = filterMode();
     if (mode) {
       const parsed = parseWords($("mod-words").value);
@@ -312,6 +324,7 @@ export function attachModeration(app, { renderer }) {
     $("mod-closed").checked = !!m?.closed;
     const mode = m?.filter?.mode || "";
     for (const r of $("moderation-form").querySelectorAll('[name="mod-filter"]')) r.checked = r.value === mode;
+    for (const r of $("moderation-form").querySelectorAll('[name="mod-names"]')) r.checked = r.value === (m?.names || "");
     $("mod-defaults").checked = m?.filter ? !!m.filter.defaults : true;
     if (words) $("mod-words").value = (m?.filter?.words || []).join("\n");
   }
@@ -325,6 +338,8 @@ export function attachModeration(app, { renderer }) {
     if (m?.ownNotes) on.push(t["moderation.shortOwnNotes"]);
     if (m?.closed) on.push(t["moderation.shortClosed"]);
     if (m?.filter) on.push(t["moderation.shortFilter"]);
+    if (m?.names === "staff") on.push(t["moderation.shortNamesStaff"]);
+    if (m?.names === "none") on.push(t["moderation.shortNamesNone"]);
     setText(summary, on.length ? fill("moderation.summaryOn", { list: on.join(", ") }) : t["moderation.summaryOff"]);
     // Marked, not pressed: the button opens a dialog, and the summary
     // beside it says what is on.
@@ -348,5 +363,5 @@ export function attachModeration(app, { renderer }) {
     drawPanel(view);
   }
 
-  return { render, onMessage, mayChange, mayEdit };
+  return { render, onMessage, mayChange, mayEdit, approve, reject }; // approve, reject: the list view's buttons too (listview.js)
 }

@@ -174,5 +174,5 @@ export function attachReactions(app, { renderer, openComments }) {
     if (input && !input.checked) input.checked = true;
   }
 
-  return { render };
+  return { render, toggle }; // toggle: the list view's buttons too (listview.js)
 }

@@ -151,6 +151,8 @@ export class Renderer {
         el.append(author);
       }
       if (this.editable) {
+        // What the keys do with a note, read after its name (board.templ).
+        el.setAttribute("aria-describedby", "note-keys");
         const handle = document.createElement("div");
         handle.className = "resize-handle";
         handle.setAttribute("aria-hidden", "true");
@@ -180,7 +182,7 @@ export class Renderer {
     el.classList.toggle("dragging", ui.dragging.has(n.id));
     const editor = ui.remoteEditors.get(n.id);
     if (editor) {
-      el.dataset.editor = editor.name || "?";
+      el.dataset.editor = editor.name || this.t["names.anonymous"]; // a board that hides names sends none
       el.style.setProperty("--editor-color", editor.color || "#888");
     } else if (el.dataset.editor) {
       delete el.dataset.editor;
@@ -210,7 +212,9 @@ export class Renderer {
       }
       el.style.transform = `translate(${p.x}px, ${p.y}px)`;
       el.style.setProperty("--peer-color", p.color || "#888");
-      el.firstChild.textContent = p.name || "?";
+      // A board that hides names sends none: the pointer goes unlabelled.
+      el.firstChild.textContent = p.name || "";
+      el.firstChild.hidden = !p.name;
     }
     for (const [id, el] of this.cursorEls) {
       if (!seen.has(id)) {
@@ -245,7 +249,12 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
     { name: me.name + " " + t["people.you"], color: null, role: me.role, me: true, presents: !!presenter && (presenter === me.you || presents.has(mine)), follows: !!me.following, hand: me.hand },
     // A connection without a participant is a screen, not a person (the
     // projector's page): named, but no role, no Remove, and not counted.
-    ...others(peers, me).map((p) => ({ ...p, screen: !p.participant, role: p.participant ? p.role : "", presents: presents.has(person(p)), follows: follows.has(person(p)) })),
+    // A person on a board that hides names comes without name and
+    // participant (but for those who facilitate): a person still.
+    ...others(peers, me).map((p) => {
+      const screen = !p.participant && (!!p.name || p.role === "facilitate");
+      return { ...p, screen, role: screen ? "" : p.role, presents: presents.has(person(p)), follows: follows.has(person(p)) };
+    }),
   ];
   const unlisted = count - 1 - peers.size; // connections beyond the list, mine aside
   const sig = JSON.stringify([items.map((p) => [p.id, p.name, p.color, p.role, p.presents, p.follows, p.hand || "", !!p.screen]), unlisted, !!onRemove]);
@@ -256,7 +265,7 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
     const li = document.createElement("li");
     const name = document.createElement("span");
     name.className = "person-name";
-    name.textContent = p.name || "?";
+    name.textContent = p.name || t["names.anonymous"]; // a board that hides names sends none
     li.append(name);
     if (p.role && t["role." + p.role]) {
       const role = document.createElement("span");
@@ -296,7 +305,7 @@ export function renderPeople(listEl, peers, me, t, count = 0, { onRemove, presen
       b.type = "button";
       b.className = "person-remove";
       b.textContent = t["people.remove"];
-      b.setAttribute("aria-label", format(t["people.removeLabel"], { name: p.name || "?" }));
+      b.setAttribute("aria-label", format(t["people.removeLabel"], { name: p.name || t["names.anonymous"] }));
       b.addEventListener("click", () => onRemove(p));
       li.append(b);
     }

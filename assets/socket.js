@@ -12,6 +12,21 @@
 const heartbeatMs = 2000; // how often a tab marks its outbox as alive
 const orphanMs = 6000; // an outbox not marked for this long belongs to no tab
 const boardFullRetryMs = 15000; // a full board will not have room again at once
+// silentMs: a socket that has brought nothing for this long when the page
+// comes back to the screen is taken for dead and replaced at once. A phone
+// puts a page in the background to sleep, and the network may change
+// meanwhile; the socket then looks open until a write fails, minutes
+// later. The server pings every 25 s, but a page never sees pings, so
+// this is longer than a quiet board's usual gaps and as long as the
+// server waits for a pong (60 s) before it drops the connection itself.
+const silentMs = 60000;
+
+/** backoff returns how long to wait before try number attempt (1, 2, ...):
+ * exponential with jitter, so a class whose Wi-Fi comes back does not
+ * knock on the server all at the same millisecond. */
+export function backoff(attempt) {
+  return Math.min(30000, 400 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
+}
 
 /** Close names the WebSocket close codes of sync/PROTOCOL.md. */
 export const Close = Object.freeze({
@@ -27,11 +42,12 @@ export const Close = Object.freeze({
   reset: 4003, // the server dropped unsaved changes: a new epoch
   linkReplaced: 4004, // the link was replaced: it leads nowhere now
   removed: 4005, // the facilitator removed this person from the board
+  deleted: 4006, // the board was deleted: it and its links are gone for good
 });
 
 // A close that says "do not come back" (with this link, or for now): the
 // page says why and does not try again by itself.
-const final = new Set([Close.linkReplaced, Close.removed]);
+const final = new Set([Close.linkReplaced, Close.removed, Close.deleted]);
 
 // After this many failed tries in a row, the page asks over HTTP whether
 // its link still leads anywhere: a link replaced while the page was offline
@@ -170,7 +186,7 @@ export class Outbox {
 
 /** Connection keeps one WebSocket to a board open, and its outbox flowing. */
 export class Connection {
-  constructor({ url, outbox, hello, limits, onMessage, onStatus, onClosed, linkGone }) {
+  constructor({ url, outbox, hello, limits, onMessage, onStatus, onClosed, linkGone, now = () => Date.now() }) {
     this.url = url;
     this.outbox = outbox;
     this.hello = hello; // () => {since, epoch, name, color, participant}; participant false joins without one
@@ -193,12 +209,43 @@ export class Connection {
     // After a close 1009 with several operations unanswered, the ones up
     // to this seq go out one at a time, so the next 1009 names its cause.
     this.oneByOneThrough = 0;
+    // backoff(attempt) is the wait before a retry (a test may set its own);
+    // now and lastHeard say how long the socket has been silent (wake).
+    this.backoff = backoff;
+    this.now = now;
+    this.lastHeard = 0;
   }
 
   start() {
     this.connect();
-    // Coming back from the background or from offline: try again now.
+    // Coming back from offline, or from the background (a phone's screen
+    // turned on, a tab shown again, a page back from the back-forward
+    // cache): try again now, not when the backoff says.
     addEventListener("online", () => this.retryNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.wake();
+    });
+    addEventListener("pageshow", (e) => {
+      if (e.persisted) this.wake();
+    });
+  }
+
+  /** wake connects at once, without waiting for the backoff, if the
+   * socket is down, or open but silent for silentMs (asleep in the
+   * background, it may be dead without knowing it). A socket still
+   * connecting is left to finish. */
+  wake() {
+    if (this.stopped || this.paused) return;
+    const ws = this.ws;
+    if (ws && ws.readyState === WebSocket.CONNECTING) return;
+    if (ws && ws.readyState === WebSocket.OPEN && this.now() - this.lastHeard < silentMs) return;
+    if (ws) {
+      // Its close, whenever it comes, is an old socket's: connect ignores it.
+      this.ws = null;
+      ws.close();
+    }
+    this.attempt = 0;
+    this.connect();
   }
 
   connect() {
@@ -215,12 +262,14 @@ export class Connection {
     this.ws = ws;
     this.sentThrough = 0; // nothing went out on this socket yet
     ws.onopen = () => {
+      this.lastHeard = this.now();
       const { participant = true, ...h } = this.hello();
       const m = { type: "hello", client: this.outbox.client, ...h };
       if (participant) m.participant = participantSecret();
       ws.send(JSON.stringify(m));
     };
     ws.onmessage = (e) => {
+      this.lastHeard = this.now();
       let msgs;
       try {
         msgs = JSON.parse(e.data);
@@ -292,9 +341,7 @@ export class Connection {
   scheduleRetry(min = 0) {
     this.attempt++;
     this.setState(navigator.onLine === false ? "offline" : "reconnecting");
-    // Exponential backoff with jitter, so a class whose Wi-Fi comes back
-    // does not knock on the server all at the same millisecond.
-    const delay = Math.max(min, Math.min(30000, 400 * 2 ** Math.min(this.attempt, 7)) * (0.5 + Math.random()));
+    const delay = Math.max(min, this.backoff(this.attempt));
     this.retryTimer = setTimeout(() => this.connect(), delay);
     if (this.linkGone && this.attempt % 4 === linkCheckAfter) this.checkLink();
   }
@@ -306,7 +353,8 @@ export class Connection {
     try {
       gone = await this.linkGone();
     } catch {}
-    if (gone && !this.stopped && this.state !== "connected") this.end(Close.linkReplaced, "");
+    // linkGone may name the close it amounts to (a deleted board's link).
+    if (gone && !this.stopped && this.state !== "connected") this.end(typeof gone === "number" ? gone : Close.linkReplaced, "");
   }
 
   /** end stops for good after a close that asks not to come back (see

@@ -263,6 +263,87 @@ test("a link replaced (4004) or a person removed (4005) stays down and says so; 
   }
 });
 
+/** mustWindow stands in for the page's window and document while t runs:
+ * the test fires their events (visibilitychange, pageshow, online). */
+function mustWindow(t) {
+  const win = new EventTarget();
+  const doc = Object.assign(new EventTarget(), { visibilityState: "visible" });
+  const saved = { addEventListener: globalThis.addEventListener, document: globalThis.document };
+  globalThis.addEventListener = win.addEventListener.bind(win);
+  globalThis.document = doc;
+  t.after(() => Object.assign(globalThis, saved));
+  return { win, doc };
+}
+
+test("a page back on screen reconnects at once, not when the backoff says", (t) => {
+  const { conn } = mustConnection(t);
+  const { win, doc } = mustWindow(t);
+  const waits = [];
+  conn.backoff = (attempt) => (waits.push(attempt), 3_600_000); // an hour: only waking brings it back
+  conn.start();
+  let ws = FakeSocket.all.at(-1);
+  ws.onopen();
+  ws.receive(welcome(3));
+  assert.equal(conn.state, "connected");
+
+  // Asleep in the background, the phone lost the connection.
+  ws.readyState = 3;
+  ws.onclose({ code: 1006, reason: "" });
+  assert.equal(conn.state, "reconnecting");
+  assert.deepEqual(waits, [1]);
+  const sockets = FakeSocket.all.length;
+  doc.visibilityState = "hidden";
+  doc.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(FakeSocket.all.length, sockets, "hidden: nothing to do yet");
+  doc.visibilityState = "visible";
+  doc.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(FakeSocket.all.length, sockets + 1, "on screen again: a new socket at once");
+  ws = FakeSocket.all.at(-1);
+  ws.onopen();
+  ws.receive(welcome(3));
+  assert.equal(conn.state, "connected");
+  assert.equal(conn.attempt, 0);
+
+  // Shown again while live and lately heard from: the socket stays.
+  doc.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(FakeSocket.all.length, sockets + 1);
+
+  // Back from the back-forward cache, its socket closed meanwhile.
+  ws.readyState = 3;
+  ws.onclose({ code: 1001, reason: "" });
+  win.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: false })); // a first load: nothing
+  assert.equal(FakeSocket.all.length, sockets + 1);
+  win.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
+  assert.equal(FakeSocket.all.length, sockets + 2);
+});
+
+test("an open socket silent for a minute is replaced on waking; one heard from lately is kept", (t) => {
+  const { conn } = mustConnection(t);
+  let now = 0;
+  conn.now = () => now;
+  const ws = online(conn, welcome(3));
+  now += 59_000;
+  conn.wake();
+  assert.equal(conn.ws, ws, "heard from 59 s ago: kept");
+  ws.receive({ type: "presence", joined: [] });
+  now += 59_000;
+  conn.wake();
+  assert.equal(conn.ws, ws, "every message counts as word from the server");
+  now += 1_000;
+  conn.wake();
+  assert.notEqual(conn.ws, ws, "a minute of silence: a new socket");
+  assert.equal(ws.readyState, 3, "the silent one is closed");
+  const fresh = conn.ws;
+  ws.onclose({ code: 1006, reason: "" }); // the old socket's close comes late
+  assert.equal(conn.ws, fresh, "and its close changes nothing");
+  assert.equal(conn.retryTimer, undefined);
+
+  conn.pause();
+  const sockets = FakeSocket.all.length;
+  conn.wake();
+  assert.equal(FakeSocket.all.length, sockets, "paused on purpose: waking does not connect");
+});
+
 test("a page that cannot connect asks whether its link still leads anywhere, and stops if not", async (t) => {
   const { conn } = mustConnection(t);
   const closed = [];

@@ -54,7 +54,11 @@ export function topZ(board) {
  * message (the role decides whether a new note waits for approval); the
  * version is the caller's. */
 export function applyOp(board, op, stamp = {}) {
-  const refused = permitPrivate(board, op, stamp);
+  // A board that keeps no names stamps none (board/anonymity.go).
+  if (board.moderation?.names === "none" && stamp.author) stamp = { ...stamp, author: "" };
+  // What the server ordered was permitted there (and may come without
+  // its author, on a board that hides names).
+  const refused = stamp.replica ? "" : permitPrivate(board, op, stamp);
   if (refused) return refused;
   if (op.kind === "batch") {
     const scratch = { ...board, notes: new Map(board.notes), deleted: new Set(board.deleted) };
@@ -66,7 +70,7 @@ export function applyOp(board, op, stamp = {}) {
     return "";
   }
   if (lessonKinds.has(op.kind)) return applyLesson(board, op, stamp, stamp.at || new Date().toISOString());
-  if (moderationKinds.has(op.kind)) return applyModeration(board, op);
+  if (moderationKinds.has(op.kind)) return applyModeration(board, op, stamp);
   if (conversationKinds.has(op.kind)) return applyConversation(board, op, stamp);
   return applyOne(board, op, stamp);
 }
@@ -129,16 +133,41 @@ function applyOne(board, op, stamp) {
     case "update": {
       const old = board.notes.get(op.id);
       if (!old) return "not_found";
-      board.notes.set(op.id, { ...old, ...op.set, updatedAt: at });
+      if (op.set.stack) {
+        const refused = checkStack(board, old, op.set.stack);
+        if (refused) return refused;
+      }
+      const note = { ...old, ...op.set, updatedAt: at };
+      if (!note.stack) delete note.stack;
+      board.notes.set(op.id, note);
       return "";
     }
-    case "delete":
-      if (!board.notes.has(op.id)) return "not_found";
+    case "delete": {
+      const old = board.notes.get(op.id);
+      if (!old) return "not_found";
       board.notes.delete(op.id);
       board.deleted.add(op.id);
       dropVotes(board, op.id);
       dropReactions(board, op.id);
+      passStack(board, old);
       return "";
+    }
+    case "undelete": {
+      // This page has no trash: the note comes with the server's copy
+      // (board/trash.go); this person's own undelete shows at its echo.
+      const n = op.restored;
+      if (!n || n.id !== op.id) return "";
+      if (board.notes.has(n.id)) return "conflict";
+      let note = { ...n, updatedAt: at };
+      // Sent whole to its sender and its author: others' names go where
+      // this person may not see them.
+      if (stamp.replica && !namesFor(board, stamp.selfStaff)) note = namesOnlyOf(note, stamp.self);
+      const head = board.notes.get(note.stack);
+      if (note.stack && (!head || head.stack || head.pending)) delete note.stack;
+      board.deleted.delete(n.id);
+      board.notes.set(n.id, note);
+      return "";
+    }
     case "rename":
       board.title = op.title;
       return "";
@@ -151,12 +180,14 @@ function applyOne(board, op, stamp) {
 // applyModeration applies moderate, approve and reject as applyModeration
 // in board/moderation.go does on a board without an id (a client's copy,
 // which the server sends masked or whole, and never filters itself).
-function applyModeration(board, op) {
+function applyModeration(board, op, stamp = {}) {
   switch (op.kind) {
     case "moderate": {
       const wasHidden = board.moderation?.reactions === "hidden";
+      const oldNames = board.moderation?.names ?? "";
       board.moderation = moderationFromJSON(op.moderation);
       moderateReactions(board, op, wasHidden);
+      rename(board, op, oldNames, stamp);
       return "";
     }
     case "approve": {
@@ -233,6 +264,7 @@ export function moderationFromJSON(m) {
     if (m.filter.words?.length) out.filter.words = [...m.filter.words];
   }
   if (m.reactions) out.reactions = m.reactions;
+  if (m.names) out.names = m.names;
   return Object.keys(out).length ? out : null;
 }
 
@@ -499,6 +531,7 @@ function noteToJSON(n) {
   if (n.pending) j.pending = true;
   if (n.reactions && Object.keys(n.reactions).length) j.reactions = sortedObject(n.reactions);
   if (n.comments?.length) j.comments = n.comments.map(commentToJSON);
+  if (n.stack) j.stack = n.stack;
   return j;
 }
 
@@ -550,7 +583,12 @@ export class BoardState {
   serverOp(msg, myClient) {
     if (msg.version !== this.confirmed.version + 1) return false;
     if (this.confirmed === this.cached) this.cached = null;
-    applyOp(this.confirmed, msg.op, { at: msg.at, author: msg.author, authorId: msg.authorId, role: msg.role });
+    // replica, self and selfStaff: whose copy of the board this is, for
+    // what it may still see when the board stops showing names.
+    applyOp(this.confirmed, msg.op, {
+      at: msg.at, author: msg.author, authorId: msg.authorId, role: msg.role,
+      replica: true, self: this.me.authorId, selfStaff: this.me.role === "facilitate" && !!this.me.authorId,
+    });
     this.confirmed.version = msg.version;
     if (msg.client === myClient) this.settle(msg.seq);
     this.cached = null;
@@ -589,6 +627,7 @@ export function inverse(before, op, me = "") {
       if (!old) return null;
       const set = {};
       for (const k of Object.keys(op.set)) set[k] = old[k];
+      if ("stack" in op.set) set.stack = old.stack || ""; // "" takes it off again
       return { kind: "update", id: op.id, set };
     }
     case "delete": {
@@ -691,6 +730,11 @@ export class UndoStack {
         case "delete": {
           const i = id(o.id);
           if (!view.notes.has(i)) return null;
+          if (o.set?.stack) {
+            const head = id(o.set.stack);
+            if (!view.notes.has(head)) return null; // the stack it was on is gone
+            return { ...o, id: i, set: { ...o.set, stack: head } };
+          }
           return { ...o, id: i };
         }
         case "rename":
@@ -704,4 +748,112 @@ export class UndoStack {
     }
     return one(op);
   }
+}
+
+// Stacks (board/stacks.go): a note names the head of its stack; stacks
+// do not nest; deleting a head passes the stack to its topmost note, in
+// the head's place.
+
+/** stackOf returns the notes of the stack headed by head, topmost first
+ * (by z, then id), without the head (Board.StackOf). */
+export function stackOf(board, head) {
+  const members = [];
+  for (const n of board.notes.values()) if (n.stack === head) members.push(n);
+  return members.sort((p, q) => q.z - p.z || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
+}
+
+// checkStack mirrors Board.checkStack for what a page can judge: the
+// server has the last word.
+function checkStack(board, note, head) {
+  if (head === note.stack) return "";
+  if (head === note.id) return "invalid";
+  if (note.pending) return "conflict";
+  const h = board.notes.get(head);
+  if (!h) return "not_found";
+  if (h.pending || h.stack) return "conflict";
+  for (const n of board.notes.values()) if (n.stack === note.id) return "conflict";
+  return "";
+}
+
+function passStack(board, old) {
+  const members = stackOf(board, old.id);
+  members.forEach((m, i) => {
+    const n = { ...m };
+    if (i === 0) {
+      delete n.stack;
+      n.x = old.x;
+      n.y = old.y;
+    } else {
+      n.stack = members[0].id;
+    }
+    board.notes.set(n.id, n);
+  });
+}
+
+// rename mirrors Board.rename (board/anonymity.go): names shown again come
+// with the operation; a board that keeps no names forgets them; a page
+// that may no longer see others' names drops them, keeping its own notes
+// its own (stamp.self is this person's participant id, stamp.selfStaff
+// whether they facilitate).
+function rename(board, op, old, stamp) {
+  const setAuthor = (id, f) => {
+    const n = board.notes.get(id);
+    if (n) {
+      board.notes.set(id, f({ ...n }));
+      return;
+    }
+    for (const [nid, note] of board.notes) {
+      const i = note.comments?.findIndex((c) => c.id === id) ?? -1;
+      if (i < 0) continue;
+      const comments = [...note.comments];
+      comments[i] = f({ ...comments[i] });
+      board.notes.set(nid, { ...note, comments });
+      return;
+    }
+  };
+  const fill = (a) => (x) => {
+    x.author = a.name ?? "";
+    if (a.id) x.authorId = a.id;
+    else delete x.authorId;
+    return x;
+  };
+  for (const [id, a] of Object.entries(op.authors || {})) setAuthor(id, fill(a));
+  const names = op.moderation?.names ?? "";
+  const forget = names === "none";
+  const shown = names === "" || (names === "staff" && stamp.selfStaff);
+  const hide = !!stamp.replica && !shown && old !== names;
+  if (!forget && !hide) return;
+  const clear = (x) => {
+    if (hide && x.authorId !== stamp.self) {
+      x.author = "";
+      delete x.authorId;
+    } else if (forget) {
+      x.author = "";
+    }
+    return x;
+  };
+  for (const [id, n] of [...board.notes]) {
+    board.notes.set(id, clear({ ...n }));
+    const note = board.notes.get(id);
+    if (note.comments?.length) board.notes.set(id, { ...note, comments: note.comments.map((c) => clear({ ...c })) });
+  }
+}
+
+/** namesFor reports whether the board shows names to a facilitator
+ * (staff) or anyone else (Moderation.NamesFor). */
+export function namesFor(board, staff) {
+  const names = board.moderation?.names ?? "";
+  return names === "" || (names === "staff" && !!staff);
+}
+
+function namesOnlyOf(n, self) {
+  const strip = (x) => {
+    if (x.authorId === self) return x;
+    const y = { ...x, author: "" };
+    delete y.authorId;
+    return y;
+  };
+  const out = strip(n);
+  if (n.comments?.length) out.comments = n.comments.map(strip);
+  return out;
 }

@@ -104,6 +104,23 @@ func TestModerationStreams(t *testing.T) {
 		{streamBo, `{"kind":"update","id":"00000000-0000-4000-8000-0000000000c4","set":{"text":"approve me"}}`, false, true},
 		{streamTeacher, `{"kind":"approve"}`, false, false},
 		{streamTeacher, `{"kind":"moderate","moderation":{}}`, false, false},
+		// Stacks, the trash and whose names show.
+		{streamTeacher, `{"kind":"vote-clear"}`, false, false},
+		{streamAda, `{"kind":"update","id":"00000000-0000-4000-8000-0000000000b4","set":{"stack":"00000000-0000-4000-8000-0000000000a1"}}`, false, true},
+		{streamBo, `{"kind":"update","id":"00000000-0000-4000-8000-0000000000c4","set":{"stack":"00000000-0000-4000-8000-0000000000a1"}}`, false, false},
+		{streamBo, `{"kind":"update","id":"00000000-0000-4000-8000-0000000000c2","set":{"stack":"00000000-0000-4000-8000-0000000000b4"}}`, true, false},
+		{streamTeacher, `{"kind":"update","id":"00000000-0000-4000-8000-0000000000a1","set":{"x":700,"y":700}}`, false, false},
+		{streamTeacher, `{"kind":"delete","id":"00000000-0000-4000-8000-0000000000a1"}`, false, true},
+		{streamTeacher, `{"kind":"undelete","id":"00000000-0000-4000-8000-0000000000a1"}`, false, true},
+		{streamTeacher, `{"kind":"moderate","moderation":{"names":"staff"}}`, false, true},
+		{streamBo, `{"kind":"create","note":{"id":"00000000-0000-4000-8000-0000000000c6","x":0,"y":900,"text":"who wrote this?"}}`, false, true},
+		{streamAda, `{"kind":"comment","id":"00000000-0000-4000-8000-0000000000c6","comment":{"id":"00000000-0000-4000-8000-0000000000f1","text":"not me"}}`, false, true},
+		{streamTeacher, `{"kind":"moderate","moderation":{"names":"none"}}`, false, true},
+		{streamAda, `{"kind":"create","note":{"id":"00000000-0000-4000-8000-0000000000b6","x":0,"y":1100,"text":"nameless"}}`, false, true},
+		{streamAda, `{"kind":"delete","id":"00000000-0000-4000-8000-0000000000b6"}`, false, false},
+		{streamTeacher, `{"kind":"undelete","id":"00000000-0000-4000-8000-0000000000b6"}`, false, true},
+		{streamTeacher, `{"kind":"moderate","moderation":{"names":"staff"}}`, false, true},
+		{streamTeacher, `{"kind":"moderate","moderation":{}}`, false, true},
 	}
 	audiences := []struct {
 		name, participant string
@@ -126,6 +143,9 @@ func TestModerationStreams(t *testing.T) {
 		}
 		p := people[s.who]
 		st := board.Stamp{Version: b.Version + 1, At: t0.Add(time.Duration(i+1) * time.Second), Author: p.name, AuthorID: s.who, Role: p.role, Client: p.name, Seq: uint64(i + 1)}
+		if b.Moderation.Names == board.NamesNone {
+			st.Author = "" // as a room stamps it
+		}
 		op, copies, err := board.Order(b, op, st, board.DefaultLimits)
 		if (err != nil) != s.fail {
 			t.Fatalf("step %d (%s): error %v, want one: %v", i+1, s.op, err, s.fail)
@@ -135,15 +155,27 @@ func TestModerationStreams(t *testing.T) {
 		}
 		for j, a := range audiences {
 			m := opMessage{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role, Client: st.Client, Seq: st.Seq, Op: op}
-			if copies.Secret() && a.participant != s.who {
+			if personal, ok := copies.Personal[a.participant]; ok && a.participant != s.who {
+				m.Op = personal
+				if copies.OthersNameless {
+					m = opMessage{Version: m.Version, At: m.At, Role: m.Role, Op: m.Op}
+				}
+			} else if copies.Secret() && a.participant != s.who {
 				// As sync's audience.go: facilitators get their copy,
 				// everyone else theirs; a secret ballot without its voter.
 				m.Op = copies.Others
 				if a.facilitator {
 					m.Op = copies.Staff
 				}
-				if copies.Anonymous {
+				nameless := copies.OthersNameless
+				if a.facilitator {
+					nameless = copies.StaffNameless
+				}
+				switch {
+				case copies.Anonymous:
 					m = opMessage{Version: m.Version, At: m.At, Op: m.Op}
+				case nameless:
+					m = opMessage{Version: m.Version, At: m.At, Role: m.Role, Op: m.Op}
 				}
 			}
 			streams[j].Messages = append(streams[j].Messages, mustJSON(t, m))

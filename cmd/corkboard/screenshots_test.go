@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"strings"
 	"testing"
 
@@ -115,6 +116,7 @@ func TestScreenshots(t *testing.T) {
 			}
 			if s == phoneScreen || s == projectorScreen {
 				shareScreenshots(b, s, srv.url, created, dir)
+				listScreenshots(t, b, s, srv.url, dir)
 			}
 			b.do(chromedp.Navigate(srv.url + "/?lang=" + map[bool]string{true: "sv", false: "en"}[s.phone]))
 			b.screenshot(dir, "home-"+s.name)
@@ -137,6 +139,71 @@ func TestScreenshots(t *testing.T) {
 	b.waitFor("the name dialog", `document.getElementById("name-dialog").open`)
 	b.screenshot(dir, "phone-sv-dark-name")
 	t.Logf("screenshots in %s", dir)
+}
+
+// listScreenshots saves the list view (?view=list) of a board with
+// columns, after a round of votes, with reactions and a comment, a
+// student's note waiting for approval and another being written privately,
+// in both languages, light and dark, as list-<screen>-<lang>-<scheme>; on a phone
+// also a row's ⋯ opened and its colours, and on the projector the list
+// sorted by votes, and a row being edited.
+func listScreenshots(t *testing.T, b *browser, s classScreen, base, dir string) {
+	t.Helper()
+	created := mustCreateBoard(t, base, "Science, week 51: what went well?")
+	id := created.facilitate()
+	comment := "Same here!"
+	ops := append(listBoard(), board.Op{Kind: board.KindVoteStart, Voting: &board.Voting{Votes: 5, PerNote: 3}})
+	for _, n := range []string{listOutside, listOutside, listImprove2, listWell1, listOutside} {
+		ops = append(ops, board.Op{Kind: board.KindVote, ID: n})
+	}
+	ops = append(ops,
+		board.Op{Kind: board.KindVoteEnd},
+		board.Op{Kind: board.KindReact, ID: listWell1, Reaction: "like"},
+		board.Op{Kind: board.KindReact, ID: listImprove1, Reaction: "idea"},
+		board.Op{Kind: board.KindComment, ID: listWell2, Comment: &board.NewComment{ID: "00000000-0000-4000-8000-0000000000f1", Text: &comment}},
+		board.Op{Kind: board.KindUpdate, ID: listImprove2, Set: &board.Patch{Stack: ptr(listImprove1)}},
+		moderate(board.Moderation{Approval: true}),
+	)
+	mustApply(t, wsURL(base, id), ops)
+	student := func(id, text string, x, y float64) board.Op {
+		return board.Op{Kind: board.KindCreate, Note: &board.NewNote{ID: id, X: &x, Y: &y, Text: &text}}
+	}
+	mustApply(t, created.Links[board.RoleEdit].WebSocket, []board.Op{student("00000000-0000-4000-8000-0000000000f2", "Can we go outside next time?", 30, 200)})
+	mustApply(t, wsURL(base, id), []board.Op{moderate(board.Moderation{}), {Kind: board.KindHide}})
+	mustApply(t, created.Links[board.RoleEdit].WebSocket, []board.Op{student("00000000-0000-4000-8000-0000000000f3", "My secret answer", 250, 220)})
+	for _, lang := range []string{"en", "sv"} {
+		for _, scheme := range []string{"light", "dark"} {
+			suffix := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
+			b.setColorScheme(scheme)
+			b.do(chromedp.Navigate(base + "/b/" + id + "?view=list&lang=" + lang))
+			b.waitLive()
+			b.waitFor("the list", `document.querySelectorAll("#list-notes > .list-row").length === 7`)
+			b.screenshot(dir, "list-"+suffix)
+			if got := eval[float64](b, `document.getElementById("list-view").scrollWidth - document.getElementById("list-view").clientWidth`); got > 0 {
+				t.Errorf("%s: the list scrolls sideways by %v px", suffix, got)
+			}
+		}
+	}
+	b.setColorScheme("light")
+	if s == phoneScreen {
+		b.do(chromedp.Navigate(base + "/b/" + id + "?view=list&lang=en"))
+		b.waitLive()
+		b.do(chromedp.Click(chromedp.CSS(rowButton(listWell1, "list-more"))))
+		b.do(chromedp.Click(chromedp.CSS(rowButton(listWell1, "list-colour-open"))))
+		b.waitFor("the colours", `!!document.querySelector(".list-picker:not([hidden]) .list-choice")`)
+		b.screenshot(dir, "list-phone-en-light-colours")
+		return
+	}
+	b.do(chromedp.Navigate(base + "/b/" + id + "?view=list&lang=en"))
+	b.waitLive()
+	b.do(chromedp.Click(chromedp.CSS(`.list-sort input[value=votes]`)))
+	b.waitFor("sorted by votes", `document.querySelector("#list-notes > .list-row").dataset.id === "`+listOutside+`"`)
+	b.screenshot(dir, "list-projector-en-light-votes")
+	b.do(chromedp.Click(chromedp.CSS(`.list-sort input[value=reading]`)))
+	b.do(chromedp.Click(chromedp.CSS(rowButton(listWell2, "list-edit"))))
+	b.waitFor("the row's editor", `document.activeElement?.matches(".list-textarea")`)
+	b.screenshot(dir, "list-projector-en-light-editing")
+	b.press("Escape", "Escape", 27)
 }
 
 // shareScreenshots saves the share panel, /join and (on the projector) the
@@ -179,4 +246,107 @@ func shareScreenshots(b *browser, s classScreen, base string, created boardCreat
 	b.do(chromedp.Navigate(created.Links[board.RoleView].URL + "?lang=en"))
 	b.waitLive()
 	b.screenshot(dir, "phone-en-light-view")
+}
+
+// TestStackScreenshots saves, on a phone and a projector, in both
+// languages, light and dark: a retrospective board after a round of
+// votes with two stacks, the top three picked out
+// (stacks-<screen>-<lang>-<scheme>), and a stack opened
+// (stacks-open-<screen>-<lang>-<scheme>); in English, light, and in
+// Swedish, dark: the Deleted notes dialog (trash-<screen>-<lang>-<scheme>),
+// the Moderation dialog's names (names-dialog-...), and a student's page
+// on a board whose names are hidden (names-student-...).
+func TestStackScreenshots(t *testing.T) {
+	srv := mustLiveServer(t)
+	created := mustCreateBoard(t, srv.url, "Retro, sprint 12: what should we change?")
+	id := created.facilitate()
+	edit := path.Base(created.Links[board.RoleEdit].URL)
+	ops := stackNotes(
+		"Too much homework on weekends",
+		"Homework load is heavy",
+		"More group work",
+		"Longer breaks, please",
+		"Field trip to the museum!",
+		"Homework: fewer worksheets",
+		"Music while we work",
+		"Work in pairs more often",
+		"Delete me",
+	)
+	n := stackNote
+	str := func(s string) *string { return &s }
+	ops = append(ops,
+		board.Op{Kind: board.KindUpdate, ID: n(1), Set: &board.Patch{Stack: str(n(2))}},
+		board.Op{Kind: board.KindUpdate, ID: n(6), Set: &board.Patch{Stack: str(n(2))}},
+		board.Op{Kind: board.KindUpdate, ID: n(8), Set: &board.Patch{Stack: str(n(3))}},
+		board.Op{Kind: board.KindVoteStart, Voting: &board.Voting{Votes: 9, PerNote: 3}},
+		board.Op{Kind: board.KindVote, ID: n(1)}, board.Op{Kind: board.KindVote, ID: n(1)}, board.Op{Kind: board.KindVote, ID: n(2)},
+		board.Op{Kind: board.KindVote, ID: n(6)}, board.Op{Kind: board.KindVote, ID: n(5)}, board.Op{Kind: board.KindVote, ID: n(5)},
+		board.Op{Kind: board.KindVote, ID: n(8)}, board.Op{Kind: board.KindVote, ID: n(4)}, board.Op{Kind: board.KindVote, ID: n(7)},
+		board.Op{Kind: board.KindVoteEnd},
+		board.Op{Kind: board.KindReact, ID: n(6), Reaction: "like"},
+		board.Op{Kind: board.KindDelete, ID: n(9)},
+	)
+	mustApply(t, wsURL(srv.url, id), ops)
+	mustApply(t, wsURL(srv.url, id), []board.Op{{Kind: board.KindReact, ID: n(2), Reaction: "like"}})
+
+	dir := screenshotDir(t)
+	for _, s := range []classScreen{phoneScreen, projectorScreen} {
+		t.Run(s.name, func(t *testing.T) {
+			b := mustScreen(t, s)
+			storage := map[string]string{"corkboard:name": "Ms Berg", "corkboard:help": "off", "corkboard:lesson-panel": ""}
+			if s == projectorScreen {
+				storage["corkboard:large"] = "1"
+			}
+			b.openWith(srv.url, id, storage)
+			for _, lang := range []string{"en", "sv"} {
+				for _, scheme := range []string{"light", "dark"} {
+					suffix := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
+					b.setColorScheme(scheme)
+					b.do(chromedp.Navigate(srv.url + "/b/" + id + "?lang=" + lang))
+					b.waitLive()
+					b.waitFor("the stacks", `document.querySelectorAll(".note .stack-badge").length === 2 && !document.getElementById("lesson-top").hidden`)
+					b.do(chromedp.Click(chromedp.ID("lesson-top")))
+					b.waitFor("the top three", `document.querySelectorAll(".note.top-vote").length >= 3`)
+					b.nextFrame()
+					b.screenshot(dir, "stacks-"+suffix)
+					b.do(chromedp.Click(chromedp.ID("lesson-top")))
+					eval[chromedp.Void](b, `corkboard.stacks.open("`+n(2)+`")`)
+					b.waitFor("the stack open", `document.getElementById("stack-dialog").open && document.querySelectorAll("#stack-list > li").length === 3`)
+					b.nextFrame()
+					b.screenshot(dir, "stacks-open-"+suffix)
+					b.do(chromedp.Click(chromedp.ID("stack-close")))
+					if lang == "en" && scheme == "light" || lang == "sv" && scheme == "dark" {
+						b.do(chromedp.Click(chromedp.ID("more")), chromedp.Click(chromedp.ID("trash-open")))
+						b.waitFor("the deleted notes", `document.querySelectorAll("#trash-list > li").length === 1`)
+						b.nextFrame()
+						b.screenshot(dir, "trash-"+suffix)
+						b.do(chromedp.Click(chromedp.ID("trash-close")))
+						b.do(chromedp.Click(chromedp.ID("lesson-toggle")))
+						b.do(chromedp.Click(chromedp.ID("moderation-open")))
+						b.waitFor("the Moderation dialog", `document.getElementById("moderation-dialog").open`)
+						eval[chromedp.Void](b, `document.querySelector(".mod-names").scrollIntoView()`)
+						b.nextFrame()
+						b.screenshot(dir, "names-dialog-"+suffix)
+						b.do(chromedp.Click(chromedp.ID("moderation-close")))
+						b.do(chromedp.Click(chromedp.ID("lesson-toggle")))
+					}
+				}
+			}
+		})
+	}
+	// A student's page on a board that shows names to facilitators only.
+	mustApply(t, wsURL(srv.url, id), []board.Op{moderate(board.Moderation{Names: board.NamesStaff})})
+	for _, s := range []classScreen{phoneScreen, projectorScreen} {
+		b := mustScreen(t, s)
+		b.openWith(srv.url, edit, map[string]string{"corkboard:name": "Amy", "corkboard:help": "off"})
+		for _, c := range [][2]string{{"en", "light"}, {"sv", "dark"}} {
+			b.setColorScheme(c[1])
+			b.do(chromedp.Navigate(srv.url + "/b/" + edit + "?lang=" + c[0]))
+			b.waitLive()
+			b.waitFor("names hidden", `!document.getElementById("moderation-names-badge").hidden`)
+			b.nextFrame()
+			b.screenshot(dir, fmt.Sprintf("names-student-%s-%s-%s", s.name, c[0], c[1]))
+		}
+	}
+	t.Logf("screenshots in %s", dir)
 }
