@@ -114,6 +114,15 @@ export class Announcer {
     this.timer = this.setTimer(() => this.flush(), wait);
   }
 
+  /** forgetNames drops the names of what has gathered and not been said:
+   * the board stopped showing this person names, and what was gathered
+   * while it did is said as someone's. */
+  forgetNames() {
+    for (const g of this.pending.values()) {
+      for (const key of g.people.keys()) g.people.set(key, "");
+    }
+  }
+
   /** flush says what has gathered, at once. */
   flush() {
     this.clearTimer(this.timer);

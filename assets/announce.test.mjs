@@ -191,3 +191,12 @@ test("groups of people are named briefly", () => {
   assert.equal(people(["Bo", "", "Eva", ""], t), "Bo and 3 others");
   assert.equal(people(["", "", ""], t), "3 people");
 });
+
+test("names gathered before the board stopped showing them are not said", () => {
+  const { a, said, tick } = mustAnnouncer();
+  a.op(msg("Bo", BO, create()));
+  a.presence({ joined: [{ id: "p-eva", participant: EVA, name: "Eva" }] }, new Map());
+  a.forgetNames();
+  tick(quietMs);
+  assert.deepEqual(said, ["Someone joined. Someone added a note"]);
+});

@@ -96,7 +96,7 @@ const bytes = (v) => utf8.encode(JSON.stringify(v)).length;
  * A lone operation goes as itself. */
 export function restoreBatches(ops, before, { maxOps, maxBytes, me = "" }) {
   return batches(ops, maxOps, maxBytes, (op) => {
-    const inv = inverse(before, op, me);
+    const inv = inverse(before, op, me, true); // as its undo within a batch
     return Math.max(bytes(op), inv ? bytes(inv) : 0);
   });
 }

@@ -155,8 +155,10 @@ function applyOne(board, op, stamp) {
     case "undelete": {
       // This page has no trash: the note comes with the server's copy
       // (board/trash.go); this person's own undelete shows at its echo.
-      const n = op.restored;
-      if (!n || n.id !== op.id) return "";
+      // A pending undelete of this page's shows the note as the page last
+      // had it (stamp.gone) until the server's copy brings it.
+      const n = op.restored ?? stamp.gone?.get(op.id);
+      if (!n || n.id !== op.id) return op.withheld ? "" : "not_found";
       if (board.notes.has(n.id)) return "conflict";
       let note = { ...n, updatedAt: at };
       // Sent whole to its sender and its author: others' names go where
@@ -544,6 +546,7 @@ export class BoardState {
   constructor(board) {
     this.confirmed = board;
     this.pending = []; // [{seq, op}] sent or to be sent, not yet echoed
+    this.gone = new Map(); // note id -> the note as it was when deleted (newest 200)
     this.cached = null;
     // Who this person is, for the notes their pending creates show: the
     // server will stamp them the same way.
@@ -567,8 +570,12 @@ export class BoardState {
     if (this.cached) return this.cached;
     if (this.pending.length === 0) return (this.cached = this.confirmed);
     const v = cloneBoard(this.confirmed);
-    const stamp = { ...this.me, at: this.now() };
-    for (const p of this.pending) applyOp(v, p.op, stamp); // a failing one just shows nothing
+    const gone = new Map(this.gone);
+    const stamp = { ...this.me, at: this.now(), gone };
+    for (const p of this.pending) {
+      if (p.op.kind === "delete" && v.notes.has(p.op.id)) gone.set(p.op.id, v.notes.get(p.op.id));
+      applyOp(v, p.op, stamp); // a failing one just shows nothing
+    }
     return (this.cached = v);
   }
 
@@ -583,6 +590,14 @@ export class BoardState {
   serverOp(msg, myClient) {
     if (msg.version !== this.confirmed.version + 1) return false;
     if (this.confirmed === this.cached) this.cached = null;
+    // The notes deleted, as this page had them, for an undo of the delete
+    // to show at once (a few: an undo is of a recent delete).
+    for (const o of msg.op.kind === "batch" ? msg.op.ops || [] : [msg.op]) {
+      const n = o.kind === "delete" && this.confirmed.notes.get(o.id);
+      if (!n) continue;
+      this.gone.set(o.id, n);
+      if (this.gone.size > 200) this.gone.delete(this.gone.keys().next().value);
+    }
     // replica, self and selfStaff: whose copy of the board this is, for
     // what it may still see when the board stops showing names.
     applyOp(this.confirmed, msg.op, {
@@ -617,7 +632,7 @@ export class BoardState {
  * participant id of whoever made op: a deleted private note of someone
  * else's does not come back, since this page never had its text and would
  * bring it back blank, as a note of me's. */
-export function inverse(before, op, me = "") {
+export function inverse(before, op, me = "", inBatch = false) {
   if (lessonKinds.has(op.kind) || moderationKinds.has(op.kind) || conversationKinds.has(op.kind)) return null;
   switch (op.kind) {
     case "create":
@@ -632,17 +647,25 @@ export function inverse(before, op, me = "") {
     }
     case "delete": {
       const old = before.notes.get(op.id);
-      if (!old || (old.private && (!old.authorId || old.authorId !== me))) return null;
+      if (!old) return null;
+      // One note this person deleted comes back from the board's trash as
+      // it was: its author, comments and id (board/trash.go). Within a
+      // batch (a batch holds no undelete) it is made again, as this
+      // person's, under a new id.
+      if (!inBatch) return { kind: "undelete", id: op.id };
+      if (old.private && (!old.authorId || old.authorId !== me)) return null;
       const { id, x, y, w, h, text, color, z } = old;
       return { kind: "create", note: { id, x, y, w, h, text, color, z } };
     }
+    case "undelete":
+      return { kind: "delete", id: op.id };
     case "rename":
       return { kind: "rename", title: before.title };
     case "batch": {
       const inv = [];
       let b = cloneBoard(before);
       for (const sub of op.ops) {
-        const i = inverse(b, sub, me);
+        const i = inverse(b, sub, me, true);
         if (i) inv.unshift(i);
         applyOp(b, sub);
       }
@@ -739,6 +762,11 @@ export class UndoStack {
         }
         case "rename":
           return o;
+        case "undelete": {
+          const i = id(o.id);
+          if (view.notes.has(i)) return null; // back already
+          return { ...o, id: i };
+        }
       }
       return null;
     };

@@ -170,21 +170,31 @@ test("undo of a batch delete recreates every note", () => {
 const ada = "AAAAAAAAAAAAAAAA", bo = "BBBBBBBBBBBBBBBB";
 const at = (s) => `2026-11-26T09:00:${String(s).padStart(2, "0")}Z`;
 
-test("deleting someone else's private note cannot be undone; one's own can", () => {
+test("deleting someone else's private note cannot be undone within a batch; one's own can; one note comes back from the trash", () => {
   const b = board();
   b.private = true;
   applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0 } }, { author: "Ada", authorId: ada }); // blank here: Bo never had its text
   applyOp(b, { kind: "create", note: { id: B, x: 300, y: 0, text: "Bo's" } }, { author: "Bo", authorId: bo });
-  assert.equal(inverse(b, { kind: "delete", id: A }, bo), null, "Ada's note would come back blank, as Bo's");
-  assert.equal(inverse(b, { kind: "delete", id: A }, ""), null, "whoever makes the delete, before the welcome names them");
-  assert.deepEqual(inverse(b, { kind: "delete", id: B }, bo)?.note.text, "Bo's");
-  assert.deepEqual(inverse(b, { kind: "delete", id: A }, ada)?.note.id, A, "Ada's own");
+  assert.deepEqual(inverse(b, { kind: "delete", id: A }, bo), { kind: "undelete", id: A }, "from the trash, whole, as Ada's");
+  assert.equal(inverse(b, { kind: "delete", id: A }, bo, true), null, "Ada's note would come back blank, as Bo's");
+  assert.equal(inverse(b, { kind: "delete", id: A }, "", true), null, "whoever makes the delete, before the welcome names them");
+  assert.deepEqual(inverse(b, { kind: "delete", id: B }, bo, true)?.note.text, "Bo's");
+  assert.deepEqual(inverse(b, { kind: "delete", id: A }, ada, true)?.note.id, A, "Ada's own");
   // A batch brings back only what it can.
   const both = { kind: "batch", ops: [{ kind: "delete", id: A }, { kind: "delete", id: B }] };
   assert.deepEqual(inverse(b, both, bo), { kind: "batch", ops: [{ kind: "create", note: { id: B, x: 300, y: 0, w: 200, h: 160, text: "Bo's", color: "yellow", z: 2 } }] });
   const u = new UndoStack(() => B);
-  u.record({ kind: "delete", id: A }, inverse(b, { kind: "delete", id: A }, bo));
+  u.record({ kind: "delete", id: A }, inverse(b, { kind: "delete", id: A }, bo, true));
   assert.equal(u.canUndo(), false);
+  // Undone, a delete from the trash is deleted again by a redo, under the
+  // same id.
+  const v = new UndoStack(() => B);
+  const del = { kind: "delete", id: B };
+  v.record(del, inverse(b, del, bo));
+  applyOp(b, del);
+  assert.deepEqual(v.undo(b), { kind: "undelete", id: B });
+  applyOp(b, { kind: "undelete", id: B, restored: { id: B, x: 300, y: 0, w: 200, h: 160, text: "Bo's", color: "yellow", z: 2, author: "Bo", authorId: bo } });
+  assert.deepEqual(v.redo(b), { kind: "delete", id: B });
 });
 
 test("running a lesson is never undone: no inverse, nothing on the undo stack", () => {
@@ -355,7 +365,7 @@ test("an undo or redo the moderation refuses leaves both stacks and the ids as t
   const b = board();
   applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
   const del = { kind: "delete", id: A };
-  u.record(del, inverse(b, del));
+  u.record(del, inverse(b, del, "", true)); // as within a batch
   applyOp(b, del);
   // The board is closed to new notes: bringing the note back is a create.
   assert.equal(u.undo(b, () => false), null);
@@ -394,4 +404,18 @@ test("a note waiting for approval takes no votes, and approving it by id shows i
   assert.equal(b.notes.get(A).pending, undefined);
   assert.equal(applyOp(b, { kind: "vote", id: A }, { authorId: ada }), "");
   assert.equal(b.notes.get(A).votes, 1);
+});
+
+test("an undo of a delete shows the note at once, before the server brings it back", () => {
+  const s = new BoardState(board());
+  s.identify("Ada", ada, "edit");
+  s.serverOp({ version: 1, at: at(1), author: "Bo", authorId: bo, role: "edit", op: { kind: "create", note: { id: A, x: 5, y: 6, text: "Bo's", z: 1 } } }, "me");
+  s.serverOp({ version: 2, at: at(2), author: "Ada", authorId: ada, role: "edit", client: "other", seq: 1, op: { kind: "delete", id: A } }, "me");
+  s.local(1, { kind: "undelete", id: A });
+  assert.equal(s.view().notes.get(A)?.text, "Bo's", "a delete the server confirmed");
+  s.settle(1);
+  s.local(2, { kind: "create", note: { id: B, x: 0, y: 0 } });
+  s.local(3, { kind: "delete", id: B });
+  s.local(4, { kind: "undelete", id: B });
+  assert.ok(s.view().notes.has(B), "a delete still pending");
 });

@@ -155,9 +155,9 @@ func TestModerationStreams(t *testing.T) {
 		}
 		for j, a := range audiences {
 			m := opMessage{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role, Client: st.Client, Seq: st.Seq, Op: op}
-			if personal, ok := copies.Personal[a.participant]; ok && a.participant != s.who {
+			if personal, ok := copies.PersonalFor(a.participant, a.facilitator); ok && a.participant != "" {
 				m.Op = personal
-				if copies.OthersNameless {
+				if a.participant != s.who && (a.facilitator && copies.StaffNameless || !a.facilitator && copies.OthersNameless) {
 					m = opMessage{Version: m.Version, At: m.At, Role: m.Role, Op: m.Op}
 				}
 			} else if copies.Secret() && a.participant != s.who {

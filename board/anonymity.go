@@ -225,3 +225,18 @@ func (v *Board) viewNames(participant string) {
 		v.Notes[id] = c
 	}
 }
+
+// WithoutNames returns v (a view) without anyone's names: what everyone
+// may see of a past version of a board that no longer shows names.
+func (v *Board) WithoutNames() *Board {
+	c := *v
+	c.viewNames("")
+	return &c
+}
+
+// Nameless returns op without the names it carries (an approve's notes,
+// an undelete's, a moderate's authors).
+func Nameless(op Op) Op {
+	op, _ = nameless(op)
+	return op
+}

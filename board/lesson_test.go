@@ -199,9 +199,9 @@ func replicate(t *testing.T, server *lesson) (map[string]*board.Board, func(p st
 			// As a client applies an op message: with its author and role.
 			got, gst := op, board.Stamp{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role,
 				Replica: true, Self: q, SelfStaff: q == teacher}
-			if personal, ok := c.Personal[q]; ok {
+			if personal, ok := c.PersonalFor(q, q == teacher); ok {
 				got = personal
-				if c.OthersNameless {
+				if q != p && (q == teacher && c.StaffNameless || q != teacher && c.OthersNameless) {
 					gst.Author, gst.AuthorID = "", ""
 				}
 			} else if q != p {

@@ -205,7 +205,7 @@ func DecodeOrderedOp(data []byte) (Op, error) {
 
 func (op *Op) checkServerFields() error {
 	if op.Texts != nil || op.Votes != nil || op.Approved != nil || op.ApprovedComments != nil || op.Rejected != nil || op.Counts != nil || op.Masked != "" || op.Restored != nil || op.Authors != nil || op.Withheld {
-		return Errorf(EInvalid, "\"texts\", \"votes\", \"approved\", \"rejected\" and \"withheld\" are set by the server, not by clients")
+		return Errorf(EInvalid, "\"texts\", \"votes\", \"approved\", \"approvedComments\", \"rejected\", \"counts\", \"masked\", \"restored\", \"authors\" and \"withheld\" are set by the server, not by clients")
 	}
 	if op.Kind == KindNone {
 		return Errorf(EInvalid, "operations of kind %q are the server's", op.Kind)
@@ -298,7 +298,7 @@ func (op *Op) checkShape(top bool) error {
 		op.Approved != nil && op.Kind != KindApprove || op.Rejected != nil && op.Kind != KindReject ||
 		op.Counts != nil && op.Kind != KindModerate || op.ApprovedComments != nil && op.Kind != KindApprove ||
 		op.Restored != nil && op.Kind != KindUndelete || op.Authors != nil && op.Kind != KindModerate {
-		return Errorf(EInvalid, "a %s operation has no \"texts\", \"votes\", \"approved\" or \"rejected\" field", op.Kind)
+		return Errorf(EInvalid, "a %s operation has no \"texts\", \"votes\", \"approved\", \"approvedComments\", \"rejected\", \"counts\", \"restored\" or \"authors\" field", op.Kind)
 	}
 	switch op.Kind {
 	case KindCreate:

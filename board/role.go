@@ -90,6 +90,12 @@ func permit(b *Board, role Role, op Op, st Stamp) error {
 		if role.Can(RoleEdit) {
 			return Errorf(EForbidden, "only the board's facilitator can rename it")
 		}
+	case KindUndelete:
+		// Whoever deleted a note may undo it; anyone else's deletions
+		// are the facilitator's to undo.
+		if t, ok := b.trashed(op.ID); role.Can(RoleEdit) && (!ok || t.DeletedByID == "" || t.DeletedByID != st.AuthorID) {
+			return Errorf(EForbidden, "only the board's facilitator can bring back a note someone else deleted")
+		}
 	default:
 		if role.Can(RoleEdit) {
 			return Errorf(EForbidden, "only the board's facilitator can do that (%s)", op.Kind)

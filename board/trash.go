@@ -6,7 +6,9 @@ import (
 )
 
 // Deleted notes go to the board's trash, from which a facilitator may
-// bring one back (undelete) for TrashFor. The trash is the server's: it is
+// bring one back (undelete) for TrashFor, and so may whoever deleted it
+// (their undo: the note comes back as it was, its author, comments and
+// id, where a new note would be the undoer's). The trash is the server's: it is
 // kept with the board (snapshots, history) but sent to nobody over the
 // wire; a facilitator's page asks for it when it shows it, and an undelete
 // carries the note to everyone (Op.Restored). A note rejected while it
@@ -24,8 +26,11 @@ type Trashed struct {
 	Note      Note      `json:"note"`
 	DeletedAt time.Time `json:"deletedAt"`
 	// DeletedBy is the display name of who deleted it (empty when the
-	// board keeps no names).
-	DeletedBy string `json:"deletedBy,omitempty"`
+	// board keeps no names), and DeletedByID their participant id: who
+	// may bring it back besides a facilitator (their undo). The id is
+	// never sent.
+	DeletedBy   string `json:"deletedBy,omitempty"`
+	DeletedByID string `json:"deletedById,omitempty"`
 }
 
 // trash puts a deleted note in the trash, dropping what has been there
@@ -42,7 +47,7 @@ func (b *Board) trash(n Note, st Stamp) {
 	if b.Moderation.Names == NamesNone {
 		by = ""
 	}
-	b.Trash = append(slices.Clip(b.Trash), Trashed{Note: n, DeletedAt: st.At, DeletedBy: by})
+	b.Trash = append(slices.Clip(b.Trash), Trashed{Note: n, DeletedAt: st.At, DeletedBy: by, DeletedByID: st.AuthorID})
 }
 
 // pruneTrash drops what has been in the trash longer than TrashFor at now.
@@ -96,9 +101,7 @@ func (b *Board) undelete(op Op, st Stamp, lim Limits) error {
 	if len(b.Notes) >= lim.MaxNotes {
 		return Errorf(ETooLarge, "the board is full: it holds at most %d notes", lim.MaxNotes)
 	}
-	if h, ok := b.Notes[n.Stack]; n.Stack != "" && (!ok || h.Stack != "" || h.Pending) {
-		n.Stack = "" // its stack has gone: it comes back on its own
-	}
+	n = b.restorable(n)
 	n.UpdatedAt = st.At
 	if err := b.grow(noteSize(n), lim); err != nil {
 		return err
@@ -112,38 +115,59 @@ func (b *Board) undelete(op Op, st Stamp, lim Limits) error {
 	return nil
 }
 
+// Personal is a copy of an operation for one participant, who sees what
+// it brings differently from everyone else: as a facilitator (Staff) or
+// not.
+type Personal struct {
+	Participant string
+	Staff       bool
+	Op          Op
+}
+
 // personalCopies returns the copies of an undelete for those who see the
-// note it brings back differently from everyone else: its author (their
-// private text, their name where others see none), and whoever wrote the
-// words the filter masks in it or commented on it. Each gets the note as
-// their own view will show it. The sender gets the whole operation.
-func personalCopies(b *Board, op Op, st Stamp) map[string]Op {
+// note it brings back differently from everyone else: its sender, its
+// author (their private text, their name where others see none), and
+// whoever wrote the words the filter masks in it or commented on it. Each
+// gets the note as their own view will show it, as a facilitator and as
+// anyone else (the board knows people, not their roles: the connection
+// that receives it says which it is).
+func personalCopies(b *Board, op Op, st Stamp) []Personal {
 	t, ok := b.trashed(op.ID)
 	if !ok {
 		return nil
 	}
-	n := t.Note
-	people := []string{n.AuthorID, n.ShownBy}
+	n := b.restorable(t.Note)
+	people := []string{st.AuthorID, n.AuthorID, n.ShownBy}
 	for _, c := range n.Comments {
 		people = append(people, c.AuthorID, c.ShownBy)
 	}
 	after := b.Clone()
 	after.Notes[n.ID] = n
 	after.count(n, 1)
-	var copies map[string]Op
+	var copies []Personal
+	seen := map[string]bool{"": true}
 	for _, p := range people {
-		if p == "" || p == st.AuthorID || copies[p].Kind != "" {
+		if seen[p] {
 			continue
 		}
-		v := after.ViewFor(p, false).Notes[n.ID]
-		c := op
-		c.Restored, c.Withheld = &v, true
-		if copies == nil {
-			copies = map[string]Op{}
+		seen[p] = true
+		for _, staff := range []bool{false, true} {
+			v := after.ViewFor(p, staff).Notes[n.ID]
+			c := op
+			c.Restored, c.Withheld = &v, true
+			copies = append(copies, Personal{Participant: p, Staff: staff, Op: c})
 		}
-		copies[p] = c
 	}
 	return copies
+}
+
+// restorable returns a note from the trash as it comes back: on its own
+// if its stack has gone meanwhile.
+func (b *Board) restorable(n Note) Note {
+	if h, ok := b.Notes[n.Stack]; n.Stack != "" && (!ok || h.Stack != "" || h.Pending) {
+		n.Stack = ""
+	}
+	return n
 }
 
 // prepareUndelete adds the note an undelete brings back, as everyone may
@@ -151,13 +175,26 @@ func personalCopies(b *Board, op Op, st Stamp) map[string]Op {
 func prepareUndelete(b *Board, op Op) Op {
 	op.Restored = nil
 	if t, ok := b.trashed(op.ID); ok {
-		n := restoredFor(t.Note, true)
+		n := restoredFor(b.restorable(t.Note), true)
 		op.Restored = &n
 	}
 	return op
 }
 
-// trashed returns the note id in the trash.
+// ForFacilitators returns a note in the trash as a facilitator may see
+// it: without private text, and without names where the board shows
+// facilitators none (names).
+func (t Trashed) ForFacilitators(names bool) Trashed {
+	t.Note = restoredFor(t.Note, true)
+	t.DeletedByID = ""
+	if !names {
+		t.DeletedBy = ""
+		t.Note = namesOnlyOf(t.Note, "")
+	}
+	return t
+}
+
+// trashed returns the note with the given id in the trash.
 func (b *Board) trashed(id string) (Trashed, bool) {
 	i := slices.IndexFunc(b.Trash, func(t Trashed) bool { return t.Note.ID == id })
 	if i < 0 {

@@ -82,13 +82,46 @@ func TestReplicasHoldTheirUndelete(t *testing.T) {
 	step(teacher, board.RoleFacilitate, `{"kind":"delete","id":"`+idA+`"}`)
 	step(teacher, board.RoleFacilitate, `{"kind":"undelete","id":"`+idA+`"}`)
 	step(teacher, board.RoleFacilitate, `{"kind":"undelete","id":"`+idB+`"}`) // Ada's private note: hers, whole
+	// The teacher's own private note comes back to the teacher whole.
+	step(teacher, board.RoleFacilitate, create(idD))
+	step(teacher, board.RoleFacilitate, comment(idD, "00000000-0000-4000-8000-0000000000f3", "teacher's"))
+	step(teacher, board.RoleFacilitate, `{"kind":"delete","id":"`+idD+`"}`)
+	step(teacher, board.RoleFacilitate, `{"kind":"undelete","id":"`+idD+`"}`)
 	step(teacher, board.RoleFacilitate, `{"kind":"moderate","moderation":{"names":"staff","filter":{"mode":"mask","words":["grr"]}}}`)
 	step(bo, board.RoleEdit, `{"kind":"update","id":"`+idB+`","set":{"x":1}}`)
 	step(teacher, board.RoleFacilitate, `{"kind":"reveal"}`)
 	step(bo, board.RoleEdit, `{"kind":"update","id":"`+idB+`","set":{"text":"grr from Bo"}}`)
 	step(bo, board.RoleEdit, comment(idB, cm1, "grr"))
+	step(teacher, board.RoleFacilitate, comment(idB, "00000000-0000-4000-8000-0000000000f4", "the teacher's word"))
+	step(ada, board.RoleEdit, `{"kind":"delete","id":"`+idB+`"}`)
+	step(teacher, board.RoleFacilitate, `{"kind":"undelete","id":"`+idB+`"}`)
+	// With no names kept, the sender is told nobody's participant id.
+	step(teacher, board.RoleFacilitate, `{"kind":"moderate","moderation":{"names":"none"}}`)
 	step(ada, board.RoleEdit, `{"kind":"delete","id":"`+idB+`"}`)
 	step(teacher, board.RoleFacilitate, `{"kind":"undelete","id":"`+idB+`"}`)
 }
 
 func noteID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012x", 0x1000+i) }
+
+// Whoever deleted a note may bring it back (their undo), as it was; no
+// one else but a facilitator may, and a view link never.
+func TestUndoADelete(t *testing.T) {
+	l := newLesson(t)
+	l.must(bo, board.RoleEdit, create(idB))
+	l.must(ada, board.RoleEdit, `{"kind":"delete","id":"`+idB+`"}`)
+	l.refused(bo, board.RoleEdit, `{"kind":"undelete","id":"`+idB+`"}`, board.EForbidden)
+	l.refused(ada, board.RoleView, `{"kind":"undelete","id":"`+idB+`"}`, board.EForbidden)
+	l.must(ada, board.RoleEdit, `{"kind":"undelete","id":"`+idB+`"}`)
+	if n := l.b.Notes[idB]; n.AuthorID != bo {
+		t.Errorf("the note came back as %+v, want Bo's", n)
+	}
+	l.must(teacher, board.RoleFacilitate, `{"kind":"lock"}`)
+	l.must(ada, board.RoleEdit, `{"kind":"react","id":"`+idB+`","reaction":"idea"}`) // a locked board takes reactions
+	l.must(teacher, board.RoleFacilitate, `{"kind":"unlock"}`)
+	l.must(ada, board.RoleEdit, `{"kind":"delete","id":"`+idB+`"}`)
+	l.must(teacher, board.RoleFacilitate, `{"kind":"lock"}`)
+	l.refused(ada, board.RoleEdit, `{"kind":"undelete","id":"`+idB+`"}`, board.ELocked)
+	if got := l.b.Trash[len(l.b.Trash)-1].ForFacilitators(true); got.DeletedByID != "" {
+		t.Errorf("the trash as facilitators see it holds who deleted by id: %+v", got)
+	}
+}

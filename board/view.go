@@ -144,11 +144,22 @@ type Copies struct {
 	// the author's name and participant id, but with their role, since the
 	// board does not show them names (Moderation.Names).
 	StaffNameless, OthersNameless bool
-	// Personal are copies for participants who are neither the sender nor
-	// just anyone, by participant: the author of a note an undelete brings
-	// back, and others whose words are in it. They go without the sender's
-	// name where Others does.
-	Personal map[string]Op
+	// Personal are copies for participants who see an operation
+	// differently from everyone else, as facilitators or not: the sender,
+	// the author and others whose words are in a note an undelete brings
+	// back. They come before the whole operation and Staff.
+	Personal []Personal
+}
+
+// PersonalFor returns the personal copy for a participant, as a
+// facilitator (staff) or not, if there is one.
+func (c Copies) PersonalFor(participant string, staff bool) (Op, bool) {
+	for _, p := range c.Personal {
+		if p.Participant == participant && p.Staff == staff {
+			return p.Op, true
+		}
+	}
+	return Op{}, false
 }
 
 // Secret reports whether anyone is sent less than the whole operation.

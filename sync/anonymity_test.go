@@ -138,3 +138,55 @@ func withoutTombstonesSync(b *board.Board) *board.Board {
 	c.Clients = nil
 	return c
 }
+
+// Once a board stops showing everyone names, its past stops too: a past
+// version, a kept snapshot, replay and the list of snapshots name nobody,
+// though they were made while names showed.
+func TestPastWithoutNames(t *testing.T) {
+	srv := mustServer(t, boardsync.NewMemLog(), boardsync.Limits{})
+	id, links := srv.mustBoardLinks(t)
+	ctx := context.Background()
+	const adaName = "Ada-N4ME"
+	secret := wsclient.NewParticipant()
+	teacher := mustDial(t, srv.wsURL(links.Facilitate), wsclient.Hello{Client: "t", Name: "T", Participant: wsclient.NewParticipant()})
+	ada := mustDial(t, srv.wsURL(links.Edit), wsclient.Hello{Client: "a", Name: adaName, Participant: secret})
+	note := uuid.NewString()
+	ada.mustApply(board.Op{Kind: board.KindCreate, Note: &board.NewNote{ID: note, X: f(0), Y: f(0), Text: s("hello")}})
+	ada.mustApply(board.Op{Kind: board.KindComment, ID: note, Comment: &board.NewComment{ID: uuid.NewString(), Text: s("me")}})
+	kept, err := srv.hub.KeepSnapshot(ctx, boardsync.Access{BoardID: id, Role: board.RoleEdit}, "before", adaName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := ada.version()
+	if b, _ := srv.hub.BoardAt(ctx, id, v); b.Notes[note].Author != adaName {
+		t.Fatalf("with names shown, the past names Ada: %+v", b.Notes[note])
+	}
+	teacher.mustApply(board.Op{Kind: board.KindModerate, Moderation: &board.Moderation{Names: board.NamesStaff}})
+
+	past, err := srv.hub.BoardAt(ctx, id, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, k, err := srv.hub.KeptBoard(ctx, id, kept.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, _, err := srv.hub.Ops(ctx, id, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := srv.hub.History(ctx, id, false)
+	for name, data := range map[string]string{
+		"a past version": mustJSON(t, past), "a kept snapshot": mustJSON(t, snap) + mustJSON(t, k),
+		"replay": string(joinOps(ops)), "the list of snapshots": mustJSON(t, h),
+	} {
+		for _, secret := range []string{adaName, board.ParticipantID(secret)} {
+			if strings.Contains(data, secret) {
+				t.Errorf("%s holds %q", name, secret)
+			}
+		}
+	}
+	if len(ops) != int(teacher.version()) || past.Notes[note].Text != "hello" {
+		t.Errorf("replay has %d operations for version %d; the past note is %+v", len(ops), teacher.version(), past.Notes[note])
+	}
+}

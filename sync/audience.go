@@ -29,9 +29,9 @@ type secret struct {
 	msg         []byte
 	staff       []byte
 	// personal are the messages of participants who get one of their
-	// own: those whose words are in a note an undelete brings back
-	// (board.Copies.Personal).
-	personal map[string][]byte
+	// own, as facilitators or not: the sender of an undelete and those
+	// whose words are in the note it brings back (board.Copies.Personal).
+	personal map[personalKey][]byte
 }
 
 // sees reports whether c gets the whole message.
@@ -51,10 +51,10 @@ func (l *logged) msgFor(c *conn) []byte {
 	switch {
 	case l.secret == nil:
 		return l.msg
+	case l.secret.personal != nil && c.participant != "" && l.secret.personal[personalKey{c.participant, c.staff()}] != nil:
+		return l.secret.personal[personalKey{c.participant, c.staff()}]
 	case l.secret.sees(c):
 		return l.secret.msg
-	case l.secret.personal != nil && l.secret.personal[c.participant] != nil && c.participant != "":
-		return l.secret.personal[c.participant]
 	case l.secret.staff != nil && c.staff():
 		return l.secret.staff
 	}
@@ -67,14 +67,26 @@ func (l *logged) msgFor(c *conn) []byte {
 // keeps one for everyone else (Others), and one for facilitators (Staff)
 // when theirs differs.
 type Withheld struct {
-	Op        board.Op `json:"op"`
-	Anonymous bool     `json:"anonymous,omitempty"`
+	// Op is the copy; nil when it is the operation itself, sent without
+	// its author's name (Nameless): a board that hides names would
+	// otherwise store every operation twice.
+	Op        *board.Op `json:"op,omitempty"`
+	Anonymous bool      `json:"anonymous,omitempty"`
 	// Nameless: the copy went without its author's name, participant id
 	// and client (the board did not show names to its receivers), but
 	// with the role, which the receivers' copies of the board need.
 	Nameless bool `json:"nameless,omitempty"`
-	// Participant is, in Entry.Personal, whose copy it is.
+	// Participant is, in Entry.Personal, whose copy it is, and Staff
+	// whether for their connections that facilitate.
 	Participant string `json:"participant,omitempty"`
+	Staff       bool   `json:"staff,omitempty"`
+}
+
+// personalKey is whose a personal message is: a participant's
+// connections that facilitate (staff) or not.
+type personalKey struct {
+	participant string
+	staff       bool
 }
 
 // logEntry encodes an applied operation: the record to store, and what the
@@ -91,7 +103,10 @@ func logEntry(e Entry, sender *conn) (record []byte, l logged) {
 	whole := e
 	whole.Others = nil
 	copyOf := func(w *Withheld) []byte {
-		copied := Entry{Version: e.Version, At: e.At, Op: w.Op}
+		copied := Entry{Version: e.Version, At: e.At, Op: e.Op}
+		if w.Op != nil {
+			copied.Op = *w.Op
+		}
 		if w.Nameless && !w.Anonymous {
 			copied.Role = e.Role
 		}
@@ -108,9 +123,10 @@ func logEntry(e Entry, sender *conn) (record []byte, l logged) {
 	l.secret = &secret{participant: e.AuthorID, sender: sender, msg: opMessage(mustJSON(whole))}
 	for i := range e.Personal {
 		if l.secret.personal == nil {
-			l.secret.personal = map[string][]byte{}
+			l.secret.personal = map[personalKey][]byte{}
 		}
-		l.secret.personal[e.Personal[i].Participant] = copyOf(&e.Personal[i])
+		w := &e.Personal[i]
+		l.secret.personal[personalKey{w.Participant, w.Staff}] = copyOf(w)
 	}
 	if e.Staff != nil {
 		l.secret.staff = copyOf(e.Staff)

@@ -355,6 +355,25 @@ func (h *Hub) DeleteUnvisited(ctx context.Context, dryRun bool) (RetentionReport
 	return rep, errors.Join(errs...)
 }
 
+// ForgiveDowntime counts every board as opened today: for a server that
+// was stopped (the summer holidays), since nobody could open a board
+// meanwhile, and retention should not delete every board at its first
+// sweep.
+func (h *Hub) ForgiveDowntime(ctx context.Context) error {
+	all, err := h.lifecycle.Visits(ctx)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(all))
+	for _, v := range all {
+		ids = append(ids, v.BoardID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return h.lifecycle.MarkOpened(ctx, utcDay(h.now()), ids...)
+}
+
 // RetentionSweepEvery is how often RunRetention looks for boards to
 // delete: visits are recorded by the day, so an hour's delay past a
 // board's due time is nothing, and a sweep reads every board's record.

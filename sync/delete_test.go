@@ -297,3 +297,27 @@ func TestMemLifecycleConformance(t *testing.T) {
 		return logtest.Stores{Log: log, Links: links, History: history, Lifecycle: boardsync.NewMemLifecycle(log, links, history)}
 	}, nil)
 }
+
+// A server stopped for the holidays does not delete every board as it
+// starts again: ForgiveDowntime counts them opened today.
+func TestForgiveDowntime(t *testing.T) {
+	store := mustStore(t)
+	clock := newFakeClock()
+	srv := mustServer(t, store, boardsync.Limits{}, boardsync.Config{Clock: clock, RetentionDays: 30})
+	ctx := context.Background()
+	_, links := srv.mustBoardLinks(t)
+	if _, err := srv.hub.Resolve(ctx, links.Edit); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(70 * 24 * time.Hour) // the summer
+	if err := srv.hub.ForgiveDowntime(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := srv.hub.DeleteUnvisited(ctx, false); err != nil || len(rep.Deleted) != 0 {
+		t.Fatalf("after the break: deleted %q (%v)", rep.Deleted, err)
+	}
+	clock.Advance(32 * 24 * time.Hour)
+	if rep, err := srv.hub.DeleteUnvisited(ctx, false); err != nil || len(rep.Deleted) != 1 {
+		t.Fatalf("30 days after the break: deleted %q (%v)", rep.Deleted, err)
+	}
+}

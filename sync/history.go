@@ -369,16 +369,6 @@ func (h *Hub) History(ctx context.Context, id string, staff bool) (BoardHistory,
 	return BoardHistory{Start: start, Last: last, Snapshots: kept}, nil
 }
 
-// durableVersion loads the board and returns its newest durable version.
-func (h *Hub) durableVersion(ctx context.Context, id string) (uint64, error) {
-	if !board.ValidID(id) {
-		return 0, board.Errorf(board.ENotFound, "there is no board %q", id)
-	}
-	var v uint64
-	err := h.inRoom(ctx, id, func(r *room) { v = r.appender.durable })
-	return v, err
-}
-
 // inRoom runs f on the board's room goroutine and waits for it.
 func (h *Hub) inRoom(ctx context.Context, id string, f func(r *room)) error {
 	r, err := h.acquire(ctx, id)
@@ -429,9 +419,10 @@ func (h *Hub) historyStart(ctx context.Context, id string, kept []Kept, last uin
 
 // BoardAt returns the board as it was at a version, as everyone may see it
 // (board.View for nobody in particular): from the newest snapshot at or
-// before it, kept or the log's, and the operations after.
+// before it, kept or the log's, and the operations after. When the board
+// no longer shows everyone names, nor does its past.
 func (h *Hub) BoardAt(ctx context.Context, id string, version uint64) (*board.Board, error) {
-	last, err := h.durableVersion(ctx, id)
+	last, names, err := h.durableNames(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +481,21 @@ func (h *Hub) BoardAt(ctx context.Context, id string, version uint64) (*board.Bo
 			}
 		}
 	}
+	if !names {
+		return b.View("").WithoutNames(), nil
+	}
 	return b.View(""), nil
+}
+
+// durableNames returns the board's newest durable version, and whether
+// it shows everyone names now (board.Moderation.Names): its past is shown
+// as its present allows.
+func (h *Hub) durableNames(ctx context.Context, id string) (last uint64, names bool, err error) {
+	if !board.ValidID(id) {
+		return 0, false, board.Errorf(board.ENotFound, "there is no board %q", id)
+	}
+	err = h.inRoom(ctx, id, func(r *room) { last, names = r.appender.durable, r.board.Moderation.NamesFor(false) })
+	return last, names, err
 }
 
 func errVersionGone(version uint64) error {
@@ -503,6 +508,10 @@ func (h *Hub) KeptBoard(ctx context.Context, id, snapshotID string) (*board.Boar
 	if !board.ValidID(id) {
 		return nil, Kept{}, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
+	_, names, err := h.durableNames(ctx, id)
+	if err != nil {
+		return nil, Kept{}, err
+	}
 	k, err := h.history.KeptSnapshot(ctx, id, snapshotID)
 	if err != nil {
 		return nil, Kept{}, err
@@ -512,6 +521,10 @@ func (h *Hub) KeptBoard(ctx context.Context, id, snapshotID string) (*board.Boar
 		return nil, Kept{}, fmt.Errorf("board %s: snapshot %s: %w", id, k.ID, err)
 	}
 	k.Data = nil
+	if !names {
+		k.By = ""
+		return b.View("").WithoutNames(), k, nil
+	}
 	return b.View(""), k, nil
 }
 
@@ -530,11 +543,12 @@ const (
 // MaxOpsPageBytes), each the op message (see PROTOCOL.md) that everyone
 // but its author and facilitators was sent live: a private note's text,
 // a ballot, a note waiting for approval and masked words stay withheld,
-// as they were then. Replay applies them in order to the board at after,
+// as they were then, and, when the board no longer shows everyone names,
+// without names. Replay applies them in order to the board at after,
 // as a client applies live operations. last is the board's newest durable
 // version: the page is the last when after+len(ops) == last.
 func (h *Hub) Ops(ctx context.Context, id string, after uint64, limit int) (ops [][]byte, last uint64, err error) {
-	last, err = h.durableVersion(ctx, id)
+	last, names, err := h.durableNames(ctx, id)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -555,6 +569,9 @@ func (h *Hub) Ops(ctx context.Context, id string, after uint64, limit int) (ops 
 			if err != nil {
 				return nil, 0, fmt.Errorf("board %s: %w", id, err)
 			}
+			if !names {
+				e = withoutNames(e)
+			}
 			_, l := logEntry(e, nil)
 			if size += len(l.msg); size > MaxOpsPageBytes && len(ops) > 0 {
 				return ops, last, nil
@@ -564,4 +581,24 @@ func (h *Hub) Ops(ctx context.Context, id string, after uint64, limit int) (ops 
 		}
 	}
 	return ops, last, nil
+}
+
+// withoutNames returns e as everyone is shown it on a board that shows no
+// names now: what everyone else was sent, without the names it carries
+// and without its author's name, participant id and client (as a
+// nameless copy is sent live).
+func withoutNames(e Entry) Entry {
+	copied := &Withheld{}
+	if e.Others != nil {
+		w := *e.Others
+		copied = &w
+	}
+	op := e.Op
+	if copied.Op != nil {
+		op = *copied.Op
+	}
+	op = board.Nameless(op)
+	copied.Op, copied.Nameless = &op, true
+	e.Others, e.Staff, e.Personal = copied, nil, nil
+	return e
 }

@@ -3,7 +3,6 @@ package sync
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"slices"
 
 	"corkboard/board"
@@ -72,13 +71,16 @@ func (r *room) apply(req opRequest) {
 	e := Entry{Version: st.Version, At: st.At, Author: st.Author, AuthorID: st.AuthorID, Role: st.Role,
 		Client: c.client, Seq: req.seq, Op: op}
 	if copies.Secret() {
-		e.Others = &Withheld{Op: copies.Others, Anonymous: copies.Anonymous, Nameless: copies.OthersNameless}
+		e.Others = &Withheld{Op: copyOrNil(copies.Others, copies.OthersDiffer), Anonymous: copies.Anonymous, Nameless: copies.OthersNameless}
 		if copies.StaffDiffer != copies.OthersDiffer || copies.StaffDiffer && !sameOp(copies.Staff, copies.Others) ||
 			copies.StaffNameless != copies.OthersNameless {
-			e.Staff = &Withheld{Op: copies.Staff, Anonymous: copies.Anonymous, Nameless: copies.StaffNameless}
+			e.Staff = &Withheld{Op: copyOrNil(copies.Staff, copies.StaffDiffer), Anonymous: copies.Anonymous, Nameless: copies.StaffNameless}
 		}
-		for _, p := range slices.Sorted(maps.Keys(copies.Personal)) {
-			e.Personal = append(e.Personal, Withheld{Op: copies.Personal[p], Nameless: copies.OthersNameless, Participant: p})
+		for _, p := range copies.Personal {
+			// The sender keeps the whole envelope: its page settles its
+			// own operation by its client and seq.
+			nameless := p.Participant != st.AuthorID && (p.Staff && copies.StaffNameless || !p.Staff && copies.OthersNameless)
+			e.Personal = append(e.Personal, Withheld{Op: &p.Op, Nameless: nameless, Participant: p.Participant, Staff: p.Staff})
 		}
 	}
 	record, l := logEntry(e, c)
@@ -327,13 +329,13 @@ func (r *room) sendPresence() {
 		m.Hands = &h
 	}
 	l := logged{msg: mustJSON(m)}
-	if names := r.board.Moderation; !names.NamesFor(false) && (len(m.Joined) > 0 || len(m.Cursors) > 0) {
+	if mod := r.board.Moderation; !mod.NamesFor(false) && (len(m.Joined) > 0 || len(m.Cursors) > 0) {
 		// Everyone but facilitators (when they see names) gets it
 		// without the names of those taking part.
 		full := l.msg
 		m.Joined, m.Cursors = withoutPeerNames(m.Joined), withoutPeerNames(m.Cursors)
 		l.msg = mustJSON(m)
-		if names.NamesFor(true) {
+		if mod.NamesFor(true) {
 			l.secret = &secret{staff: full}
 		}
 	}
@@ -434,13 +436,23 @@ func (r *room) peerFor(c *conn, info peerInfo) peerInfo {
 }
 
 // withoutPeerNames returns peers without the names and participant ids of
-// those who do not facilitate.
+// those who do not facilitate, nor the note they are typing in, which
+// would tell whose it is to anyone who knew them before names were hidden.
 func withoutPeerNames(peers []peerInfo) []peerInfo {
 	out := slices.Clone(peers)
 	for i := range out {
 		if out[i].Role != board.RoleFacilitate {
-			out[i].Name, out[i].Participant = "", ""
+			out[i].Name, out[i].Participant, out[i].Editing = "", "", ""
 		}
 	}
 	return out
+}
+
+// copyOrNil returns an audience's copy of an operation to keep in its
+// log entry, or nil when the copy is the operation itself.
+func copyOrNil(op board.Op, differs bool) *board.Op {
+	if !differs {
+		return nil
+	}
+	return &op
 }

@@ -21,19 +21,7 @@ func (h *Hub) Trash(ctx context.Context, a Access) ([]board.Trashed, error) {
 	err := h.inRoom(ctx, a.BoardID, func(r *room) {
 		names := r.board.Moderation.NamesFor(true)
 		for _, t := range r.board.TrashAt(r.hub.now()) {
-			n := &t.Note
-			if n.Private {
-				n.Text = ""
-			}
-			n.Shown, n.ShownBy = "", ""
-			if !names {
-				t.DeletedBy, n.Author, n.AuthorID = "", "", ""
-				n.Comments = append([]board.Comment(nil), n.Comments...)
-				for i := range n.Comments {
-					n.Comments[i].Author, n.Comments[i].AuthorID = "", ""
-				}
-			}
-			trash = append(trash, t)
+			trash = append(trash, t.ForFacilitators(names))
 		}
 	})
 	if trash == nil {

@@ -138,6 +138,7 @@ type ScriptNote struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	Private   bool      `json:"private,omitempty"` // written privately, not yet revealed (its text is blank)
 	Votes     int       `json:"votes,omitempty"`
+	Stack     string    `json:"stack,omitempty"` // the head of its stack, if it is on one
 }
 
 // ErrorPage is a page for a failed request.

@@ -371,7 +371,7 @@ func TestLessonScreenshots(t *testing.T) {
 			mustApply(t, wsURL(srv.url, id), []board.Op{{Kind: board.KindLock}})
 			b.openWith(srv.url, id, map[string]string{"corkboard:name": "Ms Berg", "corkboard:lesson-panel": "open"})
 			for _, lang := range []string{"en", "sv"} {
-				for _, scheme := range []string{"light", "dark"} {
+				for _, scheme := range schemesFor(lang) {
 					name := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
 					b.setColorScheme(scheme)
 					b.do(chromedp.Navigate(srv.url + "/b/" + id + "?lang=" + lang))
@@ -388,7 +388,7 @@ func TestLessonScreenshots(t *testing.T) {
 			mustApply(t, wsURL(srv.url, id), []board.Op{{Kind: board.KindUnlock}})
 			b.openWith(srv.url, edit, map[string]string{"corkboard:name": "Amy", "corkboard:lesson-panel": ""})
 			for _, lang := range []string{"en", "sv"} {
-				for _, scheme := range []string{"light", "dark"} {
+				for _, scheme := range schemesFor(lang) {
 					name := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
 					b.setColorScheme(scheme)
 					b.do(chromedp.Navigate(srv.url + "/b/" + edit + "?lang=" + lang))

@@ -247,7 +247,7 @@ func TestScreenshotsPresent(t *testing.T) {
 	phone.openWith(srv.url, linkOf(created.Links[board.RoleView].URL), map[string]string{"corkboard:name": "Sam"})
 	spot := presentNote(4)
 	for _, lang := range []string{"en", "sv"} {
-		for _, scheme := range []string{"light", "dark"} {
+		for _, scheme := range schemesFor(lang) {
 			suffix := lang + "-" + scheme
 			teacher.setColorScheme(scheme)
 			phone.setColorScheme(scheme)

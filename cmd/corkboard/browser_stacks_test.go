@@ -5,8 +5,10 @@ import (
 	"path"
 	"slices"
 	"strings"
+	stdsync "sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"corkboard/board"
@@ -314,8 +316,24 @@ func TestBrowserNames(t *testing.T) {
 	// its elements carry.
 	const text = `document.body.textContent + [...document.querySelectorAll("[aria-label], [title], [data-editor]")].map((el) => el.getAttribute("aria-label") + el.title + (el.dataset.editor ?? "")).join(" ")`
 
+	// Every WebSocket frame Amy's page receives from here on is recorded:
+	// the server must send her no other student's name.
+	var mu stdsync.Mutex // guards frames
+	var frames []string
+	if err := chromedp.Listen(amy.ctx, func(ev any) {
+		if e, ok := ev.(*network.EventWebSocketFrameReceived); ok {
+			mu.Lock()
+			frames = append(frames, string(e.Response.PayloadData))
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	setNames("staff")
 	amy.waitFor("names hidden, said", `!document.getElementById("moderation-names-badge").hidden && document.getElementById("moderation-names-badge").textContent === "Names hidden"`)
+	mu.Lock()
+	frames = nil // what came before the setting could name anyone
+	mu.Unlock()
 	ben.do(chromedp.MouseEvent(chromedp.MouseMoved, x+w+60, y+h/2+10))
 	amy.waitFor("no other student's name", `!(`+text+`).includes("Ben Berglund") && document.querySelector(".comment-author")?.textContent === "Anonymous"`)
 	if got := eval[string](amy, `document.querySelector("#note-`+amys+` .note-author").textContent`); got != "Amy Andersson" {
@@ -323,6 +341,23 @@ func TestBrowserNames(t *testing.T) {
 	}
 	if got := eval[string](amy, `document.getElementById("people").textContent`); !strings.Contains(got, "Ms Berg") || !strings.Contains(got, "Anonymous") {
 		t.Errorf("Amy's list of people reads %q: want the teacher named, Ben anonymous", got)
+	}
+	// Amy comes back (a welcome) and Ben keeps moving (presence).
+	amy.do(chromedp.Reload())
+	amy.waitFor("Amy back", `document.getElementById("status").dataset.state === "connected"`)
+	ben.do(chromedp.MouseEvent(chromedp.MouseMoved, x+w+80, y+h/2+20))
+	eval[chromedp.Void](ben, `corkboard.edit({kind: "comment", id: "`+amys+`", comment: {id: crypto.randomUUID(), text: "Again"}})`)
+	amy.waitFor("Ben's second comment", `corkboard.view().notes.get("`+amys+`").comments?.length === 2`)
+	mu.Lock()
+	got := slices.Clone(frames)
+	mu.Unlock()
+	if len(got) == 0 {
+		t.Fatal("no WebSocket frames were recorded for Amy")
+	}
+	for _, f := range got {
+		if strings.Contains(f, "Ben Berglund") {
+			t.Errorf("with names for facilitators only, Amy was sent Ben's name: %.300s", f)
+		}
 	}
 	teacher.waitFor("the teacher sees the names", `document.querySelector("#note-`+amys+` .note-author").textContent === "Amy Andersson" && document.querySelector("#note-`+bens+` .note-author").textContent === "Ben Berglund" && document.getElementById("people").textContent.includes("Ben Berglund")`)
 

@@ -95,7 +95,10 @@ func handleCreateBoardForm(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		link := r.PathValue("link")
-		access, b, ok := boardOf(w, r, log, hub)
+		// The projector's page is a screen the class sees, not its
+		// facilitator: it is drawn with what the class may see.
+		projector := r.URL.Query().Get("projector") == "1"
+		access, b, ok := boardShownAs(w, r, log, hub, projector)
 		if !ok {
 			return
 		}
@@ -111,7 +114,11 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 			p.Retention = views.RetentionNotice{Days: hub.RetentionDays(), Due: hub.RetentionDue()}
 		}
 		for _, n := range notes {
-			p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
+			// A stack is drawn where its head is: the notes on it are not
+			// drawn at their own (stale) places.
+			if n.Stack == "" {
+				p.Notes = append(p.Notes, views.NoteView{ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Z: n.Z, Text: n.Text, Color: n.Color, Author: n.Author})
+			}
 			script.Notes = append(script.Notes, scriptNote(n))
 		}
 		p.Script = views.BoardScript{
@@ -151,7 +158,7 @@ func scriptNote(n board.Note) views.ScriptNote {
 	return views.ScriptNote{
 		ID: n.ID, X: n.X, Y: n.Y, W: n.W, H: n.H, Text: n.Text, Color: n.Color, Z: n.Z,
 		Author: n.Author, AuthorID: n.AuthorID, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
-		Private: n.Private, Votes: n.Votes,
+		Private: n.Private, Votes: n.Votes, Stack: n.Stack,
 	}
 }
 
@@ -246,12 +253,17 @@ func writeCreated(w http.ResponseWriter, r *http.Request, proxies *site, b *boar
 // the board as anyone may see it (board.Board.View). On failure it has
 // answered the request, and returns false.
 func boardOf(w http.ResponseWriter, r *http.Request, log *slog.Logger, hub *boardsync.Hub) (boardsync.Access, *board.Board, bool) {
+	return boardShownAs(w, r, log, hub, false)
+}
+
+// boardShownAs is boardOf, as the class sees the board when asClass.
+func boardShownAs(w http.ResponseWriter, r *http.Request, log *slog.Logger, hub *boardsync.Hub, asClass bool) (boardsync.Access, *board.Board, bool) {
 	access, err := hub.Resolve(r.Context(), r.PathValue("link"))
 	if err != nil {
 		writeError(w, r, log, err)
 		return access, nil, false
 	}
-	b, err := hub.BoardShown(r.Context(), access.BoardID, access.Role == board.RoleFacilitate)
+	b, err := hub.BoardShown(r.Context(), access.BoardID, access.Role == board.RoleFacilitate && !asClass)
 	if err != nil {
 		writeError(w, r, log, err)
 		return access, nil, false

@@ -157,6 +157,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	return cfg, nil
 }
 
+// downtimeForgiven is how long a database file may go unwritten before
+// serve takes it for a stopped server's (see Hub.ForgiveDowntime). A
+// running server writes at least a board's visit a day while anyone uses
+// it.
+const downtimeForgiven = 24 * time.Hour
+
 func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
@@ -164,6 +170,12 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 
+	// A file nobody wrote to for a day belonged to a stopped server (or an
+	// idle one): retention counts from today, not from before the break.
+	var stopped bool
+	if fi, err := os.Stat(cfg.dbPath); err == nil {
+		stopped = time.Since(fi.ModTime()) > downtimeForgiven
+	}
 	store, err := boltstore.Open(cfg.dbPath, boltstore.Options{CommitInterval: cfg.commitInterval, Logger: log})
 	if err != nil {
 		return err
@@ -215,6 +227,13 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		go dropHistoryDaily(ctx, store, cfg.historyDays, log)
 	}
 	if cfg.retentionDays > 0 {
+		if stopped {
+			if err := hub.ForgiveDowntime(ctx); err != nil {
+				log.Error("counting boards as opened after the server was stopped failed", "err", err)
+			} else {
+				log.Info("the server was stopped for more than a day: retention counts every board as opened today")
+			}
+		}
 		go hub.RunRetention(ctx)
 		log.Info("boards nobody opens are deleted", "days", cfg.retentionDays)
 	}
