@@ -380,7 +380,7 @@ func (h *Hub) inRoom(ctx context.Context, id string, f func(r *room)) error {
 	select {
 	case r.requests <- func() { f(r); close(done) }:
 	case <-r.done:
-		return errShuttingDown
+		return h.stoppedErr(ctx, id)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -388,7 +388,7 @@ func (h *Hub) inRoom(ctx context.Context, id string, f func(r *room)) error {
 	case <-done:
 		return nil
 	case <-r.done:
-		return errShuttingDown
+		return h.stoppedErr(ctx, id)
 	case <-ctx.Done():
 		return ctx.Err()
 	}

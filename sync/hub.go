@@ -264,7 +264,7 @@ func (h *Hub) boardView(ctx context.Context, id string, view func(*board.Board) 
 	select {
 	case r.requests <- func() { result <- view(r.board).Clone() }:
 	case <-r.done:
-		return nil, errShuttingDown
+		return nil, h.stoppedErr(ctx, id)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -272,13 +272,23 @@ func (h *Hub) boardView(ctx context.Context, id string, view func(*board.Board) 
 	case b := <-result:
 		return b, nil
 	case <-r.done:
-		return nil, errShuttingDown
+		return nil, h.stoppedErr(ctx, id)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
 var errShuttingDown = board.Errorf(board.EUnavailable, "the server is restarting; try again in a moment")
+
+// stoppedErr is what a request to a room that stopped under it gets: the
+// board was deleted meanwhile (its tombstone says so), or the server is
+// going down.
+func (h *Hub) stoppedErr(ctx context.Context, id string) error {
+	if t, err := h.lifecycle.Tombstone(ctx, id); err == nil {
+		return &DeletedError{Tombstone: t}
+	}
+	return errShuttingDown
+}
 
 // ServeBoard upgrades the request to a WebSocket on the board a link
 // leads to, with the link's role, and runs the connection until it closes.
