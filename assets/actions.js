@@ -22,10 +22,16 @@ const maxZoom = 4;
 // their size: beyond that a note is no easier to read, only emptier.
 const fitMaxZoom = 2;
 const fitMargin = 40; // notes to the edge of the free screen after a fit, in screen pixels (less on a phone)
+const wallMaxZoom = 1; // the projector view's fit: a single note is not blown up to fill the wall
 const readableZoom = 0.5; // a note added while zoomed further out than this is brought up to 100 % to type into
 const placeChoices = 3; // a new note takes one of the 3 free places nearest the middle, so a class adding at once spreads out
 const copyOffset = 24; // a duplicate shows beside its original, not hidden under it
 const dragSendMs = 40; // a drag sends at most one move per 40 ms; the last always goes
+// Writing on a phone: a note whose text shows smaller than this on screen
+// is brought up to be written in, as wide as this share of the screen
+// (the text then about 25 px, as a phone's own apps write).
+const readableTextPx = 14;
+const editWidthShare = 0.8;
 
 /** createActions returns the actions on app's board. viewport is the
  * element the board is seen through, boardEl the board inside it. */
@@ -219,6 +225,7 @@ export function createActions(app, { viewport, boardEl }) {
     const gone = new Set(ops.map((o) => o.id));
     select([...ui.selected].filter((id) => !gone.has(id)));
     refocus();
+    app.deletedToast?.(ops.length); // board.js: a moment's Undo on screen
     return true;
   }
 
@@ -399,17 +406,75 @@ export function createActions(app, { viewport, boardEl }) {
     // The names of the lanes just above the notes stay in view.
     const heads = notes.length && lanesBounds(app.view());
     if (heads && heads.y >= Math.min(...notes.map((n) => n.y)) - 240) rects.push({ x: notes[0].x, y: heads.y, w: 1, h: 1 });
-    Object.assign(cam, fitCamera(rects, area, { margin: margin(area), minZoom, maxZoom: fitMaxZoom }));
+    // The wall shows few notes no larger than life (its type is large
+    // already), and every column's name, which a class reads the notes by.
+    const wall = !!app.onWall?.();
+    const opts = { margin: margin(area), minZoom, maxZoom: wall ? wallMaxZoom : fitMaxZoom };
+    let fitted = fitCamera(rects, area, opts);
+    if (wall && heads && notes.length) {
+      const withHeads = fitCamera([...rects, { x: heads.x, y: heads.y, w: heads.w, h: 1 }], area, opts);
+      if (withHeads.zoom >= Math.min(readableZoom, fitted.zoom)) fitted = withHeads; // unless they would make the notes too small to read
+    }
+    Object.assign(cam, fitted);
     app.autoFit = true;
     app.render();
   }
+
+  // --- Editing -----------------------------------------------------------------
+
+  // A phone's fitted view can show a note a few dozen pixels wide, its
+  // text far too small to write in. Editing there brings the note up to
+  // most of the screen's width, at the top of the free area (a phone's
+  // keyboard takes the bottom). When the writing ends, the view goes back
+  // to where it was, unless the person moved it meanwhile or ended the
+  // writing by pressing another note (the finger aims at what shows now).
+  let editView = null; // {before, after, autoFit}: the cameras either side of the zoom to write
+  let keepView = false;
+  const phone = () => matchMedia("(pointer: coarse)").matches || app.freeArea().right <= 600;
+
+  function startEditing(id) {
+    editor.start(id);
+    if (ui.editing !== id || !phone() || app.stage?.following()) return; // a follower's view is the presenter's
+    const n = app.view().notes.get(id);
+    const el = document.getElementById("note-" + id);
+    if (!n || !el) return;
+    const textPx = (parseFloat(getComputedStyle(el).fontSize) || 16) * cam.zoom;
+    const area = app.freeArea();
+    const W = area.right - area.left;
+    const zoom = Math.min(maxZoom, (W * editWidthShare) / n.w);
+    if (textPx >= readableTextPx || zoom <= cam.zoom) return;
+    const before = { x: cam.x, y: cam.y, zoom: cam.zoom };
+    const m = margin(area);
+    Object.assign(cam, { x: area.left + (W - n.w * zoom) / 2 - n.x * zoom, y: area.top + m - n.y * zoom, zoom });
+    editView = { before, after: { ...cam }, autoFit: app.autoFit };
+    app.autoFit = false; // a change of window size (a keyboard) must not fit the view away from the note
+    app.render();
+  }
+
+  function stopEditing({ keepView: keep = false } = {}) {
+    keepView = keep;
+    editor.stop();
+    keepView = false;
+  }
+
+  // Told by the editor whenever it closes, however (Escape, the focus
+  // gone, a press elsewhere, a delete).
+  editor.onStop = () => {
+    const v = editView;
+    editView = null;
+    if (!v || keepView) return;
+    const same = (a, b) => Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 && Math.abs(a.zoom - b.zoom) < 1e-6;
+    if (!same(cam, v.after)) return; // moved since: the person's view now
+    Object.assign(cam, v.before);
+    app.autoFit = v.autoFit;
+    app.render();
+  };
 
   return {
     toBoard,
     select, toggleSelected, selectInRect,
     addNote, addNoteInView, placeNotesInView, recolor, cycleColor, bringToFront, moveToColumn, duplicate, deleteSelected, moveSelected, resizeSelected,
-    startEditing: (id) => editor.start(id),
-    stopEditing: () => editor.stop(),
+    startEditing, stopEditing,
     // The server's answers to the editor's own texts (editor.js).
     accepted: (seq) => editor.accepted(seq),
     refused: (m) => editor.refused(m),

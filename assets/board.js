@@ -44,7 +44,9 @@ const role = cfg.role || "facilitate";
 // The projector's page (?projector=1) is a screen, not a person: it joins
 // under a fixed name without asking for one, and without a participant, so
 // it is nobody who votes or raises a hand (the server refuses its votes).
-const projectorPage = new URLSearchParams(location.search).get("projector") === "1";
+// Leaving the projector view there makes it this person's page again
+// (app.leaveProjectorPage).
+let projectorPage = new URLSearchParams(location.search).get("projector") === "1";
 const app = {
   cfg,
   t,
@@ -91,9 +93,47 @@ const outbox = new Outbox(cfg.link);
 app.say = liveRegion($("#announcer"));
 const announcer = new Announcer({ say: app.say, t, me: () => ({ client: outbox.client, participant: app.participant }) });
 
-/** view is the board to show: the model plus the drag in progress. */
+/** onWall says whether this page is on the wall: the projector view of
+ * a facilitator's own window, or the projector's page itself. */
+app.onWall = () => projectorPage || document.body.classList.contains("projector");
+/** wallHidesNames says whether the wall must show no one's name but this
+ * person's own: a board that does not show names to everyone. The
+ * facilitator may see them; the class looking at the wall may not. */
+app.wallHidesNames = () => app.onWall() && (app.state.view().moderation?.names ?? "") !== "";
+
+// nameless returns x (a note or a comment) without its author's name,
+// unless it is this person's own. The id stays: it says what is whose to
+// change, not who it is on screen.
+const nameless = (x) => (!x.author || (app.participant && x.authorId === app.participant) ? x : { ...x, author: "" });
+// wallNames caches the view without others' names for the last model view.
+let wallNames = { from: null, to: null };
+function withoutNames(v) {
+  if (wallNames.from === v) return wallNames.to;
+  const notes = new Map();
+  for (const [id, n] of v.notes) {
+    const m = nameless(n);
+    notes.set(id, m.comments?.some((c) => c.author) ? { ...m, comments: m.comments.map(nameless) } : m);
+  }
+  wallNames = { from: v, to: { ...v, notes } };
+  return wallNames.to;
+}
+/** wallPeers returns the people here as the wall shows them: those who
+ * facilitate and this person's own tabs by name, everyone else unnamed. */
+function wallPeers() {
+  if (!app.wallHidesNames()) return app.peers;
+  const out = new Map();
+  for (const [id, p] of app.peers) {
+    const known = p.role === "facilitate" || (app.participant && p.participant === app.participant);
+    out.set(id, known ? p : { ...p, name: "" });
+  }
+  return out;
+}
+
+/** view is the board to show: the model plus the drag in progress, and
+ * on the wall without the names the class may not see. */
 app.view = () => {
-  const v = app.state.view();
+  let v = app.state.view();
+  if (app.wallHidesNames()) v = withoutNames(v);
   if (app.ui.preview.size === 0) return v;
   const notes = new Map(v.notes);
   for (const [id, p] of app.ui.preview) {
@@ -114,6 +154,7 @@ app.render = () => {
 app.renderNow = () => {
   renderQueued = false;
   const v = app.view();
+  fitWall(v);
   renderer.notes(app.stacks ? app.stacks.prepare(v) : v, app.ui); // a stack is drawn as its head (stacks.js)
   app.lesson?.render(v);
   app.moderation?.render(v);
@@ -126,9 +167,10 @@ app.renderNow = () => {
   const tip = app.canRename ? v.title + "\n" + t["board.rename"] : v.title;
   if ($("#board-title").title !== tip) $("#board-title").title = tip;
   renderer.camera(app.cam);
-  renderer.cursors(app.peers, app.you);
+  const peers = wallPeers();
+  renderer.cursors(peers, app.you);
   const me = { you: app.you, participant: app.participant, name: app.name, role: app.role, following: !!app.stage?.following(), hand: app.lesson?.myHand() };
-  const people = renderPeople($("#people"), app.peers, me, t, app.count, { onRemove: app.canRemove ? removePerson : undefined, presenter: app.stage?.info.presenter });
+  const people = renderPeople($("#people"), peers, me, t, app.count, { onRemove: app.canRemove ? removePerson : undefined, presenter: app.stage?.info.presenter });
   const count = format(t["people.count"], { n: people });
   if ($("#people-count").textContent !== count) $("#people-count").textContent = count;
   if ($("#my-name").textContent !== app.name) $("#my-name").textContent = app.name;
@@ -141,6 +183,29 @@ app.renderNow = () => {
   app.list?.render(v);
 };
 
+// fitWall fits the wall's view again whenever the notes reach further than
+// they did, while nobody has moved it: notes the class adds from their
+// phones land on the wall, not beside it.
+let wallSpan = "";
+function fitWall(v) {
+  if (!app.autoFit || !app.onWall() || app.stage?.following() || !app.actions) {
+    wallSpan = "";
+    return;
+  }
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const n of v.notes.values()) {
+    x0 = Math.min(x0, n.x);
+    y0 = Math.min(y0, n.y);
+    x1 = Math.max(x1, n.x + n.w);
+    y1 = Math.max(y1, n.y + n.h);
+  }
+  const span = [x0, y0, x1, y1, v.columns?.length ?? 0].join();
+  if (span === wallSpan) return;
+  const first = !wallSpan;
+  wallSpan = span;
+  if (!first) app.actions.fit(); // the first is the page's own fit, or the projector view's
+}
+
 /** edit applies an edit of this person: at once on screen, then through the
  * server. undoable says whether it goes on the undo stack. */
 app.edit = (op, { undoable = true, inv } = {}) => {
@@ -151,6 +216,7 @@ app.edit = (op, { undoable = true, inv } = {}) => {
   if (!app.canEdit && !voting) return 0;
   if (!voting && app.lesson && !app.lesson.mayChange()) return 0; // the board is locked
   if (!voting && app.moderation && !app.moderation.mayEdit(op)) return 0; // closed, or not this person's note
+  hideUndoToast(); // its Undo would now undo this edit, not the delete it names
   const before = app.state.view();
   if (undoable) app.undo.record(op, inv ?? inverse(before, op, app.participant));
   const seq = conn.send(op);
@@ -204,7 +270,7 @@ for (const { seq, op } of outbox.ops) app.state.local(seq, op);
 function handle(m) {
   switch (m.type) {
     case "welcome":
-      if (app.welcomed && (m.participant || "") !== app.participant) {
+      if (app.welcomed && (m.participant || "") !== app.participant && !(rejoining && !app.participant)) {
         // Someone else now: this browser's participant secret changed
         // (its storage was cleared or taken over). The page holds the
         // previous person's private texts, ballot, undo and unsent edits,
@@ -216,6 +282,7 @@ function handle(m) {
         location.reload();
         return;
       }
+      rejoining = false;
       app.epoch = m.epoch;
       app.you = m.you;
       app.participant = m.participant || "";
@@ -306,6 +373,7 @@ function renamePeers() {
       app.peers.set(id, { ...p, name: "", participant: "" });
     }
     $("#announcer").textContent = ""; // what it said last may name someone
+    announcer.forgetNames(); // and so may what it has still to say
     return;
   }
   const wait = lastWho + 5100 - Date.now();
@@ -428,6 +496,52 @@ function toast(text) {
   toastTimer = setTimeout(() => (el.hidden = true), 6000);
 }
 app.toast = toast;
+
+// After a delete, a moment's notice with Undo (the same undo as Ctrl+Z),
+// for a finger that has no Ctrl+Z and a person who deleted by mistake. It
+// is the dock's top row, so it never covers the selection bar, and notes
+// added meanwhile keep clear of it (app.freeArea); a screen reader is
+// told of the delete already (announce.js, the list view), so it is no
+// alert. It stays while pointed at or focused.
+const undoToastMs = 6000;
+let undoToastTimer;
+function deletedToast(n) {
+  let el = $("#undo-toast");
+  if (!el) {
+    el = document.createElement("div");
+    el.id = "undo-toast";
+    el.className = "undo-toast";
+    el.hidden = true;
+    const text = document.createElement("span");
+    const undo = document.createElement("button");
+    undo.type = "button";
+    undo.textContent = t["board.undo"];
+    undo.addEventListener("click", () => {
+      hideUndoToast();
+      actions.undo();
+    });
+    el.append(text, undo);
+    const later = () => {
+      clearTimeout(undoToastTimer);
+      undoToastTimer = setTimeout(() => !el.matches(":hover, :focus-within") && hideUndoToast(), undoToastMs);
+    };
+    el.addEventListener("pointerleave", later);
+    el.addEventListener("focusout", later);
+    $("#dock").prepend(el);
+  }
+  el.firstChild.textContent = n === 1 ? t["undo.deleted"] : format(t["undo.deletedMany"], { n });
+  el.hidden = false;
+  clearTimeout(undoToastTimer);
+  undoToastTimer = setTimeout(() => !el.matches(":hover, :focus-within") && hideUndoToast(), undoToastMs);
+}
+function hideUndoToast() {
+  clearTimeout(undoToastTimer);
+  const el = $("#undo-toast");
+  if (!el) return;
+  if (el.contains(document.activeElement)) app.focusBoard(); // not left on a button that goes
+  el.hidden = true;
+}
+app.deletedToast = deletedToast;
 $("#toast").addEventListener("click", () => ($("#toast").hidden = true)); // read it and put it away
 
 function rememberBoard() {
@@ -525,11 +639,16 @@ function updateToolbar() {
   const n = app.ui.selected.size;
   bar.hidden = n === 0 || !!app.ui.editing;
   $("#selection-count").textContent = n > 1 ? format(t["selection.count"], { n }) : "";
-  $("#edit-note").hidden = n !== 1;
+  // What the board's settings refuse is not offered: where students change
+  // only their own notes, the tools of someone else's note (a stack's top
+  // one too, whoever's notes lie under it) are not there to press.
+  const touch = app.moderation?.allows({ ids: [...app.ui.selected] }) ?? true;
+  $("#edit-note").hidden = n !== 1 || !touch;
+  for (const id of ["#swatches", "#front", "#delete"]) if ($(id)) $(id).hidden = !touch;
   // The swatch of the selection's colour is pressed (K steps on from it).
   const colors = new Set([...app.ui.selected].map((id) => app.view().notes.get(id)?.color));
   for (const s of $("#swatches").children) s.setAttribute("aria-pressed", String(colors.size === 1 && colors.has(s.dataset.color)));
-  $("#move-column").hidden = !app.view().columns?.length;
+  $("#move-column").hidden = !app.view().columns?.length || !touch;
   if (bar.hidden || $("#move-column").hidden) showColumnMenu(false);
   // One tool of the bar is its Tab stop (the one last used): the arrows
   // go to the others.
@@ -682,6 +801,10 @@ function askName() {
   const input = $("#name-input");
   input.value = app.name || "";
   $("#name-cancel").hidden = !app.name;
+  // Who sees the name is the board's names setting: it is said as it is.
+  // Facilitators are no secret, so theirs shows as ever.
+  const names = app.welcomed ? app.state.view().moderation?.names ?? "" : cfg.names || ""; // before the first welcome, as the page was drawn
+  $("#name-help").textContent = t[role !== "facilitate" && names === "staff" ? "name.helpStaff" : names === "none" ? "name.helpNone" : "name.help"];
   dialog.returnValue = "";
   dialog.showModal();
   return new Promise((resolve) => {
@@ -768,6 +891,25 @@ document.addEventListener("pointerdown", (e) => {
 menu.addEventListener("click", (e) => {
   if (e.target.closest("button, a")) showMenu(false);
 });
+
+/** leaveProjectorPage makes the projector's page (?projector=1) this
+ * person's again when they leave the projector view: it joins anew under
+ * their name and as their participant, so they vote, raise a hand and
+ * see the names the board shows them. A page that was the projector had
+ * no participant, so nobody's private texts or edits are on it: the
+ * welcome that brings the participant needs no fresh page. */
+let rejoining = false;
+app.leaveProjectorPage = async () => {
+  if (!projectorPage) return;
+  projectorPage = false;
+  app.name = localStorage.getItem("corkboard:name") || "";
+  if (!app.name) await askName();
+  app.state.identify(app.name, app.participant);
+  rejoining = true;
+  app.epoch = ""; // the whole board anew: the projector was sent no names
+  conn.ws?.close(); // say hello again, as this person
+  app.render();
+};
 
 $("#change-name").addEventListener("click", async () => {
   if (await askName()) conn.ws?.close(); // say hello again with the new name

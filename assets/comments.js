@@ -230,7 +230,10 @@ export function attachComments(app) {
   function fill(li, c) {
     const [head, text, tools] = li.children;
     const [author, , when] = head.childNodes;
-    author.textContent = c.author || t["names.anonymous"]; // a board that hides names sends none
+    // A board that hides names sends none; this person's own comment is
+    // theirs to see named, whatever the board keeps.
+    const own = !!c.authorId && c.authorId === app.participant;
+    author.textContent = c.author || (own && app.name) || t["names.anonymous"];
     const d = new Date(c.at);
     if (when.dateTime !== c.at) {
       when.dateTime = c.at;

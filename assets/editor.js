@@ -97,6 +97,7 @@ export class NoteEditor {
     if (el) el.querySelector(".note-text").hidden = false;
     this.app.cursor(null, null);
     this.app.render();
+    this.onStop?.(open.id); // actions.js: the view zoomed in to write goes back
   }
 
   /** accepted is told the server took this page's operation seq: a text

@@ -6,6 +6,9 @@
 // and only the keys that move the view do anything.
 
 const dragThresholdPx = 3; // less movement than this on screen is a click, not a drag
+// A finger wobbles more than a mouse: a touch on empty board that moves
+// less than this is a tap (which deselects), not a pan.
+const tapSlopPx = 10;
 
 // Keys that a focused control has a meaning for of its own (Enter presses
 // a button or follows a link, arrows move within a toolbar or a group of
@@ -79,6 +82,11 @@ export function attachInput(app, actions) {
     const noteEl = app.canEdit ? noteOf(e.target) : null; // a viewer's drag on a note pans
     if (noteEl) {
       const id = noteEl.dataset.id;
+      // A press on another note ends the writing in the open one, saved:
+      // the press is cancelled (no focus change), so the editor's textarea
+      // would keep the focus and the typing, and others would go on seeing
+      // this person write there. The view stays: the finger aims at it.
+      if (ui.editing && ui.editing !== id) actions.stopEditing({ keepView: true });
       if (e.shiftKey) {
         actions.toggleSelected(id);
         return;
@@ -97,10 +105,14 @@ export function attachInput(app, actions) {
       return;
     }
     // Empty space: touch pans; mouse and pen draw a selection band
-    // (middle button, or Space held, pans).
-    actions.stopEditing();
-    if (!app.canEdit || e.pointerType === "touch" || e.button === 1 || spaceHeld) {
-      gesture = { kind: "pan", x: e.clientX, y: e.clientY };
+    // (middle button, or Space held, pans). A finger's tap, a pan that
+    // never moved, is what a click is for a mouse: it ends the writing and
+    // clears the selection (endGesture); a pan keeps both, so a phone can
+    // move the board under the note being written.
+    const touch = e.pointerType === "touch";
+    if (!touch) actions.stopEditing();
+    if (!app.canEdit || touch || e.button === 1 || spaceHeld) {
+      gesture = { kind: "pan", x: e.clientX, y: e.clientY, from: { x: e.clientX, y: e.clientY }, tap: touch && app.canEdit };
     } else {
       if (!e.shiftKey) actions.select([]);
       gesture = { kind: "band", start: actions.toBoard(e.clientX, e.clientY), base: new Set(ui.selected), client: { x: e.clientX, y: e.clientY } };
@@ -131,6 +143,8 @@ export function attachInput(app, actions) {
         return;
       }
       case "pan":
+        if (gesture.tap && Math.hypot(e.clientX - gesture.from.x, e.clientY - gesture.from.y) < tapSlopPx) return; // a tap, so far
+        gesture.tap = false;
         actions.panBy(e.clientX - gesture.x, e.clientY - gesture.y);
         gesture.x = e.clientX;
         gesture.y = e.clientY;
@@ -159,7 +173,16 @@ export function attachInput(app, actions) {
 
   function endGesture(e) {
     pointers.delete(e.pointerId);
+    // A finger lifted points at nothing: its cursor goes from the others'
+    // screens, not left with its name where the finger last was.
+    if (e.pointerType === "touch" && pointers.size === 0) app.cursor(null, null);
     if (!gesture) return;
+    if (gesture.kind === "pan" && gesture.tap && e.type === "pointerup") {
+      cancelGesture();
+      actions.stopEditing();
+      actions.select([]);
+      return;
+    }
     const edit = gesture.kind === "drag" && e.type === "pointerup" && !gesture.drag.moved ? gesture.tapEdits : "";
     if (edit) {
       cancelGesture();

@@ -518,7 +518,7 @@ export function attachLesson(app, { renderer }) {
     if (v) {
       const total = [...view.notes.values()].reduce((s, n) => s + (n.votes || 0), 0);
       const rule = fill("lesson.voteRule", { votes: v.votes, perNote: v.perNote });
-      if (v.open) state = (v.hidden ? t["lesson.voteOpenHidden"] : fill("lesson.voteOpen", { n: total })) + " " + rule;
+      if (v.open) state = (v.hidden ? t["lesson.voteOpenHidden"] : (total === 1 ? t["lesson.voteOpenOne"] : fill("lesson.voteOpen", { n: total }))) + " " + rule;
       else state = fill("lesson.voteClosed", { n: total });
     }
     setText($("lesson-vote-state"), state);

@@ -271,7 +271,7 @@ export function attachList(app, { actions }) {
           row = makeRow(n.id);
           rows.set(n.id, row);
         }
-        drawRow(row, n, view, c, nested ? 0 : e.children.length, nested);
+        drawRow(row, n, view, c, nested ? 0 : e.children.length, nested, nested ? 0 : entryVotes(e));
         // A column's first note says which column begins, as a heading a
         // screen reader can jump between (reading order only).
         const column = nested || sortBy !== "reading" || !c.columns.length ? null : e.column;
@@ -416,13 +416,13 @@ export function attachList(app, { actions }) {
   // drawRow shows note n in its row, when what the row shows changed.
   // stacked is how many notes lie on it, the head of a stack; member says
   // it lies on one, where it goes wherever the stack's head goes.
-  function drawRow(row, n, view, c, stacked, member) {
+  function drawRow(row, n, view, c, stacked, member, total = 0) {
     const own = c.ballot[n.id] || 0;
     const mine = !!n.authorId && n.authorId === c.me;
     const reacted = view.reacted?.[c.me]?.[n.id] ?? [];
     const col = columnOf(view, n);
     const remote = app.ui.remoteEditors.get(n.id);
-    const sig = [c.key, own, reacted.join(), col, remote ? remote.name || "?" : "", editing?.id === n.id, stacked, member].join("|");
+    const sig = [c.key, own, reacted.join(), col, remote ? remote.name || "?" : "", editing?.id === n.id, stacked, member, total].join("|");
     if (row.n === n && row.sig === sig) return;
     row.n = n;
     row.sig = sig;
@@ -469,6 +469,9 @@ export function attachList(app, { actions }) {
       if (c.voting.open && c.voting.hidden) votes = own ? fill("lesson.yourVotes", { n: own }) : "";
       else if (count) votes = count === 1 ? t["list.votesOne"] : fill("lesson.voteCount", { n: count });
       if (votes && c.voting.open && own && !c.voting.hidden) votes += " · " + fill("list.yours", { n: own });
+      // A stack gathers one idea: its row says the votes of all its notes,
+      // as the canvas does on its head, and as the list sorts it.
+      if (stacked && total !== count && !(c.voting.open && c.voting.hidden)) votes = [votes, (total === 1 ? t["list.stackVotesOne"] : fill("list.stackVotes", { n: total }))].filter(Boolean).join(" · ");
     }
     setText(row.votes, votes);
     row.votes.hidden = !votes;
@@ -802,8 +805,15 @@ export function attachList(app, { actions }) {
     return true;
   }
 
-  const params = new URLSearchParams(location.search).get("view");
-  setActive(params === "list" || (params !== "canvas" && localStorage.getItem(viewKey) === "list"));
-
-  return { render, active: () => active, editNote, focusNote, accepted, refused };
+  // chosen is the view this person chose: the address's, or this browser's.
+  const chosen = () => {
+    const params = new URLSearchParams(location.search).get("view");
+    return params === "list" || (params !== "canvas" && localStorage.getItem(viewKey) === "list");
+  };
+  // The projector view is the board for the wall, not a list to edit: it
+  // shows the canvas (setCanvas(true)) without changing the view chosen,
+  // which setCanvas(false) brings back.
+  const setCanvas = (on) => setActive(!on && chosen());
+  setActive(!document.body.classList.contains("projector") && chosen());
+  return { render, active: () => active, editNote, focusNote, accepted, refused, setCanvas };
 }

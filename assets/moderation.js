@@ -261,11 +261,14 @@ export function attachModeration(app, { renderer }) {
       setText($("mod-saved"), "");
       dialog.showModal();
     });
+    // The ⋯ menu opens it too: the Lesson panel is not always open.
+    $("moderation-menu")?.addEventListener("click", () => $("moderation-open").click());
     $("moderation-close").addEventListener("click", () => dialog.close());
     // The board's keys are for notes, not for the dialog's fields.
     dialog.addEventListener("keydown", (e) => e.stopPropagation());
     for (const id of ["mod-approval", "mod-own", "mod-closed", "mod-defaults"]) $(id).addEventListener("change", () => send());
-    for (const r of form.querySelectorAll('[name="mod-filter"], [name="mod-names"]')) r.addEventListener("change", () => send());
+    for (const r of form.querySelectorAll('[name="mod-filter"]')) r.addEventListener("change", () => send());
+    for (const r of form.querySelectorAll('[name="mod-names"]')) r.addEventListener("change", () => sendNames(r));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (send() && filterMode()) setText($("mod-saved"), fill("moderation.wordsSaved", { n: parseWords($("mod-words").value).words.length }));
@@ -299,6 +302,22 @@ export function attachModeration(app, { renderer }) {
       m.filter = { mode, defaults: $("mod-defaults").checked, words: parsed.words };
     }
     return m;
+  }
+
+  // sendNames sends a choice of whose names show. Names not kept erases
+  // every name already on the board, at once and for good: that is asked
+  // first, and the choice goes back to the board's when the answer is no.
+  async function sendNames(radio) {
+    if (radio.value === "none" && app.state.view().moderation?.names !== "none") {
+      const yes = await app.confirm(t["names.noneConfirm"], t["names.noneConfirmOk"]);
+      if (!yes || !radio.checked) {
+        if (!yes) fillForm(app.state.view().moderation, false);
+        radio.focus();
+        return;
+      }
+      radio.focus(); // back in the dialog, where the question came from
+    }
+    send();
   }
 
   // send sends the dialog's settings, whole, as one moderate.
@@ -363,5 +382,9 @@ export function attachModeration(app, { renderer }) {
     drawPanel(view);
   }
 
-  return { render, onMessage, mayChange, mayEdit, approve, reject }; // approve, reject: the list view's buttons too (listview.js)
+  /** allows says, without a word, whether the settings let this person
+   * make a change: the tools for one they refuse are not offered. */
+  const allows = (change = {}) => !refusal(change);
+
+  return { render, onMessage, mayChange, mayEdit, allows, approve, reject }; // approve, reject: the list view's buttons too (listview.js)
 }

@@ -167,7 +167,31 @@ export function attachReactions(app, { renderer, openComments }) {
     app.edit({ kind: "moderate", moderation: m }, { undoable: false });
   });
 
+  const coarse = matchMedia("(pointer: coarse)");
+  const dock = document.getElementById("dock");
+  let above = null; // the note whose row hangs above it
+
+  // placeRow hangs the selected note's row above the note, not below it,
+  // on a touch screen where below would put it under the dock (the
+  // lesson's chips, the selection bar), which take the taps meant for it.
+  function placeRow() {
+    const [id] = app.ui.selected.size === 1 ? app.ui.selected : [];
+    const el = id && coarse.matches && !document.body.classList.contains("projector") ? document.getElementById("note-" + id) : null;
+    const row = el?.querySelector(":scope > .note-reactions");
+    if (above && above !== el) above.classList.remove("reactions-above");
+    above = null;
+    if (!row || !dock) return;
+    const note = el.getBoundingClientRect();
+    const gap = 6, h = row.getBoundingClientRect().height;
+    const top = document.querySelector(".topbar")?.getBoundingClientRect().bottom ?? 0;
+    // Above only when below is covered and above is not.
+    const up = note.bottom + gap + h > dock.getBoundingClientRect().top && note.top - gap - h >= top;
+    el.classList.toggle("reactions-above", up);
+    if (up) above = el;
+  }
+
   function render(view) {
+    placeRow();
     if (!modeBox) return;
     const mode = view.moderation?.reactions || "";
     const input = modeBox.querySelector(`input[value="${mode}"]`);

@@ -21,7 +21,7 @@
 
 import { inverse, stackOf } from "./state.js";
 import { format } from "./render.js";
-import { reactionEmoji } from "./conversation.js";
+import { columnOf, columnWidth, reactionEmoji } from "./conversation.js";
 import { bounds, fitCamera, inset, overlap, placeGap, revealCamera, screenToBoard } from "./layout.js";
 
 /** pileOffset is how far the pile's card edges show right of and below a
@@ -179,17 +179,37 @@ export function stackOps(view, ids, target) {
 export function besidePlaces(view, head, sizes, { gap = placeGap, tries = 12, maxCoord = 1e6 } = {}) {
   const k = sizes.length;
   if (!k) return [];
-  const cols = k <= 3 ? k : Math.ceil(Math.sqrt(k));
+  let cols = k <= 3 ? k : Math.ceil(Math.sqrt(k));
   const cw = Math.max(...sizes.map((s) => s.w)) + gap, ch = Math.max(...sizes.map((s) => s.h)) + gap;
+  // A stack in a column keeps its notes in that column (a note belongs
+  // to the lane its middle lies in): as many to a row as the lane holds,
+  // beside the head if they fit there, else below it.
+  const lane = laneOf(view, head);
+  if (lane) cols = Math.max(1, Math.min(cols, Math.floor((lane.right - lane.left + gap) / cw)));
   const w = cols * cw - gap, h = Math.ceil(k / cols) * ch - gap;
   const others = [...view.notes.values()].filter((n) => !headOf(view, n));
   const right = head.x + head.w + pileOffset + gap, below = head.y + head.h + pileOffset + gap;
   const starts = [];
-  for (let i = 0; i < tries; i++) starts.push({ x: right + i * cw, y: head.y }, { x: head.x, y: below + i * ch });
+  if (lane) {
+    const x = Math.max(lane.left, Math.min(head.x, lane.right - w));
+    if (right + w <= lane.right) for (let i = 0; i < tries; i++) starts.push({ x: right, y: head.y + i * ch });
+    for (let i = 0; i < tries; i++) starts.push({ x, y: below + i * ch });
+  } else {
+    for (let i = 0; i < tries; i++) starts.push({ x: right + i * cw, y: head.y }, { x: head.x, y: below + i * ch });
+  }
   const free = (s) => others.every((n) => overlap({ x: s.x, y: s.y, w, h }, n, gap - 1) === 0);
   const s = starts.find(free) ?? starts[0];
   const clamp = (v, size) => Math.round(Math.max(-maxCoord, Math.min(maxCoord - size, v)));
   return sizes.map((z, i) => ({ x: clamp(s.x + (i % cols) * cw, z.w), y: clamp(s.y + Math.floor(i / cols) * ch, z.h) }));
+}
+
+/** laneOf returns the part of n's column that notes are laid out in,
+ * {left, right} in board units, or null when n lies in no column. */
+function laneOf(view, n) {
+  const i = columnOf(view, n);
+  if (i < 0) return null;
+  const pad = 16; // as a note added in a lane (columns.js laneView)
+  return { left: i * columnWidth + pad, right: (i + 1) * columnWidth - pad };
 }
 
 /** apartOps returns the updates that take the stack headed by head apart:
@@ -253,6 +273,38 @@ export function arrangeOps(view, rect, { gap = placeGap, maxOps = 500, maxCoord 
     placed.push({ x, y, w: n.w + (n.stackSize ? pileOffset : 0), h: n.h + (n.stackSize ? pileOffset : 0) });
     if (x !== n.x || y !== n.y) ops.push(update(n.id, { x, y }));
   });
+  return { ops, rect: bounds(placed) };
+}
+
+/** arrangeInColumns is arrangeOps for a board with columns: each note
+ * and stack stays in the column it lies in, and the column's own are
+ * laid out by their votes from the top of the lanes down, as many to a
+ * row as the lane holds. Notes in no column stay where they are. It
+ * returns {ops, rect} as arrangeOps does. */
+export function arrangeInColumns(view, { gap = placeGap, maxOps = 500, maxCoord = 1e6 } = {}) {
+  const items = voteOrder(view).filter((n) => columnOf(view, n) >= 0).slice(0, maxOps);
+  if (!items.length) return { ops: [], rect: null };
+  const pile = items.some((n) => n.stackSize) ? pileOffset : 0;
+  const cw = Math.max(...items.map((n) => n.w)) + gap + pile, ch = Math.max(...items.map((n) => n.h)) + gap + pile;
+  const top = Math.min(...items.map((n) => n.y)); // the lanes' first row stays where it was
+  const clamp = (v, size) => Math.round(Math.max(-maxCoord, Math.min(maxCoord - size, v)));
+  const ops = [], placed = [];
+  const byColumn = new Map();
+  for (const n of items) {
+    const i = columnOf(view, n);
+    if (!byColumn.has(i)) byColumn.set(i, []);
+    byColumn.get(i).push(n);
+  }
+  for (const notes of byColumn.values()) {
+    const lane = laneOf(view, notes[0]);
+    const cols = Math.max(1, Math.min(notes.length, Math.floor((lane.right - lane.left + gap) / cw)));
+    const left = lane.left + Math.max(0, (lane.right - lane.left - (cols * cw - gap)) / 2); // the rows in the lane's middle
+    notes.forEach((n, j) => {
+      const x = clamp(left + (j % cols) * cw, n.w), y = clamp(top + Math.floor(j / cols) * ch, n.h);
+      placed.push({ x, y, w: n.w + (n.stackSize ? pileOffset : 0), h: n.h + (n.stackSize ? pileOffset : 0) });
+      if (x !== n.x || y !== n.y) ops.push(update(n.id, { x, y }));
+    });
+  }
   return { ops, rect: bounds(placed) };
 }
 
@@ -477,7 +529,7 @@ export function attachStacks(app, { renderer, actions }) {
     }
     // Something to stack, and somewhere to stack it.
     const selected = [...app.ui.selected].filter((id) => d.notes.has(id));
-    const others = selected.length > 0 && d.notes.size > selected.length;
+    const others = selected.length > 0 && d.notes.size > selected.length && (app.moderation?.allows({ ids: selected }) ?? true); // only one's own notes, where only those may be changed
     hide(stackOn, !others);
     if (!others) showMenu(false);
   }
@@ -694,7 +746,7 @@ export function attachStacks(app, { renderer, actions }) {
     const parts = [];
     if (isHead) parts.push(t["stack.top"]);
     parts.push(t["color." + n.color] || n.color);
-    if (n.author) parts.push(fill("list.by", { name: n.author }));
+    if (n.author && (mine(n) || !app.wallHidesNames?.())) parts.push(fill("list.by", { name: n.author })); // the wall names none but its own
     if (n.pending) parts.push(t["moderation.waiting"]);
     const own = c.ballot[n.id] || 0;
     if (c.voting && !n.pending) {
@@ -730,7 +782,10 @@ export function attachStacks(app, { renderer, actions }) {
         app.comments.open(id);
       });
     }
-    if (c.writes) button("out", t["stack.takeOut"], fill("stack.takeOutLabel", { text: name }), takeOut);
+    // Taking a stack's top note out hands the stack to the next, which
+    // changes that note too: where only one's own notes may be changed,
+    // only one's own note under the top comes out.
+    if (c.writes && !(c.ownOnly && (!mine(n) || isHead))) button("out", t["stack.takeOut"], fill("stack.takeOutLabel", { text: name }), takeOut);
     li.replaceChildren(text, meta, tools);
   }
 
@@ -832,7 +887,9 @@ export function attachStacks(app, { renderer, actions }) {
     const area = app.freeArea();
     const margin = Math.min(40, Math.round((area.right - area.left) * 0.04));
     const rect = screenToBoard(app.cam, inset(area, margin));
-    const { ops, rect: grid } = arrangeOps(d, rect, { maxOps: app.limits.maxBatchOps, maxCoord: app.limits.maxCoord });
+    // A board with columns keeps every note in its column.
+    const opts = { maxOps: app.limits.maxBatchOps, maxCoord: app.limits.maxCoord };
+    const { ops, rect: grid } = d.columns?.length ? arrangeInColumns(d, opts) : arrangeOps(d, rect, opts);
     if (!ops.length || !app.mayChange({ ids: ops.map((o) => o.id) })) return;
     if (!app.edit(ops.length === 1 ? ops[0] : { kind: "batch", ops })) return;
     // Every note of the grid in view, as a fit would show it.

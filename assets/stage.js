@@ -451,7 +451,9 @@ export function attachStage(app, actions) {
     if (on) url.searchParams.set("projector", "1");
     else url.searchParams.delete("projector");
     history.replaceState(history.state, "", url);
+    app.list?.setCanvas(on);
     if (!on) setBarHidden(false);
+    if (!on) app.leaveProjectorPage?.(); // the projector's page becomes this person's again
     app.refitText?.();
     areaCache = null;
     if (app.autoFit) actions.fit();

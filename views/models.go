@@ -73,6 +73,10 @@ type BoardScript struct {
 	// Board is the board as the server drew it, so the script has the
 	// model at once, even if the connection is down when the page loads.
 	Board ScriptBoard `json:"board"`
+	// Names is the board's names setting (board.Moderation.Names): the
+	// name prompt, shown before the page connects, says who will see the
+	// name.
+	Names string `json:"names,omitempty"`
 }
 
 // ScriptBoard is the board as the page script reads it (boardFromJSON in

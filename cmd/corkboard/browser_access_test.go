@@ -412,7 +412,7 @@ func TestBrowserAccessScreenshots(t *testing.T) {
 			b.open(srv.url, id, "Amy")
 			b.keepFocus()
 			for _, lang := range []string{"en", "sv"} {
-				for _, scheme := range schemesFor(lang) {
+				for _, scheme := range schemesFor(lang, s.name) {
 					name := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
 					b.setColorScheme(scheme)
 					b.do(chromedp.Navigate(srv.url + "/b/" + id + "?lang=" + lang))

@@ -338,7 +338,7 @@ func TestConversationScreenshots(t *testing.T) {
 			t.Run(s.name+"-"+lang, func(t *testing.T) {
 				b := mustScreen(t, s)
 				b.openWith(srv.url, id, map[string]string{"corkboard:name": "Ms Berg", "corkboard:help": "off"})
-				for _, scheme := range schemesFor(lang) {
+				for _, scheme := range schemesFor(lang, s.name) {
 					name := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
 					b.setColorScheme(scheme)
 					b.do(chromedp.Navigate(srv.url + "/b/" + id + "?lang=" + lang))

@@ -160,32 +160,72 @@ func (p *proxy) Restore() {
 	p.mu.Unlock()
 }
 
-// browser is one person: a Chromium of its own, with its own profile.
+// browser is one person: a browser context of their own (cookies,
+// storage and cache apart from everyone else's, as in a profile of their
+// own) in the tests' one Chromium.
 type browser struct {
 	t   testing.TB
 	ctx context.Context
 }
 
-func mustBrowser(t testing.TB, width, height int64) *browser {
+// chromium is the one Chromium the browser tests share: starting one for
+// each person took a second of the two cores' time each, a hundred times
+// and more a run. stopChromium (TestMain) ends it.
+var chromium struct {
+	once   stdsync.Once
+	ctx    context.Context
+	err    error
+	cancel context.CancelFunc
+}
+
+func sharedChromium(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(int(width), int(height)),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first action starts the browser and binds it to the context it
-	// runs on, so it runs on ctx itself, not on a child with a timeout.
+	chromium.once.Do(func() {
+		profile, err := os.MkdirTemp("", "corkboard-chromium")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.UserDataDir(profile),
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.WindowSize(1920, 1080),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		chromium.ctx = ctx
+		chromium.cancel = func() { cancel(); cancelAlloc(); os.RemoveAll(profile) }
+		// The first action starts the browser and binds it to the context
+		// it runs on, so it runs on ctx itself.
+		chromium.err = chromedp.Do(ctx)
+	})
+	if chromium.err != nil {
+		t.Fatalf("starting Chromium: %v", chromium.err)
+	}
+	return chromium.ctx
+}
+
+// stopChromium ends the shared Chromium, if a test started it.
+func stopChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
+func mustBrowser(t testing.TB, width, height int64) *browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(sharedChromium(t), chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// The first action makes the browser context and its tab, bound to the
+	// context it runs on, so it runs on ctx itself.
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
+		t.Fatalf("opening a browser context: %v", err)
 	}
 	b := &browser{t: t, ctx: ctx}
 	b.do(chromedp.EmulateViewport(width, height))

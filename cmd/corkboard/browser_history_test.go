@@ -349,7 +349,7 @@ func TestScreenshotsHistory(t *testing.T) {
 			b := mustScreen(t, s)
 			b.openWith(srv.url, id, map[string]string{"corkboard:name": "Ada"})
 			for _, lang := range []string{"en", "sv"} {
-				for _, scheme := range schemesFor(lang) {
+				for _, scheme := range schemesFor(lang, s.name) {
 					name := fmt.Sprintf("%s-%s-%s", s.name, lang, scheme)
 					b.setColorScheme(scheme)
 					b.do(chromedp.Navigate(srv.url + "/b/" + id + "/history?lang=" + lang))

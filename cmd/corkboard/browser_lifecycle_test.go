@@ -161,7 +161,7 @@ func TestBrowserLifecycleScreenshots(t *testing.T) {
 		w, h int64
 	}{{"phone", 390, 844}, {"laptop", 1280, 800}, {"projector", 1920, 1080}} {
 		for _, lang := range []string{"en", "sv"} {
-			for _, scheme := range schemesFor(lang) {
+			for _, scheme := range schemesFor(lang, size.name) {
 				name := fmt.Sprintf("lifecycle-%s-%s-%s", size.name, lang, scheme)
 				created := mustCreateBoard(t, srv.url, "Class 7B")
 				mustApply(t, created.Links[board.RoleEdit].WebSocket, []board.Op{{Kind: board.KindCreate, Note: &board.NewNote{ID: "00000000-0000-4000-8000-000000000001", X: ptr(40.0), Y: ptr(40.0), Text: ptr("Photosynthesis 🌱")}}})

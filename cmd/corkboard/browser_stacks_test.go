@@ -304,13 +304,16 @@ func TestBrowserNames(t *testing.T) {
 
 	setNames := func(value string) {
 		t.Helper()
-		teacher.do(chromedp.Click(chromedp.ID("lesson-toggle")))
-		teacher.do(chromedp.Click(chromedp.ID("moderation-open")))
+		openMenu(teacher, "moderation-menu")
 		teacher.waitFor("the Moderation dialog", `document.getElementById("moderation-dialog").open`)
 		teacher.do(chromedp.Click(chromedp.CSS(`input[name="mod-names"][value="` + value + `"]`)))
+		if value == "none" { // names erased for good: asked first
+			teacher.waitFor("the question", `document.getElementById("confirm-dialog").open`)
+			teacher.do(chromedp.Click(chromedp.ID("confirm-ok")))
+		}
 		teacher.waitFor("the setting saved", `corkboard.view().moderation?.names === "`+value+`" && corkboard.conn.outbox.ops.length === 0`)
 		teacher.do(chromedp.Click(chromedp.ID("moderation-close")))
-		teacher.do(chromedp.Click(chromedp.ID("lesson-toggle")))
+		teacher.waitFor("the Moderation dialog closed", `!document.getElementById("moderation-dialog").open`)
 	}
 	// text is everything a page says: its text, and the names and labels
 	// its elements carry.

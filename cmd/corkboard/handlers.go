@@ -124,6 +124,7 @@ func handleBoardPage(log *slog.Logger, hub *boardsync.Hub) http.Handler {
 		p.Script = views.BoardScript{
 			Link: link, Role: string(access.Role), WSPath: "/ws/" + link,
 			Palette: board.Palette, Lang: lang.Code, Strings: lang.Strings(), Board: script,
+			Names: b.Moderation.Names,
 		}
 		renderPage(w, r, http.StatusOK, views.Board(p))
 	})
