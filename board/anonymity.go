@@ -147,16 +147,8 @@ func prepareNames(b *Board, op Op) Op {
 func nameless(op Op) (Op, bool) {
 	changed := false
 	strip := func(n Note) Note {
-		if n.Author != "" || n.AuthorID != "" {
-			changed = true
-		}
-		n.Author, n.AuthorID = "", ""
-		if len(n.Comments) > 0 {
-			n.Comments = append([]Comment(nil), n.Comments...)
-			for i := range n.Comments {
-				n.Comments[i].Author, n.Comments[i].AuthorID = "", ""
-			}
-		}
+		n, ch := namesOnlyOf(n, "")
+		changed = changed || ch
 		return n
 	}
 	switch op.Kind {
@@ -199,23 +191,8 @@ func nameless(op Op) (Op, bool) {
 func (v *Board) viewNames(participant string) {
 	cloned := false
 	for id, n := range v.Notes {
-		c := n
-		if participant == "" || n.AuthorID != participant {
-			c.Author, c.AuthorID = "", ""
-		}
-		var comments []Comment
-		for i, cm := range n.Comments {
-			if (cm.Author != "" || cm.AuthorID != "") && (participant == "" || cm.AuthorID != participant) {
-				if comments == nil {
-					comments = append([]Comment(nil), n.Comments...)
-				}
-				comments[i].Author, comments[i].AuthorID = "", ""
-			}
-		}
-		if comments != nil {
-			c.Comments = comments
-		}
-		if c.Author == n.Author && c.AuthorID == n.AuthorID && comments == nil {
+		c, changed := namesOnlyOf(n, participant)
+		if !changed {
 			continue
 		}
 		if !cloned {

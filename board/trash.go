@@ -88,7 +88,7 @@ func (b *Board) undelete(op Op, st Stamp, lim Limits) error {
 	case b.ID == "" && op.Restored != nil && op.Restored.ID == op.ID:
 		n = *op.Restored // a client's copy
 		if st.Replica && !b.Moderation.NamesFor(st.SelfStaff) {
-			n = namesOnlyOf(n, st.Self) // sent whole to its sender
+			n, _ = namesOnlyOf(n, st.Self) // sent whole to its sender
 		}
 	case b.ID == "" && op.Withheld:
 		return nil // a note this client may not see came back
@@ -189,7 +189,7 @@ func (t Trashed) ForFacilitators(names bool) Trashed {
 	t.DeletedByID = ""
 	if !names {
 		t.DeletedBy = ""
-		t.Note = namesOnlyOf(t.Note, "")
+		t.Note, _ = namesOnlyOf(t.Note, "")
 	}
 	return t
 }
@@ -219,19 +219,26 @@ func restoredFor(n Note, staff bool) Note {
 	return n
 }
 
-// namesOnlyOf returns n without the names of anyone but self.
-func namesOnlyOf(n Note, self string) Note {
-	if n.AuthorID != self {
+// namesOnlyOf returns n without the names of anyone but self (of
+// everyone for self ""), on the note and its comments, and whether it
+// left any out. n's comments are not changed in place.
+func namesOnlyOf(n Note, self string) (Note, bool) {
+	other := func(author, id string) bool {
+		return (author != "" || id != "") && (self == "" || id != self)
+	}
+	changed := other(n.Author, n.AuthorID)
+	if changed {
 		n.Author, n.AuthorID = "", ""
 	}
-	n.Comments = append([]Comment(nil), n.Comments...)
+	cloned := false
 	for i, c := range n.Comments {
-		if c.AuthorID != self {
-			n.Comments[i].Author, n.Comments[i].AuthorID = "", ""
+		if !other(c.Author, c.AuthorID) {
+			continue
 		}
+		if !cloned {
+			n.Comments, cloned = append([]Comment(nil), n.Comments...), true
+		}
+		n.Comments[i].Author, n.Comments[i].AuthorID = "", ""
 	}
-	if len(n.Comments) == 0 {
-		n.Comments = nil
-	}
-	return n
+	return n, changed || cloned
 }
