@@ -238,6 +238,15 @@ export function createActions(app, { viewport, boardEl }) {
     const at = document.activeElement;
     const onNote = at?.closest?.(".note[data-id]");
     if (!(onNote && boardEl.contains(onNote)) && !at?.closest?.("#selection-bar")) return () => {};
+    // A finger or a mouse on the bar's Delete: the next note is not taken
+    // for the next one to work on (focus would select it, and a tap on it
+    // would then open it to write in); the board keeps the focus.
+    if (!onNote && !at.matches(":focus-visible")) {
+      return () => {
+        app.renderNow();
+        app.focusBoard();
+      };
+    }
     const notes = [...boardEl.querySelectorAll(".note[data-id]")];
     if (onNote && !gone.has(onNote.dataset.id)) return () => {}; // a note that stays keeps it
     const from = onNote ? notes.indexOf(onNote) : notes.findIndex((el) => gone.has(el.dataset.id));

@@ -248,7 +248,13 @@ func TestBrowserTouchUndoDelete(t *testing.T) {
 			if got := eval[string](b, `document.getElementById("undo-toast").innerText.replace(/\s+/g, " ").trim()`); got != tc.text+" "+tc.undo {
 				t.Errorf("the notice says %q, want %q", got, tc.text+" "+tc.undo)
 			}
-			b.tapNote(n2)
+			// The note's own top strip: where the finger lands is the note,
+			// not the notice or a row of reactions over it.
+			x2, y2, w2, _ := b.noteRect(n2)
+			if at := eval[string](b, fmt.Sprintf(`document.elementFromPoint(%g, %g)?.closest(".note")?.id ?? ""`, x2+w2/2, y2+12)); at != "note-"+n2 {
+				t.Fatalf("the top of the other note is covered (by %q)", at)
+			}
+			b.tap(x2+w2/2, y2+12)
 			b.waitFor("the other note selected", `corkboard.ui.selected.has("`+n2+`") && !document.getElementById("selection-bar").hidden`)
 			b.nextFrame()
 			bad := eval[[]string](b, `(() => {
