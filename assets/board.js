@@ -15,7 +15,7 @@
 
 import { BoardState, boardFromJSON, defaultLimits, inverse, namesFor, UndoStack } from "./state.js";
 import { Close, Connection, Outbox, newId, tooLarge } from "./socket.js";
-import { Renderer, format, renderPeople } from "./render.js";
+import { Renderer, format, menuKeys, renderPeople } from "./render.js";
 import { createActions } from "./actions.js";
 import { attachInput } from "./input.js";
 import { attachShare } from "./share.js";
@@ -748,20 +748,7 @@ function showColumnMenu(open) {
 function wireColumnMenu() {
   const menu = $("#column-menu"), button = $("#move-column");
   button.addEventListener("click", () => showColumnMenu(menu.hidden));
-  menu.addEventListener("keydown", (e) => {
-    e.stopPropagation(); // the menu's keys, not the bar's or the board's
-    const items = [...menu.children];
-    const i = items.indexOf(document.activeElement);
-    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[e.key];
-    if (to !== undefined) {
-      e.preventDefault();
-      items[(to + items.length) % items.length]?.focus();
-    } else if (e.key === "Escape" || e.key === "Tab") {
-      e.preventDefault();
-      showColumnMenu(false);
-      button.focus();
-    }
-  });
+  menuKeys(menu, button, () => showColumnMenu(false));
   document.addEventListener("pointerdown", (e) => {
     if (!menu.hidden && !e.target.closest("#column-menu, #move-column")) showColumnMenu(false);
   });

@@ -335,3 +335,23 @@ export function others(peers, me) {
   }
   return [...people.values()];
 }
+
+/** menuKeys gives a menu of buttons the keys of a menu: arrows, Home and
+ * End move between its items; Escape and Tab close it (close) and put the
+ * focus back on the button that opened it. */
+export function menuKeys(menu, button, close) {
+  menu.addEventListener("keydown", (e) => {
+    e.stopPropagation(); // the menu's keys, not the bar's or the board's
+    const items = [...menu.querySelectorAll("button")];
+    const i = items.indexOf(document.activeElement);
+    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      items[(to + items.length) % items.length]?.focus();
+    } else if (e.key === "Escape" || e.key === "Tab") {
+      e.preventDefault();
+      close();
+      button.focus();
+    }
+  });
+}

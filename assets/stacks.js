@@ -20,7 +20,7 @@
 // order by votes) are exported for stacks.test.mjs.
 
 import { inverse, stackOf } from "./state.js";
-import { format } from "./render.js";
+import { format, menuKeys } from "./render.js";
 import { columnOf, columnWidth, reactionEmoji } from "./conversation.js";
 import { bounds, fitCamera, inset, overlap, placeGap, revealCamera, screenToBoard } from "./layout.js";
 
@@ -586,20 +586,7 @@ export function attachStacks(app, { renderer, actions }) {
 
   if (stackOn && menu) {
     stackOn.addEventListener("click", () => showMenu(menu.hidden));
-    menu.addEventListener("keydown", (e) => {
-      e.stopPropagation(); // the menu's keys, not the bar's or the board's
-      const items = [...menu.querySelectorAll("button")];
-      const i = items.indexOf(document.activeElement);
-      const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[e.key];
-      if (to !== undefined) {
-        e.preventDefault();
-        items[(to + items.length) % items.length]?.focus();
-      } else if (e.key === "Escape" || e.key === "Tab") {
-        e.preventDefault();
-        showMenu(false);
-        stackOn.focus();
-      }
-    });
+    menuKeys(menu, stackOn, () => showMenu(false));
     document.addEventListener("pointerdown", (e) => {
       if (!menu.hidden && !e.target.closest("#stack-menu, #stack-on")) showMenu(false);
     });
