@@ -189,7 +189,7 @@ function applyModeration(board, op, stamp = {}) {
       const oldNames = board.moderation?.names ?? "";
       board.moderation = moderationFromJSON(op.moderation);
       moderateReactions(board, op, wasHidden);
-      rename(board, op, oldNames, stamp);
+      applyNamesSetting(board, op, oldNames, stamp);
       return "";
     }
     case "approve": {
@@ -818,12 +818,12 @@ function passStack(board, old) {
   });
 }
 
-// rename mirrors Board.rename (board/anonymity.go): names shown again come
+// applyNamesSetting mirrors Board.applyNamesSetting (board/anonymity.go): names shown again come
 // with the operation; a board that keeps no names forgets them; a page
 // that may no longer see others' names drops them, keeping its own notes
 // its own (stamp.self is this person's participant id, stamp.selfStaff
 // whether they facilitate).
-function rename(board, op, old, stamp) {
+function applyNamesSetting(board, op, old, stamp) {
   const setAuthor = (id, f) => {
     const n = board.notes.get(id);
     if (n) {

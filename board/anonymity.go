@@ -45,11 +45,11 @@ func checkNames(names string) error {
 	return Errorf(EInvalid, "names %q: choose \"staff\", \"none\" or leave it out (shown to everyone)", names)
 }
 
-// rename applies a change of the names setting from old: a board that keeps
+// applyNamesSetting applies a change of the names setting from old: a board that keeps
 // no names forgets those it has; names shown again come with the operation
 // (Prepare); a client's copy that may no longer see others' names drops
 // them (st.Self is whose copy it is).
-func (b *Board) rename(op Op, old string, st Stamp) {
+func (b *Board) applyNamesSetting(op Op, old string, st Stamp) {
 	m := b.Moderation
 	for id, a := range op.Authors {
 		b.setAuthor(id, func(name, aid *string) { *name, *aid = a.Name, a.ID })

@@ -353,7 +353,7 @@ func applyModeration(b *Board, op Op, st Stamp, lim Limits) error {
 		wasHidden := b.Moderation.Reactions == ReactionsHidden
 		oldNames := b.Moderation.Names
 		b.setModeration(m)
-		b.rename(op, oldNames, st)
+		b.applyNamesSetting(op, oldNames, st)
 		switch {
 		case op.Counts != nil || wasHidden && m.Reactions != ReactionsHidden:
 			// Shown again: the counts come with the operation (Prepare).

@@ -43,11 +43,8 @@ func (b *Board) trash(n Note, st Stamp) {
 	if len(b.Trash) >= MaxTrash {
 		b.Trash = slices.Delete(slices.Clone(b.Trash), 0, len(b.Trash)-MaxTrash+1)
 	}
-	by := st.Author
-	if b.Moderation.Names == NamesNone {
-		by = ""
-	}
-	b.Trash = append(slices.Clip(b.Trash), Trashed{Note: n, DeletedAt: st.At, DeletedBy: by, DeletedByID: st.AuthorID})
+	// Apply stamps no name on a board that keeps none.
+	b.Trash = append(slices.Clip(b.Trash), Trashed{Note: n, DeletedAt: st.At, DeletedBy: st.Author, DeletedByID: st.AuthorID})
 }
 
 // pruneTrash drops what has been in the trash longer than TrashFor at now.
