@@ -773,6 +773,12 @@ export function attachStacks(app, { renderer, actions }) {
     // changes that note too: where only one's own notes may be changed,
     // only one's own note under the top comes out.
     if (c.writes && !(c.ownOnly && (!mine(n) || isHead))) button("out", t["stack.takeOut"], fill("stack.takeOutLabel", { text: name }), takeOut);
+    // A change elsewhere on the note (its place, a reaction's ack) leaves
+    // the item as it was: a button replaced under a finger or a pointer
+    // loses the press that was on its way to it.
+    const drawn = text.outerHTML + meta.outerHTML + tools.outerHTML;
+    if (li._drawn === drawn) return;
+    li._drawn = drawn;
     li.replaceChildren(text, meta, tools);
   }
 
@@ -805,6 +811,7 @@ export function attachStacks(app, { renderer, actions }) {
     buttons.className = "stack-tools";
     buttons.append(save, cancel);
     editing = { id, ta };
+    li._drawn = null;
     li.replaceChildren(ta, buttons);
     ta.focus();
   }
