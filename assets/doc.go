@@ -70,7 +70,8 @@
 // render.js, stage.js, paste.js, restore.js, listview.js, stacks.js and trash.js that need no page) is tested in node by the *.test.mjs files;
 // state.test.mjs runs the Apply cases of board/testdata/apply.json that
 // board's Go tests run too. Note text reaches the DOM through textContent
-// only.
+// only. Modules lists what a page's script imports, for the page to
+// preload in one go.
 package assets
 
 import "embed"

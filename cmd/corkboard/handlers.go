@@ -1,22 +1,17 @@
 package main
 
 import (
-	"github.com/google/uuid"
-
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"time"
 
-	"corkboard/assets"
+	"github.com/google/uuid"
+
 	"corkboard/board"
 	boardsync "corkboard/sync"
 	"corkboard/views"
@@ -300,33 +295,6 @@ func handleHealthz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
-	})
-}
-
-// handleAssets serves the embedded files with an ETag made from their
-// content, so browsers revalidate cheaply and never run a stale script
-// after an upgrade.
-func handleAssets(log *slog.Logger) http.Handler {
-	etags := map[string]string{}
-	fs.WalkDir(assets.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			data, _ := fs.ReadFile(assets.FS, p)
-			sum := sha256.Sum256(data)
-			etags["/"+p] = `"` + hex.EncodeToString(sum[:8]) + `"`
-		}
-		return nil
-	})
-	files := http.StripPrefix("/assets", http.FileServerFS(assets.FS))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := path.Clean(strings.TrimPrefix(r.URL.Path, "/assets"))
-		etag, ok := etags[name]
-		if !ok {
-			writeError(w, r, log, board.Errorf(board.ENotFound, "There is nothing at this address."))
-			return
-		}
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
 	})
 }
 
