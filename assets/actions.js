@@ -361,14 +361,19 @@ export function createActions(app, { viewport, boardEl }) {
 
   function undo() {
     if (!app.undo.canUndo() || !app.mayChange()) return;
-    const op = app.undo.undo(app.state.view(), mayStep);
-    if (op) app.edit(op, { undoable: false });
+    sendStep(app.undo.undo(app.state.view(), mayStep));
   }
 
   function redo() {
     if (!app.undo.canRedo() || !app.mayChange()) return;
-    const op = app.undo.redo(app.state.view(), mayStep);
-    if (op) app.edit(op, { undoable: false });
+    sendStep(app.undo.redo(app.state.view(), mayStep));
+  }
+
+  // sendStep sends what an undo or redo resolved to: one operation, or
+  // several sent one by one ("each": the notes of a multiple delete, each
+  // brought back from the trash).
+  function sendStep(op) {
+    for (const o of op?.kind === "each" ? op.ops : op ? [op] : []) app.edit(o, { undoable: false });
   }
 
   // --- Camera ----------------------------------------------------------------

@@ -193,7 +193,7 @@ export function attachModeration(app, { renderer }) {
   /** mayEdit is mayChange for an operation about to be sent. */
   function mayEdit(op) {
     const change = { create: false, ids: [] };
-    for (const o of op.kind === "batch" ? op.ops || [] : [op]) {
+    for (const o of op.kind === "batch" || op.kind === "each" ? op.ops || [] : [op]) {
       if (o.kind === "create") change.create = true;
       else if (o.kind === "update" || o.kind === "delete") change.ids.push(o.id);
     }

@@ -662,6 +662,13 @@ export function inverse(before, op, me = "", inBatch = false) {
     case "rename":
       return { kind: "rename", title: before.title };
     case "batch": {
+      // Notes deleted together come back together, each from the trash as
+      // it was (see "delete"): one undelete each, sent one by one, since
+      // a batch holds none ("each" never goes on the wire).
+      if (!inBatch && op.ops.every((o) => o.kind === "delete")) {
+        const ops = op.ops.filter((o) => before.notes.has(o.id)).map((o) => ({ kind: "undelete", id: o.id }));
+        return ops.length ? { kind: "each", ops } : null;
+      }
       const inv = [];
       let b = cloneBoard(before);
       for (const sub of op.ops) {
@@ -677,9 +684,11 @@ export function inverse(before, op, me = "", inBatch = false) {
 
 /** UndoStack keeps this person's edits and their inverses. Undo and redo are
  * new operations through the server, so they work while others edit.
- * A deleted note cannot come back under its old id (the server keeps
- * tombstones), so undoing a delete recreates it under a new id, and the
- * stack remembers the new id for later undos and redos. */
+ * Undoing a delete brings the note back from the board's trash under its
+ * own id. Where it cannot (a delete within a batch of other changes) the
+ * note is made anew: a deleted id cannot be created again (the server
+ * keeps tombstones), so it gets a new one, and the stack remembers the new
+ * id for later undos and redos. */
 export class UndoStack {
   constructor(newId, limit = 200) {
     this.newId = newId;
@@ -770,9 +779,9 @@ export class UndoStack {
       }
       return null;
     };
-    if (op.kind === "batch") {
+    if (op.kind === "batch" || op.kind === "each") {
       const ops = op.ops.map(one).filter(Boolean);
-      return ops.length ? { kind: "batch", ops } : null;
+      return ops.length ? { kind: op.kind, ops } : null;
     }
     return one(op);
   }

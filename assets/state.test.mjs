@@ -153,18 +153,33 @@ test("undoing a move of a note someone else deleted does nothing", () => {
   assert.equal(b.notes.size, 0);
 });
 
-test("undo of a batch delete recreates every note", () => {
+test("undo of a batch delete brings every note back from the trash; undo of a delete among other changes makes it anew", () => {
   const u = new UndoStack((() => { let i = 0; return () => `00000000-0000-4000-8000-0000000002${i++}0`; })());
   const b = board();
   applyOp(b, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
   applyOp(b, { kind: "create", note: { id: B, x: 5, y: 5, text: "b" } });
   const del = { kind: "batch", ops: [{ kind: "delete", id: A }, { kind: "delete", id: B }] };
-  const before = cloneBoard(b);
-  u.record(del, inverse(before, del));
+  u.record(del, inverse(cloneBoard(b), del));
   applyOp(b, del);
-  const undo = u.undo(b);
-  assert.equal(applyOp(b, undo), "");
-  assert.deepEqual([...b.notes.values()].map((n) => n.text).sort(), ["a", "b"]);
+  assert.deepEqual(u.undo(b), { kind: "each", ops: [{ kind: "undelete", id: A }, { kind: "undelete", id: B }] });
+  applyOp(b, { kind: "undelete", id: B, restored: { id: B, x: 5, y: 5, text: "b" } });
+  // Redone: the notes that came back are deleted again, under their ids.
+  assert.deepEqual(u.redo(b), { kind: "batch", ops: [{ kind: "delete", id: B }] });
+  applyOp(b, { kind: "delete", id: B });
+  // Undone again: only what is gone comes back, each once.
+  assert.deepEqual(u.undo(b), { kind: "each", ops: [{ kind: "undelete", id: A }, { kind: "undelete", id: B }] });
+
+  const c = board();
+  applyOp(c, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
+  applyOp(c, { kind: "create", note: { id: B, x: 5, y: 5, text: "b" } });
+  const mixed = { kind: "batch", ops: [{ kind: "update", id: A, set: { x: 9 } }, { kind: "delete", id: B }] };
+  const v = new UndoStack(() => `00000000-0000-4000-8000-000000000300`);
+  v.record(mixed, inverse(cloneBoard(c), mixed));
+  applyOp(c, mixed);
+  const undo = v.undo(c);
+  assert.equal(undo.kind, "batch");
+  assert.equal(applyOp(c, undo), "");
+  assert.deepEqual([...c.notes.values()].map((n) => `${n.text} ${n.x}`).sort(), ["a 0", "b 5"]);
 });
 
 const ada = "AAAAAAAAAAAAAAAA", bo = "BBBBBBBBBBBBBBBB";
@@ -180,9 +195,12 @@ test("deleting someone else's private note cannot be undone within a batch; one'
   assert.equal(inverse(b, { kind: "delete", id: A }, "", true), null, "whoever makes the delete, before the welcome names them");
   assert.deepEqual(inverse(b, { kind: "delete", id: B }, bo, true)?.note.text, "Bo's");
   assert.deepEqual(inverse(b, { kind: "delete", id: A }, ada, true)?.note.id, A, "Ada's own");
-  // A batch brings back only what it can.
+  // Deleted together, both come back from the trash, Ada's as Ada's; a
+  // batch of other changes too brings back only what it can.
   const both = { kind: "batch", ops: [{ kind: "delete", id: A }, { kind: "delete", id: B }] };
-  assert.deepEqual(inverse(b, both, bo), { kind: "batch", ops: [{ kind: "create", note: { id: B, x: 300, y: 0, w: 200, h: 160, text: "Bo's", color: "yellow", z: 2 } }] });
+  assert.deepEqual(inverse(b, both, bo), { kind: "each", ops: [{ kind: "undelete", id: A }, { kind: "undelete", id: B }] });
+  const mixed = { kind: "batch", ops: [{ kind: "rename", title: "T" }, { kind: "delete", id: A }, { kind: "delete", id: B }] };
+  assert.deepEqual(inverse(b, mixed, bo), { kind: "batch", ops: [{ kind: "create", note: { id: B, x: 300, y: 0, w: 200, h: 160, text: "Bo's", color: "yellow", z: 2 } }, { kind: "rename", title: b.title }] });
   const u = new UndoStack(() => B);
   u.record({ kind: "delete", id: A }, inverse(b, { kind: "delete", id: A }, bo, true));
   assert.equal(u.canUndo(), false);

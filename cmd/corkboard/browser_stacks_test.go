@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 
 	"corkboard/board"
 )
@@ -241,6 +242,7 @@ func TestBrowserStacks(t *testing.T) {
 // (the ⋯ menu) lists it with who deleted it and when, and Restore brings
 // it back, for a student too; the list is then empty and says so. A
 // student's page has no such dialog, and the server gives them no trash.
+// Notes deleted together come back together with one undo, as they were.
 func TestBrowserTrash(t *testing.T) {
 	srv := mustLiveServer(t)
 	created := mustCreateBoard(t, srv.url, "Trash")
@@ -272,6 +274,29 @@ func TestBrowserTrash(t *testing.T) {
 	}
 	if code, _ := do(t, "GET", srv.url+"/api/boards/"+edit+"/trash", ""); code != 403 {
 		t.Errorf("the trash for an edit link: %d, want 403", code)
+	}
+
+	// Two of Amy's notes, one with a comment, deleted together by the
+	// teacher: one undo brings both back from the trash as they were,
+	// Amy's, under their own ids, the comment with them.
+	teacher.do(chromedp.Click(chromedp.ID("trash-close")))
+	first, second := writeNote(amy, "Amy's first"), writeNote(amy, "Amy's second")
+	mustApply(t, wsURL(srv.url, edit), []board.Op{{Kind: board.KindComment, ID: first, Comment: &board.NewComment{ID: uuid.NewString(), Text: ptr("Agreed")}}})
+	teacher.waitFor("Amy's notes", drawn(first)+` && `+drawn(second))
+	eval[chromedp.Void](teacher, `corkboard.actions.select(["`+first+`", "`+second+`"])`)
+	teacher.waitFor("the selection bar", `!document.getElementById("selection-bar").hidden`)
+	teacher.do(chromedp.Click(chromedp.ID("delete")))
+	amy.waitFor("both deleted", `!`+drawn(first)+` && !`+drawn(second))
+	teacher.press("z", "KeyZ", 90, chromedp.ModifierCtrl)
+	amy.waitFor("both back", drawn(first)+` && `+drawn(second))
+	teacher.waitFor("the undo saved", `corkboard.conn.outbox.ops.length === 0`)
+	for _, n := range []string{first, second} {
+		if got := mustServerNote(t, srv.url, id, n); got.Author != "Amy" || got.AuthorID == "" {
+			t.Errorf("note %q back as %q's (%q), want Amy's", got.Text, got.Author, got.AuthorID)
+		}
+	}
+	if got := mustServerNote(t, srv.url, id, first); len(got.Comments) != 1 {
+		t.Errorf("Amy's first note came back with %d comments, want its one", len(got.Comments))
 	}
 }
 
