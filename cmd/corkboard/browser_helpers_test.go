@@ -335,10 +335,24 @@ func (b *browser) press(key, code string, keyCode int64, mods ...chromedp.Modifi
 	}
 }
 
-// noteRect returns a note's box on screen.
+// noteRect returns a note's box on screen once it stays put: a note
+// glides to a new place (a 90 ms transition) and the page draws on the
+// next animation frame, so a box read at once may be where the note is
+// leaving, and a click there misses it on a busy machine.
 func (b *browser) noteRect(id string) (x, y, w, h float64) {
 	b.t.Helper()
-	r := eval[[]float64](b, fmt.Sprintf(`(() => { const r = document.getElementById("note-%s").getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })()`, id))
+	r := eval[[]float64](b, fmt.Sprintf(`new Promise((resolve) => {
+  const el = document.getElementById("note-%s");
+  const read = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
+  let last = read(), tries = 0;
+  const step = () => {
+    const now = read();
+    if (now.every((v, i) => v === last[i]) || ++tries > 60) return resolve(now);
+    last = now;
+    requestAnimationFrame(() => requestAnimationFrame(step));
+  };
+  requestAnimationFrame(() => requestAnimationFrame(step));
+})`, id), chromedp.EvalAwaitPromise)
 	return r[0], r[1], r[2], r[3]
 }
 
