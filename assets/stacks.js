@@ -659,6 +659,10 @@ export function attachStacks(app, { renderer, actions }) {
     const title = fill("stack.title", { n: notes.length });
     if ($("stack-title").textContent !== title) $("stack-title").textContent = title;
     const c = context(view);
+    // Where only one's own notes may be changed, what changes every note
+    // of the stack (taking its top note out hands the stack on; taking it
+    // apart) is for a stack of one's own notes only.
+    const whole = c.writes && !(c.ownOnly && !notes.every(mine));
     const focused = document.activeElement;
     const keep = focused && list.contains(focused) ? { id: focused.closest("li")?.dataset.id, act: focused.dataset.act } : null;
     const seen = new Set();
@@ -672,10 +676,11 @@ export function attachStacks(app, { renderer, actions }) {
         li.dataset.id = n.id;
         rows.set(n.id, li);
       }
-      if (editing?.id !== n.id && (li._n !== n || li._sig !== c.key + (n.id === openHead))) {
+      const sig = c.key + (n.id === openHead) + whole;
+      if (editing?.id !== n.id && (li._n !== n || li._sig !== sig)) {
         li._n = n;
-        li._sig = c.key + (n.id === openHead);
-        drawItem(li, n, n.id === openHead, c);
+        li._sig = sig;
+        drawItem(li, n, n.id === openHead, c, whole);
       }
       const want = prev ? prev.nextSibling : list.firstChild;
       if (want !== li) list.insertBefore(li, want);
@@ -693,7 +698,7 @@ export function attachStacks(app, { renderer, actions }) {
       (li?.querySelector(`[data-act="${keep.act}"]`) ?? li?.querySelector("button") ?? list.querySelector("button") ?? $("stack-close")).focus();
     }
     const apart = $("stack-apart");
-    if (apart) apart.hidden = !c.writes;
+    if (apart) apart.hidden = !whole;
   }
 
   // context is what every item of one view depends on besides its note.
@@ -716,8 +721,9 @@ export function attachStacks(app, { renderer, actions }) {
   }
 
   // drawItem shows note n in its item li: its text, who wrote it, its
-  // votes and reactions, and what this person may do with it.
-  function drawItem(li, n, isHead, c) {
+  // votes and reactions, and what this person may do with it; whole says
+  // whether they may change every note of the stack.
+  function drawItem(li, n, isHead, c, whole) {
     const el = (tag, cls, text) => {
       const x = document.createElement(tag);
       if (cls) x.className = cls;
@@ -770,9 +776,8 @@ export function attachStacks(app, { renderer, actions }) {
       });
     }
     // Taking a stack's top note out hands the stack to the next, which
-    // changes that note too: where only one's own notes may be changed,
-    // only one's own note under the top comes out.
-    if (c.writes && !(c.ownOnly && (!mine(n) || isHead))) button("out", t["stack.takeOut"], fill("stack.takeOutLabel", { text: name }), takeOut);
+    // changes every note of it.
+    if (isHead ? whole : c.writes && !(c.ownOnly && !mine(n))) button("out", t["stack.takeOut"], fill("stack.takeOutLabel", { text: name }), takeOut);
     // A change elsewhere on the note (its place, a reaction's ack) leaves
     // the item as it was: a button replaced under a finger or a pointer
     // loses the press that was on its way to it.

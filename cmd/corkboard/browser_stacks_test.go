@@ -236,6 +236,33 @@ func TestBrowserStacks(t *testing.T) {
 	amy.do(chromedp.Click(chromedp.CSS("#stack-menu button")))
 	amy.waitFor("why not", toastSays("approve it first"))
 	amy.waitFor("the note still on its own", `corkboard.conn.outbox.ops.length === 0 && !corkboard.view().notes.get("`+waiting+`").stack && `+drawn(waiting))
+
+	// Own notes only: Amy's stack of her own notes she may take out from,
+	// its top note too, and take apart; a stack of the teacher's, none of
+	// that.
+	mustApply(t, wsURL(srv.url, id), []board.Op{moderate(board.Moderation{OwnNotes: true})})
+	amy.waitFor("own notes only", `corkboard.view().moderation?.ownNotes === true && !corkboard.view().moderation?.approval`)
+	top, under := writeNote(amy, "Amy's top"), writeNote(amy, "Amy's under")
+	eval[chromedp.Void](amy, `corkboard.edit({kind: "update", id: "`+under+`", set: {stack: "`+top+`"}})`)
+	amy.waitFor("Amy's stack", badge(top)+` === "2 notes"`)
+	dragOnto(teacher, d, e)
+	amy.waitFor("the teacher's stack", badge(e)+` === "2 notes"`)
+	for _, tt := range []struct {
+		head, what string
+		may        bool
+	}{{top, "Amy's own stack", true}, {e, "the teacher's stack", false}} {
+		eval[chromedp.Void](amy, `corkboard.stacks.open("`+tt.head+`")`)
+		amy.waitFor(tt.what+" open", `document.getElementById("stack-dialog").open && document.querySelectorAll("#stack-list > li").length === 2`)
+		got := eval[[]bool](amy, `[!!document.querySelector('#stack-list > li.stack-item-head [data-act="out"]'), !!document.querySelector('#stack-list > li:not(.stack-item-head) [data-act="out"]'), !document.getElementById("stack-apart").hidden]`)
+		if want := []bool{tt.may, tt.may, tt.may}; !slices.Equal(got, want) {
+			t.Errorf("%s: take out the top, take out the other, take apart: %v, want %v", tt.what, got, want)
+		}
+		amy.do(chromedp.Click(chromedp.ID("stack-close")))
+	}
+	eval[chromedp.Void](amy, `corkboard.stacks.open("`+top+`")`)
+	amy.waitFor("Amy's stack open", `document.querySelectorAll("#stack-list > li").length === 2`)
+	amy.do(chromedp.Click(chromedp.CSS(`#stack-list > li.stack-item-head [data-act="out"]`)))
+	teacher.waitFor("Amy's top note out, her other note on its own", `!corkboard.view().notes.get("`+top+`").stack && !corkboard.view().notes.get("`+under+`").stack && `+badge(top)+` === "" && `+drawn(under))
 }
 
 // TestBrowserTrash: the teacher deletes a note; the Deleted notes dialog
