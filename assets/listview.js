@@ -19,7 +19,7 @@
 
 import { columnOf, reactionEmoji, reactionNames } from "./conversation.js";
 import { format } from "./render.js";
-import { headOf, noteName } from "./stacks.js";
+import { headOf, noteName, votingOf } from "./stacks.js";
 
 const viewKey = "corkboard:view";
 const sortKey = "corkboard:list-sort";
@@ -224,24 +224,14 @@ export function attachList(app, { actions }) {
   /** context is what every row of one view depends on besides its note,
    * as the flags rows are drawn from and a key that changes with them. */
   function context(view) {
-    const me = app.participant;
-    const v = view.voting;
-    const ballot = (me && view.ballots?.[me]) || {};
-    let used = 0;
-    for (const k of Object.values(ballot)) used += k;
     const m = view.moderation;
     const c = {
-      me,
+      ...votingOf(app, view),
       canEdit: app.canEdit,
       // The lock stops writing, not voting, and never the facilitator.
       writes: app.canEdit && (facilitator || !view.locked),
       ownOnly: !!m?.ownNotes && !facilitator,
       reactions: m?.reactions || "",
-      voting: v ? { open: !!v.open, hidden: !!v.hidden, votes: v.votes, perNote: v.perNote } : null,
-      // The projector's page is a screen, not a voter (lesson.js).
-      voter: !!(v?.open && me && !document.body.classList.contains("projector")),
-      ballot,
-      used,
       columns: (view.columns ?? []).map((col, i) => col.name || fill("columns.untitled", { n: i + 1 })),
     };
     c.key = JSON.stringify([c.me, c.writes, c.ownOnly, c.reactions, c.voting, c.voter, c.used, c.columns, app.ui.editing, sortBy]);

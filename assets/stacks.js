@@ -19,7 +19,7 @@
 // drag drops on, the updates that stack, where notes taken out go, the
 // order by votes) are exported for stacks.test.mjs.
 
-import { inverse, stackOf } from "./state.js";
+import { ballotTotal, inverse, stackOf } from "./state.js";
 import { format, menuKeys } from "./render.js";
 import { columnOf, columnWidth, reactionEmoji } from "./conversation.js";
 import { bounds, fitCamera, inset, overlap, placeGap, revealCamera, screenToBoard } from "./layout.js";
@@ -306,6 +306,21 @@ export function arrangeInColumns(view, { gap = placeGap, maxOps = 500, maxCoord 
     });
   }
   return { ops, rect: bounds(placed) };
+}
+
+/** votingOf is what a row about a note (the list view's, a stack
+ * dialog's) shows of a round of votes to this person: who they are, their
+ * ballot and how many of its votes they have used, the round, and whether
+ * this page votes at all (the projector's is a screen, not a voter). */
+export function votingOf(app, view) {
+  const me = app.participant;
+  const v = view.voting;
+  const ballot = (me && view.ballots?.[me]) || {};
+  return {
+    me, ballot, used: ballotTotal(ballot),
+    voting: v ? { open: !!v.open, hidden: !!v.hidden, votes: v.votes, perNote: v.perNote } : null,
+    voter: !!(v?.open && me && !document.body.classList.contains("projector")),
+  };
 }
 
 /** noteColor is the CSS colour of a note of colour c: the palette's
@@ -703,16 +718,10 @@ export function attachStacks(app, { renderer, actions }) {
 
   // context is what every item of one view depends on besides its note.
   function context(view) {
-    const me = app.participant;
-    const v = view.voting;
-    const ballot = (me && view.ballots?.[me]) || {};
-    let used = 0;
-    for (const k of Object.values(ballot)) used += k;
     const facilitator = app.role === "facilitate";
     const c = {
-      me, ballot, used, facilitator,
-      voting: v ? { open: !!v.open, hidden: !!v.hidden, votes: v.votes, perNote: v.perNote } : null,
-      voter: !!(v?.open && me && !document.body.classList.contains("projector")),
+      ...votingOf(app, view),
+      facilitator,
       writes: app.canEdit && (facilitator || !view.locked),
       ownOnly: !!view.moderation?.ownNotes && !facilitator,
     };
