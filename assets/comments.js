@@ -29,7 +29,8 @@ export function attachComments(app) {
   const drafts = new Map(); // note id -> what was typed for it and not yet taken by the server
   const sending = new Map(); // seq -> {note, text}: sent, not yet answered
   const items = new Map(); // comment id -> li
-  const time = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+  let time = null; // made when first needed, as paste.js's
+
 
   function open(id) {
     if (!app.view().notes.has(id)) return;
@@ -237,6 +238,7 @@ export function attachComments(app) {
     const d = new Date(c.at);
     if (when.dateTime !== c.at) {
       when.dateTime = c.at;
+      time ??= new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
       when.textContent = time.format(d);
     }
     const blank = !!c.private && !c.text;

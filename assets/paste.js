@@ -147,8 +147,10 @@ export function attachPaste(app, actions) {
   if (!dialog) return;
   const t = app.t;
   const text = $("paste-text"), error = $("paste-error"), add = $("paste-add");
-  const number = new Intl.NumberFormat(app.cfg.lang || undefined);
-  const fill = (key, vars) => format(t[key], Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === "number" ? number.format(v) : v])));
+  // Made when first needed: the first Intl formatter of a page costs tens
+  // of milliseconds (its locale data), on every phone opening the board.
+  let number = null;
+  const fill = (key, vars) => format(t[key], Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === "number" ? (number ??= new Intl.NumberFormat(app.cfg.lang || undefined)).format(v) : v])));
 
   function showError(message) {
     error.textContent = message;

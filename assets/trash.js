@@ -45,8 +45,7 @@ export function attachTrash(app) {
   if (!dialog || !opener) return null;
   const list = $("trash-list"), status = $("trash-status"), empty = $("trash-empty");
   const fill = (key, vars) => format(t[key] ?? key, vars);
-  const rtf = new Intl.RelativeTimeFormat(app.cfg.lang || undefined, { numeric: "auto" });
-  const when = new Intl.DateTimeFormat(app.cfg.lang || undefined, { dateStyle: "medium", timeStyle: "short" });
+  let rtf = null, when = null; // made when first needed, as paste.js's
   const restoring = new Map(); // seq -> the note's name, sent and not yet answered
   let asked = 0; // the last request, so a slow answer never replaces a newer one
 
@@ -100,10 +99,12 @@ export function attachTrash(app) {
     const meta = document.createElement("p");
     meta.className = "trash-meta";
     const at = Date.parse(deletedAt);
+    rtf ??= new Intl.RelativeTimeFormat(app.cfg.lang || undefined, { numeric: "auto" });
     const ago = Number.isNaN(at) ? "" : relativeTime(at, now, rtf, t["trash.justNow"]);
     const time = document.createElement("time");
     time.dateTime = deletedAt;
     time.textContent = ago;
+    when ??= new Intl.DateTimeFormat(app.cfg.lang || undefined, { dateStyle: "medium", timeStyle: "short" });
     if (!Number.isNaN(at)) time.title = when.format(at);
     const [before, after] = fill(deletedBy ? "trash.by" : "trash.when", { name: deletedBy }).split("{when}");
     meta.append(before, time, after ?? "");
