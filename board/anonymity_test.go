@@ -92,6 +92,36 @@ func TestNamesInCopies(t *testing.T) {
 	}
 }
 
+// Names shown again name, to those who are not facilitators, no note or
+// comment waiting for approval: to them it is not there yet.
+func TestNamesShownAgainSkipWaiting(t *testing.T) {
+	l := newLesson(t)
+	l.must(teacher, board.RoleFacilitate, create(idC))
+	l.must(teacher, board.RoleFacilitate, `{"kind":"moderate","moderation":{"names":"staff","approval":true}}`)
+	l.must(ada, board.RoleEdit, create(idB))
+	l.must(bo, board.RoleEdit, comment(idC, cm1, "me too"))
+	st := board.Stamp{Version: l.b.Version + 1, At: t0, Author: "T", AuthorID: teacher, Role: board.RoleFacilitate}
+	op, c, err := board.Order(l.b, mustOp(t, `{"kind":"moderate","moderation":{"approval":true}}`), st, board.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if op.Authors[idB].ID != ada || op.Authors[cm1].ID != bo || op.Authors[idC].ID != teacher {
+		t.Errorf("the operation carries %v, want every author", op.Authors)
+	}
+	if _, ok := c.Others.Authors[idB]; ok {
+		t.Errorf("others are told who wrote the note waiting: %v", c.Others.Authors)
+	}
+	if _, ok := c.Others.Authors[cm1]; ok {
+		t.Errorf("others are told who wrote the comment waiting: %v", c.Others.Authors)
+	}
+	if c.Others.Authors[idC].ID != teacher || !c.OthersDiffer {
+		t.Errorf("others get %v (differ %v), want the teacher's note named", c.Others.Authors, c.OthersDiffer)
+	}
+	if c.StaffDiffer {
+		t.Errorf("the facilitators' copy differs: %v", c.Staff.Authors)
+	}
+}
+
 // Replicas hold their view as names are hidden, forgotten and shown again.
 func TestReplicasHoldTheirNames(t *testing.T) {
 	server := newLesson(t)
@@ -108,4 +138,10 @@ func TestReplicasHoldTheirNames(t *testing.T) {
 	step(ada, board.RoleEdit, comment(idC, "00000000-0000-4000-8000-0000000000f2", "and me"))
 	step(teacher, board.RoleFacilitate, namesOp(board.NamesStaff))
 	step(teacher, board.RoleFacilitate, namesOp(board.NamesShown))
+	// Names shown again while a note and a comment wait.
+	step(teacher, board.RoleFacilitate, `{"kind":"moderate","moderation":{"names":"staff","approval":true}}`)
+	step(bo, board.RoleEdit, create("00000000-0000-4000-8000-0000000000e1"))
+	step(ada, board.RoleEdit, comment(idB, "00000000-0000-4000-8000-0000000000f3", "later"))
+	step(teacher, board.RoleFacilitate, `{"kind":"moderate","moderation":{"approval":true}}`)
+	step(teacher, board.RoleFacilitate, `{"kind":"approve"}`)
 }

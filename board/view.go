@@ -390,17 +390,60 @@ func copyOne(b *Board, op Op, st Stamp, staff bool, created made) (Op, bool) {
 			return Op{Kind: KindReject, Rejected: op.Rejected, Withheld: true}, true
 		}
 	case KindModerate:
-		if f := op.Moderation.Filter; !staff && f != nil && len(f.Words) > 0 {
+		if staff {
+			return op, false
+		}
+		c, changed := op, false
+		if f := op.Moderation.Filter; f != nil && len(f.Words) > 0 {
 			m := *op.Moderation
 			hidden := *f
 			hidden.Words = nil
 			m.Filter = &hidden
-			c := op
-			c.Moderation, c.Withheld = &m, true
+			c.Moderation, changed = &m, true
+		}
+		// Names shown again (Prepare) name no note or comment that waits
+		// for approval: to others, it is not there yet.
+		if len(op.Authors) > 0 {
+			if authors := withoutWaiting(b, op.Authors); len(authors) != len(op.Authors) {
+				c.Authors, changed = authors, true
+			}
+		}
+		if changed {
+			c.Withheld = true
 			return c, true
 		}
 	}
 	return op, false
+}
+
+// withoutWaiting returns authors (by note or comment id) without the
+// notes and comments of b waiting for approval, or authors itself when
+// none of them waits.
+func withoutWaiting(b *Board, authors map[string]Author) map[string]Author {
+	var out map[string]Author
+	drop := func(id string) {
+		if _, ok := authors[id]; !ok {
+			return
+		}
+		if out == nil {
+			out = maps.Clone(authors)
+		}
+		delete(out, id)
+	}
+	for id, n := range b.Notes {
+		if n.Pending {
+			drop(id)
+		}
+		for _, c := range n.Comments {
+			if c.Pending {
+				drop(c.ID)
+			}
+		}
+	}
+	if out == nil {
+		return authors
+	}
+	return out
 }
 
 // prepareZ gives every new note without a z the one Apply would give it,
