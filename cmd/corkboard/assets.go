@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -83,16 +84,28 @@ func handleAssets(log *slog.Logger) http.Handler {
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip: it
-// names gzip (or *) without q=0.
+// names gzip with a weight above zero, or, naming no gzip, * so.
 func acceptsGzip(header string) bool {
+	gzip, star := -1, -1 // each one's weight in thousandths; -1 if absent
 	for part := range strings.SplitSeq(header, ",") {
 		coding, params, _ := strings.Cut(part, ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
-		if coding != "gzip" && coding != "*" {
-			continue
+		w := 1000
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); ok {
+			f, err := strconv.ParseFloat(q, 64)
+			if err != nil {
+				continue
+			}
+			w = int(f * 1000)
 		}
-		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
-		return !(strings.HasPrefix(q, "q=0") && strings.Trim(strings.TrimPrefix(q, "q=0"), ".0") == "")
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip":
+			gzip = w
+		case "*":
+			star = w
+		}
 	}
-	return false
+	if gzip < 0 {
+		return star > 0
+	}
+	return gzip > 0
 }

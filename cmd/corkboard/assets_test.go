@@ -100,6 +100,10 @@ func TestAcceptsGzip(t *testing.T) {
 		"gzip; q=0.000":         false,
 		"gzip;q=0.001":          true,
 		"deflate, x-gzip;q=0.5": false,
+		"*;q=0, gzip":           true,
+		"gzip;q=0, *":           false,
+		"*;q=0":                 false,
+		"gzip;q=abc":            false,
 	} {
 		if got := acceptsGzip(header); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
