@@ -122,6 +122,7 @@ func (h *Hub) deleteBoard(ctx context.Context, id string, reason DeleteReason, u
 		return Tombstone{}, errBeingDeleted
 	}
 	r := h.rooms[id]
+	unloading := h.unloading[id]
 	if r != nil && !unopenedSince.IsZero() {
 		h.mu.Unlock()
 		return Tombstone{}, errVisited
@@ -147,6 +148,15 @@ func (h *Hub) deleteBoard(ctx context.Context, id string, reason DeleteReason, u
 		case <-r.done:
 			// It stopped meanwhile (it unloaded, having written all it
 			// had): storage alone is left.
+		case <-ctx.Done():
+			return Tombstone{}, ctx.Err()
+		}
+	} else if unloading != nil {
+		// It left when idle and is writing its last snapshots: deleted
+		// now, those would fail, or come back in a store that does not
+		// check.
+		select {
+		case <-unloading.done:
 		case <-ctx.Done():
 			return Tombstone{}, ctx.Err()
 		}

@@ -321,3 +321,77 @@ func TestForgiveDowntime(t *testing.T) {
 		t.Fatalf("30 days after the break: deleted %q (%v)", rep.Deleted, err)
 	}
 }
+
+// unloadingHistory holds back the snapshot a board keeps when it unloads
+// until the board's storage is deleted, or a moment has passed, and says
+// how keeping it went.
+type unloadingHistory struct {
+	boardsync.History
+	entered chan struct{}
+	deleted chan struct{} // closed by deletingLifecycle
+	kept    chan error
+}
+
+func (h *unloadingHistory) Keep(ctx context.Context, id string, k boardsync.Kept) error {
+	if k.Reason != boardsync.KeptLeft {
+		return h.History.Keep(ctx, id, k)
+	}
+	close(h.entered)
+	select {
+	case <-h.deleted:
+	case <-time.After(300 * time.Millisecond): // the deletion waits, as it should
+	}
+	err := h.History.Keep(ctx, id, k)
+	h.kept <- err
+	return err
+}
+
+type deletingLifecycle struct {
+	boardsync.Lifecycle
+	deleted chan struct{}
+}
+
+func (l *deletingLifecycle) DeleteBoard(ctx context.Context, id string, t boardsync.Tombstone, unopenedSince time.Time) error {
+	close(l.deleted)
+	return l.Lifecycle.DeleteBoard(ctx, id, t, unopenedSince)
+}
+
+// A board deleted as it unloads: the deletion waits for the snapshots
+// it writes on its way out, which are kept (not refused for a board no
+// longer there), and then deleted with it.
+func TestDeleteWhileUnloading(t *testing.T) {
+	store := mustStore(t)
+	clock := newFakeClock()
+	deleted := make(chan struct{})
+	hist := &unloadingHistory{History: store, entered: make(chan struct{}), deleted: deleted, kept: make(chan error, 1)}
+	srv := mustServer(t, store, boardsync.Limits{IdleTimeout: 20 * time.Millisecond},
+		boardsync.Config{Clock: clock, History: hist, Lifecycle: &deletingLifecycle{Lifecycle: store, deleted: deleted}})
+	ctx := context.Background()
+	id, links := srv.mustBoardLinks(t)
+	c := mustDial(t, srv.wsURL(links.Edit), wsclient.Hello{Participant: wsclient.NewParticipant(), Name: "Ada"})
+	c.mustApply(createOp(uuid.NewString(), 0, 0))
+	c.c.Close()
+	// The room sees its last connection go in its own time, then
+	// IdleTimeout pass on the clock.
+	for unloading := false; !unloading; {
+		clock.Advance(time.Minute)
+		select {
+		case <-hist.entered:
+			unloading = true
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	a, err := srv.hub.Resolve(ctx, links.Facilitate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.hub.DeleteBoard(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-hist.kept; err != nil {
+		t.Errorf("the snapshot kept on unloading, as the board was deleted: %v", err)
+	}
+	if kept, err := store.KeptList(ctx, id); len(kept) != 0 || board.ErrorCode(err) != board.ENotFound && err != nil {
+		t.Errorf("kept snapshots after deleting: %d %v", len(kept), err)
+	}
+}

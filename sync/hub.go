@@ -76,6 +76,9 @@ type Hub struct {
 	closed bool
 	// deleting are the boards being deleted: no room starts for them.
 	deleting map[string]struct{}
+	// unloading are the rooms that left rooms when idle and are writing
+	// their last snapshots: a deletion waits for them.
+	unloading map[string]*room
 }
 
 // NewHub returns a Hub ready to serve. Call Shutdown to stop it.
@@ -93,6 +96,7 @@ func NewHub(cfg Config) *Hub {
 		rooms:          map[string]*room{},
 		conns:          map[*conn]struct{}{},
 		deleting:       map[string]struct{}{},
+		unloading:      map[string]*room{},
 		lifecycle:      cfg.Lifecycle,
 		retentionDays:  max(cfg.RetentionDays, 0),
 	}
@@ -439,8 +443,18 @@ func (h *Hub) unloadIfIdle(r *room) bool {
 	}
 	if h.rooms[r.id] == r {
 		delete(h.rooms, r.id)
+		h.unloading[r.id] = r
 	}
 	return true
+}
+
+// unloaded forgets r as unloading, once it has written all it had.
+func (h *Hub) unloaded(r *room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.unloading[r.id] == r {
+		delete(h.unloading, r.id)
+	}
 }
 
 // forget removes r from the hub whatever its holders, so the next acquire

@@ -296,6 +296,7 @@ func (r *room) unloadIfIdle(ctx context.Context) bool {
 	}
 	r.snapshots.saveFinal(ctx, r)
 	r.keeper.finish(ctx, r, KeptLeft)
+	r.hub.unloaded(r)
 	return true
 }
 
