@@ -342,13 +342,7 @@ func (h *Hub) History(ctx context.Context, id string, staff bool) (BoardHistory,
 	if !board.ValidID(id) {
 		return BoardHistory{}, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
-	var (
-		last  uint64
-		names bool
-	)
-	err := h.inRoom(ctx, id, func(r *room) {
-		last, names = r.appender.durable, r.board.Moderation.NamesFor(staff)
-	})
+	last, names, err := h.durableNames(ctx, id, staff)
 	if err != nil {
 		return BoardHistory{}, err
 	}
@@ -422,7 +416,7 @@ func (h *Hub) historyStart(ctx context.Context, id string, kept []Kept, last uin
 // before it, kept or the log's, and the operations after. When the board
 // no longer shows everyone names, nor does its past.
 func (h *Hub) BoardAt(ctx context.Context, id string, version uint64) (*board.Board, error) {
-	last, names, err := h.durableNames(ctx, id)
+	last, names, err := h.durableNames(ctx, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -488,13 +482,13 @@ func (h *Hub) BoardAt(ctx context.Context, id string, version uint64) (*board.Bo
 }
 
 // durableNames returns the board's newest durable version, and whether
-// it shows everyone names now (board.Moderation.Names): its past is shown
-// as its present allows.
-func (h *Hub) durableNames(ctx context.Context, id string) (last uint64, names bool, err error) {
+// it shows names now to facilitators (staff) or to everyone
+// (board.Moderation.Names): its past is shown as its present allows.
+func (h *Hub) durableNames(ctx context.Context, id string, staff bool) (last uint64, names bool, err error) {
 	if !board.ValidID(id) {
 		return 0, false, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
-	err = h.inRoom(ctx, id, func(r *room) { last, names = r.appender.durable, r.board.Moderation.NamesFor(false) })
+	err = h.inRoom(ctx, id, func(r *room) { last, names = r.appender.durable, r.board.Moderation.NamesFor(staff) })
 	return last, names, err
 }
 
@@ -508,7 +502,7 @@ func (h *Hub) KeptBoard(ctx context.Context, id, snapshotID string) (*board.Boar
 	if !board.ValidID(id) {
 		return nil, Kept{}, board.Errorf(board.ENotFound, "there is no board %q", id)
 	}
-	_, names, err := h.durableNames(ctx, id)
+	_, names, err := h.durableNames(ctx, id, false)
 	if err != nil {
 		return nil, Kept{}, err
 	}
@@ -548,7 +542,7 @@ const (
 // as a client applies live operations. last is the board's newest durable
 // version: the page is the last when after+len(ops) == last.
 func (h *Hub) Ops(ctx context.Context, id string, after uint64, limit int) (ops [][]byte, last uint64, err error) {
-	last, names, err := h.durableNames(ctx, id)
+	last, names, err := h.durableNames(ctx, id, false)
 	if err != nil {
 		return nil, 0, err
 	}
