@@ -861,16 +861,35 @@ function showMenu(open) {
   menu.hidden = !open;
   menuButton.setAttribute("aria-expanded", String(open));
 }
+// The entries shown on this screen: some are for phones only.
+const menuItems = () => [...menu.querySelectorAll("button, a")].filter((el) => el.getClientRects().length > 0);
 menuButton.addEventListener("click", () => {
   showMenu(menu.hidden);
-  if (!menu.hidden) menu.querySelector("button, a")?.focus();
+  if (!menu.hidden) menuItems()[0]?.focus();
 });
-menu.addEventListener("keydown", (e) => {
+// Escape closes the open menu from its button too; the arrows, Home and
+// End walk its entries (Tab does as well), and are not the board's.
+menuButton.parentElement.addEventListener("keydown", (e) => {
+  if (menu.hidden) return;
   if (e.key === "Escape") {
+    e.preventDefault();
     e.stopPropagation();
     showMenu(false);
     menuButton.focus();
+    return;
   }
+  if (!menu.contains(document.activeElement)) return;
+  const items = menuItems();
+  const i = items.indexOf(document.activeElement);
+  const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  e.stopPropagation();
+  items[(to + items.length) % items.length]?.focus();
+});
+// Tabbing on past its last entry leaves the menu: it closes behind.
+menu.addEventListener("focusout", (e) => {
+  if (!menu.hidden && e.relatedTarget && !menuButton.parentElement.contains(e.relatedTarget)) showMenu(false);
 });
 document.addEventListener("pointerdown", (e) => {
   if (!menu.hidden && !e.target.closest(".more")) showMenu(false);
