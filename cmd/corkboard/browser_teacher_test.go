@@ -120,7 +120,7 @@ func TestBrowserTeacherNamesNone(t *testing.T) {
 	}
 	none := `#moderation-form input[name="mod-names"][value="none"]`
 	teacher.do(chromedp.Click(chromedp.CSS(none)))
-	teacher.waitFor("the question", `document.getElementById("confirm-dialog").open && document.getElementById("confirm-text").textContent.includes("Names already on notes and comments are erased now and cannot be brought back")`)
+	teacher.waitFor("the question", `document.getElementById("confirm-dialog").open && document.getElementById("confirm-text").textContent.includes("Names already on notes and comments are taken off now and cannot be brought back")`)
 	teacher.do(chromedp.Click(chromedp.ID("confirm-cancel")))
 	teacher.waitFor("the choice back", `!document.getElementById("confirm-dialog").open && document.querySelector('#moderation-form input[name="mod-names"][value=""]').checked`)
 	if n := mustServerNote(t, srv.url, id, noteID(1)); n.Author != "Ada" {
