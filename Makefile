@@ -7,7 +7,7 @@ export GOTOOLCHAIN := go1.27.3
 ADDR ?= :8080
 DB   ?= ./data/corkboard.db
 
-.PHONY: run build test check generate bench fuzz clean
+.PHONY: run build test test-race test-browser check generate bench fuzz clean
 
 run:
 	@mkdir -p $(dir $(DB))
@@ -17,13 +17,26 @@ build:
 	go build -o bin/corkboard ./cmd/corkboard
 	go build -o bin/boardload ./cmd/boardload
 
-# Every test, with the race detector. Browser tests run when Chromium is
-# installed and say that they were skipped when it is not.
+# Every test, in two runs at once: everything but the browser tests with
+# the race detector, and the browser tests (Chromium driving the page
+# against a real server) without it. The server's concurrency is what the
+# first run exercises, with many WebSocket clients at once; under the race
+# detector the server the browser tests talk to only runs a sixth slower.
+# Browser tests run when Chromium is installed and say that they were
+# skipped when it is not.
+BROWSER_TESTS := ^Test(Browser|.*Screenshots)
+
 test:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
 		echo "NOTE: Chromium is not installed, so the browser tests are SKIPPED (Debian: apt-get install chromium)."
 	@command -v node >/dev/null 2>&1 || echo "NOTE: node is not installed, so the client logic tests (assets/*.test.mjs) are SKIPPED."
-	go test -race -count=1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory -j2 test-race test-browser
+
+test-race:
+	go test -race -count=1 -timeout 20m -skip '$(BROWSER_TESTS)' ./...
+
+test-browser:
+	go test -count=1 -timeout 20m -run '$(BROWSER_TESTS)' ./cmd/corkboard
 
 # Static checks: vet, formatting, and generated templ files being fresh.
 check:
