@@ -356,6 +356,8 @@ export function attachList(app, { actions }) {
       comments: button("list-comments", "", (id) => app.comments?.open(id)),
       colour: button("list-colour-open", t["action.color"], () => togglePicker(row, "colour")),
       move: button("list-move-open", t["list.move"], () => togglePicker(row, "move")),
+      stackOn: button("list-stack-on", t["stack.on"], () => togglePicker(row, "stackOn")),
+      openStack: button("list-stack-open", t["stack.open"], (id) => app.stacks?.open(id)),
       // On top of the canvas's notes: nothing the list shows, so it is said.
       front: button("list-front", t["action.front"], (id) => actions.bringToFront([id]) && say(fill("list.fronted", { text: rowName(id) }))),
       delete: button("list-delete danger", t["action.delete"], remove),
@@ -370,7 +372,7 @@ export function attachList(app, { actions }) {
     btn.more.setAttribute("aria-expanded", "false");
     btn.more.setAttribute("aria-controls", "list-rest-" + id);
     btn.more.title = t["list.more"];
-    for (const k of ["colour", "move"]) {
+    for (const k of ["colour", "move", "stackOn"]) {
       btn[k].setAttribute("aria-expanded", "false");
       btn[k].setAttribute("aria-controls", `list-${k}-${id}`);
     }
@@ -390,8 +392,8 @@ export function attachList(app, { actions }) {
     react.append(...reacts);
     const rest = el("span", "list-rest");
     rest.id = "list-rest-" + id;
-    rest.append(btn.colour, btn.move, btn.front, btn.delete);
-    tools.append(btn.approve, btn.reject, btn.edit, btn.unvote, btn.vote, react, btn.comments, btn.more, rest);
+    rest.append(btn.colour, btn.move, btn.stackOn, btn.front, btn.delete);
+    tools.append(btn.approve, btn.reject, btn.edit, btn.unvote, btn.vote, react, btn.comments, btn.openStack, btn.more, rest);
     const picker = el("div", "list-picker");
     picker.hidden = true;
     picker.setAttribute("role", "group");
@@ -511,11 +513,14 @@ export function attachList(app, { actions }) {
     show(b.comments, !n.pending && (app.canEdit || comments > 0), commentsLabel);
     show(b.colour, changes, label("list.colourLabel"));
     show(b.move, changes && !member && c.columns.length > 0, label("list.moveLabel"));
+    show(b.stackOn, changes && !member && !n.pending && view.notes.size > 1, label("list.stackOnLabel"));
+    show(b.openStack, stacked > 0 && !!app.stacks, fill("stack.openLabel", { n: stacked + 1 }));
     show(b.front, changes && !member, label("list.frontLabel"));
     show(b.delete, changes, label("list.deleteLabel"));
     show(b.more, changes, label("list.moreLabel"));
     if (openPicker?.row === row) {
-      if (!(openPicker.kind === "colour" ? changes : changes && !member && c.columns.length)) closePicker();
+      const keep = { colour: changes, move: changes && !member && c.columns.length, stackOn: changes && !member && !n.pending }[openPicker.kind];
+      if (!keep) closePicker();
       else fillPicker(row, openPicker.kind);
     }
     row.tools.hidden = editing?.id === n.id;
@@ -563,12 +568,22 @@ export function attachList(app, { actions }) {
     const col = columnOf(view, n);
     const names = context(view).columns;
     const name = noteName(n.private && n.authorId !== app.participant && !n.text ? "" : n.text, t["note.empty"]);
-    row.picker.setAttribute("aria-label", fill(kind === "move" ? "list.moveLabel" : "list.colourLabel", { text: name }));
-    const key = JSON.stringify([kind, n.color, col, names]);
+    row.picker.setAttribute("aria-label", fill({ move: "list.moveLabel", colour: "list.colourLabel", stackOn: "list.stackOnLabel" }[kind], { text: name }));
+    const choices =
+      kind === "colour" ? palette.map((p) => [p, t["color." + p] || p, p === n.color])
+      : kind === "move" ? names.map((s, i) => [String(i), s, i === col])
+      : (app.stacks?.targets([n.id]) ?? []).map((m) => [m.id, app.stacks.targetName(m), false]);
+    const key = JSON.stringify([kind, n.color, col, choices]);
     if (row.picker._key === key) return;
     const focused = row.picker.contains(document.activeElement) ? document.activeElement.dataset.value : null;
     row.picker._key = key;
-    const choices = kind === "colour" ? palette.map((p) => [p, t["color." + p] || p, p === n.color]) : names.map((s, i) => [String(i), s, i === col]);
+    if (!choices.length) {
+      const p = document.createElement("p");
+      p.className = "list-none";
+      p.textContent = t["stack.none"];
+      row.picker.replaceChildren(p);
+      return;
+    }
     row.picker.replaceChildren(
       ...choices.map(([value, text, current]) => {
         const b = document.createElement("button");
@@ -583,9 +598,18 @@ export function attachList(app, { actions }) {
           b.append(sw);
         }
         b.append(text);
-        b.setAttribute("aria-pressed", String(current));
+        if (kind !== "stackOn") b.setAttribute("aria-pressed", String(current)); // a choice of the note's own, not an act
         b.addEventListener("click", () => {
           const id = row.li.dataset.id;
+          if (kind === "stackOn") {
+            if (!app.stacks.stackOnto([id], value)) return; // refused, and said why: the choices stay
+            // This row is now in the stack's: the focus goes to the stack.
+            closePicker();
+            app.renderNow();
+            const head = rows.get(app.state.view().notes.get(id)?.stack || value);
+            (head && !head.btn.openStack.hidden ? head.btn.openStack : head?.li)?.focus();
+            return;
+          }
           const sent = kind === "colour" ? actions.recolor(value, [id]) : actions.moveToColumn(Number(value), [id]);
           if (!sent && !current) return; // refused, and said why: the choices stay
           if (sent) say(fill(kind === "colour" ? "list.coloured" : "list.moved", { name: text, text: rowName(id) }));

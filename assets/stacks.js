@@ -549,31 +549,46 @@ export function attachStacks(app, { renderer, actions }) {
     if (!others) showMenu(false);
   }
 
+  /** targets returns the notes, as drawn (a stack as its head, with its
+   * stackSize), that the notes of ids may be stacked on: the nearest
+   * menuNotes, nearest first. */
+  function targets(ids) {
+    const d = shown ?? displayView(app.state.view(), cache);
+    const skip = new Set(ids);
+    const sel = ids.map((id) => d.notes.get(id)).filter(Boolean);
+    const mid = bounds(sel) ?? { x: 0, y: 0, w: 0, h: 0 };
+    const cx = mid.x + mid.w / 2, cy = mid.y + mid.h / 2;
+    const dist = (n) => Math.hypot(n.x + n.w / 2 - cx, n.y + n.h / 2 - cy);
+    return [...d.notes.values()]
+      .filter((n) => !skip.has(n.id) && !n.pending)
+      .sort((p, q) => dist(p) - dist(q) || cmpId(p, q))
+      .slice(0, menuNotes);
+  }
+
+  /** stackOnto stacks the notes of ids onto target's stack, as one step
+   * to undo, and says so; false if nothing was sent. */
+  function stackOnto(ids, target) {
+    const view = app.state.view();
+    const ops = stackOps(view, ids, target);
+    return ops.length > 0 && stack(ops, target, view);
+  }
+
   function showMenu(open) {
     if (!menu || menu.hidden === !open) return;
     menu.hidden = !open;
     stackOn.setAttribute("aria-expanded", String(open));
     if (!open) return;
-    const d = shown ?? displayView(app.state.view(), cache);
-    const sel = [...app.ui.selected].map((id) => d.notes.get(id)).filter(Boolean);
-    const mid = bounds(sel) ?? { x: 0, y: 0, w: 0, h: 0 };
-    const cx = mid.x + mid.w / 2, cy = mid.y + mid.h / 2;
-    const dist = (n) => Math.hypot(n.x + n.w / 2 - cx, n.y + n.h / 2 - cy);
-    const targets = [...d.notes.values()]
-      .filter((n) => !app.ui.selected.has(n.id) && !n.pending)
-      .sort((p, q) => dist(p) - dist(q) || cmpId(p, q))
-      .slice(0, menuNotes);
-    const items = targets.map((n) => {
+    const items = targets([...app.ui.selected]).map((n) => {
       const b = document.createElement("button");
       b.type = "button";
       b.setAttribute("role", "menuitem");
       b.tabIndex = -1;
       b.dataset.id = n.id;
       b.style.setProperty("--item", noteColor(n.color));
-      b.textContent = nameOf(n) + (n.stackSize ? " · " + count(n.stackSize) : "");
+      b.textContent = targetName(n);
       b.addEventListener("click", () => {
         showMenu(false);
-        if (!stackSelected(n.id)) return stackOn.focus();
+        if (!stackOnto([...app.ui.selected], n.id)) return stackOn.focus();
         // The notes stacked are drawn no more: the focus goes to their stack.
         app.renderNow();
         const el = document.getElementById("note-" + n.id);
@@ -591,12 +606,10 @@ export function attachStacks(app, { renderer, actions }) {
     menu.querySelector("button")?.focus();
   }
 
-  /** stackSelected stacks the selection onto target: "Stack on…", for
-   * those who do not drag. */
-  function stackSelected(target) {
-    const view = app.state.view();
-    const ops = stackOps(view, [...app.ui.selected], target);
-    return ops.length > 0 && stack(ops, target, view);
+  /** targetName names a note of targets in a menu: its text, and how
+   * many notes its stack holds. */
+  function targetName(n) {
+    return nameOf(n) + (n.stackSize ? " · " + count(n.stackSize) : "");
   }
 
   if (stackOn && menu) {
@@ -908,7 +921,7 @@ export function attachStacks(app, { renderer, actions }) {
   });
 
   return {
-    prepare, render, open, withMembers,
+    prepare, render, open, withMembers, targets, targetName, stackOnto,
     isMember: (view, n) => !!headOf(view, n),
     startDrag, dragTarget, drop,
     // The drop's highlight goes with a drag that ends without a drop.

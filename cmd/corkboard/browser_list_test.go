@@ -323,3 +323,36 @@ func TestBrowserListModeration(t *testing.T) {
 	teacher.do(chromedp.Click(chromedp.ID("confirm-ok")))
 	teacher.waitFor("rejected: gone", listIDs+` === "`+first+`"`)
 }
+
+// TestBrowserListStacks: from the list, without a drag, the teacher puts
+// a note on another with its row's Stack on…, and the focus goes to the
+// stack; the student's list shows the stack with the note in it; the
+// stack's row opens the stack's dialog, where it is taken apart.
+func TestBrowserListStacks(t *testing.T) {
+	srv := mustLiveServer(t)
+	created := mustCreateBoard(t, srv.url, "Science, week 51")
+	id := created.facilitate()
+	edit := path.Base(created.Links[board.RoleEdit].URL)
+	mustApply(t, wsURL(srv.url, id), listBoard())
+
+	teacher := mustScreen(t, projectorScreen)
+	teacher.openList(srv.url, id, "Ms Berg")
+	student := mustScreen(t, phoneScreen)
+	student.openList(srv.url, edit, "Sam")
+
+	teacher.do(chromedp.Click(chromedp.CSS(rowButton(listWell2, "list-stack-on"))))
+	choice := `#list-notes .list-row[data-id="` + listWell2 + `"] .list-picker button[data-value="` + listWell1 + `"]`
+	teacher.waitFor("the notes to stack on", `!!document.querySelector('`+choice+`') && document.activeElement?.closest(".list-picker") !== null`)
+	teacher.do(chromedp.Click(chromedp.CSS(choice)))
+	teacher.waitFor("the focus on the stack's row", `document.activeElement?.closest(".list-row")?.dataset.id === "`+listWell1+`" && corkboard.conn.outbox.ops.length === 0`)
+	if n := mustServerNote(t, srv.url, id, listWell2); n.Stack != listWell1 {
+		t.Fatalf("the note stacked from the list: stack %q, want %q", n.Stack, listWell1)
+	}
+	inStack := `!!document.querySelector('#list-notes .list-row[data-id="` + listWell1 + `"] .list-stack .list-row[data-id="` + listWell2 + `"]')`
+	student.waitFor("the stack in the student's list", inStack+` && document.querySelector('#list-notes .list-row[data-id="`+listWell1+`"] .list-state-stack')?.textContent === "Stack of 2 notes"`)
+
+	teacher.do(chromedp.Click(chromedp.CSS(rowButton(listWell1, "list-stack-open"))))
+	teacher.waitFor("the stack's dialog", `document.getElementById("stack-dialog").open && document.querySelectorAll("#stack-list > li").length === 2`)
+	teacher.do(chromedp.Click(chromedp.ID("stack-apart")))
+	student.waitFor("the stack taken apart", `!`+inStack+` && !!document.querySelector('#list-notes > .list-row[data-id="`+listWell2+`"]')`)
+}
