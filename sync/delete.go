@@ -135,6 +135,17 @@ func (h *Hub) deleteBoard(ctx context.Context, id string, reason DeleteReason, u
 		h.mu.Unlock()
 	}()
 
+	// A room that left when idle may still be writing its last snapshots
+	// (and a new one may have started for the board meanwhile): deleted
+	// under them, those would fail, or come back in a store that does not
+	// check.
+	if unloading != nil {
+		select {
+		case <-unloading.done:
+		case <-ctx.Done():
+			return Tombstone{}, ctx.Err()
+		}
+	}
 	t := Tombstone{BoardID: id, At: h.now().UTC().Truncate(time.Second), Reason: reason}
 	if r != nil {
 		done := make(chan error, 1)
@@ -148,15 +159,6 @@ func (h *Hub) deleteBoard(ctx context.Context, id string, reason DeleteReason, u
 		case <-r.done:
 			// It stopped meanwhile (it unloaded, having written all it
 			// had): storage alone is left.
-		case <-ctx.Done():
-			return Tombstone{}, ctx.Err()
-		}
-	} else if unloading != nil {
-		// It left when idle and is writing its last snapshots: deleted
-		// now, those would fail, or come back in a store that does not
-		// check.
-		select {
-		case <-unloading.done:
 		case <-ctx.Done():
 			return Tombstone{}, ctx.Err()
 		}

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -358,8 +359,15 @@ func (l *deletingLifecycle) DeleteBoard(ctx context.Context, id string, t boards
 
 // A board deleted as it unloads: the deletion waits for the snapshots
 // it writes on its way out, which are kept (not refused for a board no
-// longer there), and then deleted with it.
+// longer there), and then deleted with it; also when someone opened the
+// board again meanwhile.
 func TestDeleteWhileUnloading(t *testing.T) {
+	for _, reopened := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reopened=%v", reopened), func(t *testing.T) { testDeleteWhileUnloading(t, reopened) })
+	}
+}
+
+func testDeleteWhileUnloading(t *testing.T, reopened bool) {
 	store := mustStore(t)
 	clock := newFakeClock()
 	deleted := make(chan struct{})
@@ -380,6 +388,9 @@ func TestDeleteWhileUnloading(t *testing.T) {
 			unloading = true
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+	if reopened {
+		mustDial(t, srv.wsURL(links.Edit), wsclient.Hello{Participant: wsclient.NewParticipant(), Name: "Bo"})
 	}
 	a, err := srv.hub.Resolve(ctx, links.Facilitate)
 	if err != nil {

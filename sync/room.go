@@ -294,9 +294,9 @@ func (r *room) unloadIfIdle(ctx context.Context) bool {
 	if !r.hub.unloadIfIdle(r) {
 		return false
 	}
+	defer r.hub.unloaded(r)
 	r.snapshots.saveFinal(ctx, r)
 	r.keeper.finish(ctx, r, KeptLeft)
-	r.hub.unloaded(r)
 	return true
 }
 
