@@ -6,8 +6,11 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"corkboard/board"
 )
 
 // TestClientLogic runs the browser's pure logic tests (every *.test.mjs
@@ -63,5 +66,18 @@ func TestModules(t *testing.T) {
 	}
 	if got := Modules("nothing.js"); len(got) != 0 {
 		t.Errorf("Modules(nothing.js) = %v", got)
+	}
+}
+
+// TestTrashHolds: the page knows how many deleted notes a trash keeps
+// (state.js's trashHolds), to undo a larger delete without it.
+func TestTrashHolds(t *testing.T) {
+	src, err := fs.ReadFile(FS, "state.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`export const trashHolds = (\d+);`).FindSubmatch(src)
+	if m == nil || string(m[1]) != strconv.Itoa(board.MaxTrash) {
+		t.Errorf("state.js's trashHolds is %q, want board.MaxTrash, %d", m, board.MaxTrash)
 	}
 }

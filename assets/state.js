@@ -624,6 +624,10 @@ export class BoardState {
   }
 }
 
+/** trashHolds is how many deleted notes a board's trash keeps, the
+ * newest (board.MaxTrash). */
+export const trashHolds = 200;
+
 /** inverse returns the operation that undoes op, given the board as it was
  * just before op; or null when there is nothing to undo. Running a lesson
  * (lessonKinds) and moderating (moderationKinds) are never undone: a vote
@@ -665,7 +669,9 @@ export function inverse(before, op, me = "", inBatch = false) {
       // Notes deleted together come back together, each from the trash as
       // it was (see "delete"): one undelete each, sent one by one, since
       // a batch holds none ("each" never goes on the wire).
-      if (!inBatch && op.ops.every((o) => o.kind === "delete")) {
+      // The trash keeps the newest trashHolds deleted notes: a larger
+      // delete pushed its first notes out, and they are made anew.
+      if (!inBatch && op.ops.length <= trashHolds && op.ops.every((o) => o.kind === "delete")) {
         const ops = op.ops.filter((o) => before.notes.has(o.id)).map((o) => ({ kind: "undelete", id: o.id }));
         return ops.length ? { kind: "each", ops } : null;
       }

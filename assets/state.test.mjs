@@ -2,7 +2,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { applyOp, boardFromJSON, boardToJSON, BoardState, inverse, topZ, UndoStack, cloneBoard, lessonKinds, parseTime, timeMs } from "./state.js";
+import { applyOp, boardFromJSON, boardToJSON, BoardState, inverse, topZ, UndoStack, cloneBoard, lessonKinds, parseTime, timeMs, trashHolds } from "./state.js";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -168,6 +168,14 @@ test("undo of a batch delete brings every note back from the trash; undo of a de
   applyOp(b, { kind: "delete", id: B });
   // Undone again: only what is gone comes back, each once.
   assert.deepEqual(u.undo(b), { kind: "each", ops: [{ kind: "undelete", id: A }, { kind: "undelete", id: B }] });
+
+  // More than the trash holds: made anew, every one.
+  const many = { kind: "batch", ops: Array.from({ length: trashHolds + 1 }, (_, i) => ({ kind: "delete", id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` })) };
+  const big = board();
+  for (const o of many.ops) applyOp(big, { kind: "create", note: { id: o.id, x: 0, y: 0 } });
+  const inv = inverse(big, many);
+  assert.equal(inv.kind, "batch");
+  assert.equal(inv.ops.filter((o) => o.kind === "create").length, trashHolds + 1);
 
   const c = board();
   applyOp(c, { kind: "create", note: { id: A, x: 0, y: 0, text: "a" } });
