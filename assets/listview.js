@@ -543,6 +543,9 @@ export function attachList(app, { actions }) {
     closePicker();
     if (same) return;
     openPicker = { row, kind };
+    // The notes to stack on are found once, as the canvas's menu does: a
+    // note moved or edited meanwhile does not reorder them under a finger.
+    if (kind === "stackOn") openPicker.targets = (app.stacks?.targets([row.li.dataset.id]) ?? []).map((m) => [m.id, app.stacks.targetName(m)]);
     row.btn[kind].setAttribute("aria-expanded", "true");
     row.picker.id = `list-${kind}-${row.li.dataset.id}`;
     fillPicker(row, kind);
@@ -572,7 +575,7 @@ export function attachList(app, { actions }) {
     const choices =
       kind === "colour" ? palette.map((p) => [p, t["color." + p] || p, p === n.color])
       : kind === "move" ? names.map((s, i) => [String(i), s, i === col])
-      : (app.stacks?.targets([n.id]) ?? []).map((m) => [m.id, app.stacks.targetName(m), false]);
+      : (openPicker?.targets ?? []).filter(([id]) => view.notes.has(id) && !view.notes.get(id).stack).map(([id, text]) => [id, text, false]);
     const key = JSON.stringify([kind, n.color, col, choices]);
     if (row.picker._key === key) return;
     const focused = row.picker.contains(document.activeElement) ? document.activeElement.dataset.value : null;
