@@ -887,8 +887,9 @@ menuButton.parentElement.addEventListener("keydown", (e) => {
   e.stopPropagation();
   items[(to + items.length) % items.length]?.focus();
 });
-// Tabbing on past its last entry leaves the menu: it closes behind.
-menu.addEventListener("focusout", (e) => {
+// Tabbing on past its last entry, or back past ⋯, leaves the menu: it
+// closes behind.
+menuButton.parentElement.addEventListener("focusout", (e) => {
   if (!menu.hidden && e.relatedTarget && !menuButton.parentElement.contains(e.relatedTarget)) showMenu(false);
 });
 document.addEventListener("pointerdown", (e) => {
