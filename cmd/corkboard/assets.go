@@ -84,21 +84,30 @@ func handleAssets(log *slog.Logger) http.Handler {
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip: it
-// names gzip with a weight above zero, or, naming no gzip, * so.
+// names gzip (or x-gzip) with a weight above zero, or, naming neither,
+// * so.
 func acceptsGzip(header string) bool {
 	gzip, star := -1, -1 // each one's weight in thousandths; -1 if absent
 	for part := range strings.SplitSeq(header, ",") {
 		coding, params, _ := strings.Cut(part, ";")
 		w := 1000
-		if q, ok := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); ok {
-			f, err := strconv.ParseFloat(q, 64)
-			if err != nil {
+		for param := range strings.SplitSeq(params, ";") {
+			name, value, _ := strings.Cut(param, "=")
+			if !strings.EqualFold(strings.TrimSpace(name), "q") {
 				continue
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			if err != nil || f < 0 || f > 1 {
+				w = -1
+				break
 			}
 			w = int(f * 1000)
 		}
+		if w < 0 {
+			continue // a weight that is not one: the coding is not named
+		}
 		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip":
+		case "gzip", "x-gzip":
 			gzip = w
 		case "*":
 			star = w
