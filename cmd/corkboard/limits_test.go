@@ -24,7 +24,7 @@ func mustStartLimited(t *testing.T, nofile int) *process {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "corkboard.db")
 	cmd := exec.Command("sh", "-c", fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, nofile),
-		binary, "serve", "-addr", "127.0.0.1:0", "-db", db)
+		mustBinary(t), "serve", "-addr", "127.0.0.1:0", "-db", db)
 	return startProcess(t, cmd)
 }
 

@@ -25,24 +25,39 @@ import (
 	"corkboard/sync/wsclient"
 )
 
-// binary is the corkboard command, built once for the tests that run the
-// real thing.
-var binary string
+// built is the corkboard command, built with the race detector when a
+// test first runs the real thing (the browser tests never do).
+var built struct {
+	once stdsync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// mustBinary returns the path of the corkboard command, building it once.
+func mustBinary(t testing.TB) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "corkboard-test"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "corkboard")
+		if out, err := exec.Command("go", "build", "-race", "-o", built.path, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatalf("building corkboard: %v", built.err)
+	}
+	return built.path
+}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "corkboard-test")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "corkboard")
-	out, err := exec.Command("go", "build", "-race", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "building corkboard: %v\n%s", err, out)
-		os.Exit(1)
-	}
 	code := m.Run()
 	stopChromium()
-	os.RemoveAll(dir)
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 	os.Exit(code)
 }
 
@@ -78,7 +93,7 @@ var listening = regexp.MustCompile(`url=(http://\S+)`)
 // and waits until /healthz answers.
 func mustStart(t *testing.T, db string, args ...string) *process {
 	t.Helper()
-	return startProcess(t, exec.Command(binary, append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db}, args...)...))
+	return startProcess(t, exec.Command(mustBinary(t), append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db}, args...)...))
 }
 
 // startProcess starts a command that runs the binary and waits until it
@@ -228,7 +243,7 @@ func TestDamagedDatabase(t *testing.T) {
 		os.WriteFile(cut, data[:used/frac], 0o600)
 		// A server that opened the file would run until killed: bound it.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		out, err := exec.CommandContext(ctx, binary, "-addr", "127.0.0.1:0", "-db", cut).CombinedOutput()
+		out, err := exec.CommandContext(ctx, mustBinary(t), "-addr", "127.0.0.1:0", "-db", cut).CombinedOutput()
 		cancel()
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "damaged") || strings.Contains(string(out), "goroutine") {
@@ -243,7 +258,7 @@ func TestDamagedDatabase(t *testing.T) {
 func TestSecondProcessOnSameFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "corkboard.db")
 	mustStart(t, db)
-	out, err := exec.Command(binary, "-addr", "127.0.0.1:0", "-db", db).CombinedOutput()
+	out, err := exec.Command(mustBinary(t), "-addr", "127.0.0.1:0", "-db", db).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "in use by another process") {
 		t.Errorf("second process: %v\n%s", err, out)
 	}
