@@ -167,6 +167,13 @@ app.renderNow = () => {
   const tip = app.canRename ? v.title + "\n" + t["board.rename"] : v.title;
   if ($("#board-title").title !== tip) $("#board-title").title = tip;
   renderer.camera(app.cam);
+  // The notes the undo notice offers to bring back are back (a
+  // facilitator restored them): it has nothing left to offer.
+  const undoToast = $("#undo-toast");
+  if (undoToast && !undoToast.hidden) {
+    const top = app.undo.undos.at(-1);
+    if (!top || !app.undo.resolve(top.inv, v, new Map())) hideUndoToast();
+  }
   const peers = wallPeers();
   renderer.cursors(peers, app.you);
   const me = { you: app.you, participant: app.participant, name: app.name, role: app.role, following: !!app.stage?.following(), hand: app.lesson?.myHand() };

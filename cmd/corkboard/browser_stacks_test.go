@@ -269,7 +269,8 @@ func TestBrowserStacks(t *testing.T) {
 // (the ⋯ menu) lists it with who deleted it and when, and Restore brings
 // it back, for a student too; the list is then empty and says so. A
 // student's page has no such dialog, and the server gives them no trash.
-// Notes deleted together come back together with one undo, as they were.
+// The undo notice of the delete goes with the note restored. Notes deleted
+// together come back together with one undo, as they were.
 func TestBrowserTrash(t *testing.T) {
 	srv := mustLiveServer(t)
 	created := mustCreateBoard(t, srv.url, "Trash")
@@ -296,6 +297,19 @@ func TestBrowserTrash(t *testing.T) {
 	teacher.do(chromedp.Click(chromedp.CSS("#trash-list .trash-restore")))
 	amy.waitFor("the note back", drawn(gone)+` && document.querySelector("#note-`+gone+` .note-text").textContent === "Delete me"`)
 	teacher.waitFor("the list empty, and the restore said", `!document.getElementById("trash-empty").hidden && document.querySelectorAll("#trash-list > li").length === 0 && document.getElementById("trash-status").textContent.includes("Delete me")`)
+	// Amy deletes a note; the teacher restores it: Amy's undo notice has
+	// nothing left to bring back, and goes.
+	keep := stackNote(1)
+	x, y, w, _ = amy.noteRect(keep)
+	amy.do(chromedp.MouseClickXY(x+w/2, y+12))
+	amy.press("Delete", "Delete", 46)
+	amy.waitFor("Amy's undo notice", `!`+drawn(keep)+` && document.getElementById("undo-toast")?.hidden === false`)
+	mustApply(t, wsURL(srv.url, id), []board.Op{{Kind: board.KindUndelete, ID: keep}})
+	amy.waitFor("the note restored", drawn(keep))
+	amy.nextFrame()
+	if eval[bool](amy, `!document.getElementById("undo-toast").hidden`) {
+		t.Error("Amy's undo notice still offers to bring back the note the teacher restored")
+	}
 	if eval[bool](amy, `!!document.getElementById("trash-open") || !!document.getElementById("trash-dialog")`) {
 		t.Error("a student's page has the deleted notes")
 	}
