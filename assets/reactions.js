@@ -169,25 +169,36 @@ export function attachReactions(app, { renderer, openComments }) {
 
   const coarse = matchMedia("(pointer: coarse)");
   const dock = document.getElementById("dock");
-  let above = null; // the note whose row hangs above it
+  let above = null; // the note whose row hangs above it, or inside it
 
   // placeRow hangs the selected note's row above the note, not below it,
   // on a touch screen where below would put it under the dock (the
-  // lesson's chips, the selection bar), which take the taps meant for it.
+  // lesson's chips, the selection bar), which take the taps meant for it,
+  // or over the note below, whose first line it would hide.
   function placeRow() {
     const [id] = app.ui.selected.size === 1 ? app.ui.selected : [];
     const el = id && coarse.matches && !document.body.classList.contains("projector") ? document.getElementById("note-" + id) : null;
     const row = el?.querySelector(":scope > .note-reactions");
-    if (above && above !== el) above.classList.remove("reactions-above");
+    if (above && above !== el) above.classList.remove("reactions-above", "reactions-inside");
     above = null;
     if (!row || !dock) return;
     const note = el.getBoundingClientRect();
-    const gap = 6, h = row.getBoundingClientRect().height;
+    const r = row.getBoundingClientRect();
+    const gap = 6, h = r.height;
     const top = document.querySelector(".topbar")?.getBoundingClientRect().bottom ?? 0;
-    // Above only when below is covered and above is not.
-    const up = note.bottom + gap + h > dock.getBoundingClientRect().top && note.top - gap - h >= top;
-    el.classList.toggle("reactions-above", up);
-    if (up) above = el;
+    const onNote = (y0, y1) => [...el.parentElement.children].some((o) => {
+      if (o === el || !o.classList.contains("note")) return false;
+      const b = o.getBoundingClientRect();
+      return b.left < r.right && r.left < b.right && b.top < y1 && y0 < b.bottom;
+    });
+    const below = [note.bottom + gap, note.bottom + gap + h], over = [note.top - gap - h, note.top - gap];
+    // Above only when below is covered and above is not; inside the
+    // note's foot when both are.
+    const belowBad = below[1] > dock.getBoundingClientRect().top || onNote(...below);
+    const aboveOk = over[0] >= top && !onNote(...over);
+    el.classList.toggle("reactions-above", belowBad && aboveOk);
+    el.classList.toggle("reactions-inside", belowBad && !aboveOk);
+    if (belowBad) above = el;
   }
 
   function render(view) {

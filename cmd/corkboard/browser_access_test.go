@@ -451,3 +451,39 @@ func TestBrowserAccessScreenshots(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", dir)
 }
+
+// TestBrowserReactionRowClear: on a phone the reactions of a selected
+// note hang below it, or above it where a note lies below (or the dock
+// would cover them), or inside its foot where notes lie on both sides:
+// over no other note, and not under the dock.
+func TestBrowserReactionRowClear(t *testing.T) {
+	srv := mustLiveServer(t)
+	id := mustCreate(t, srv.url, "Exit ticket")
+	// A column of three notes, as new notes are placed: 24 px apart.
+	var ops []board.Op
+	for i := range 3 {
+		ops = append(ops, createNotes(i+1, 40, float64(40+i*184), fmt.Sprintf("Idea %d", i+1))...)
+	}
+	mustApply(t, wsURL(srv.url, id), ops)
+	b := mustScreen(t, phoneScreen)
+	b.open(srv.url, id, "Amy")
+	b.waitFor("the notes", `document.querySelectorAll("#board .note").length === 3`)
+	eval[chromedp.Void](b, `addEventListener("dblclick", (e) => e.stopImmediatePropagation(), true)`)
+	const rowOverNotes = `(() => {
+  const row = document.querySelector(".note.selected > .note-reactions").getBoundingClientRect();
+  return [...document.querySelectorAll("#board .note:not(.selected)")].filter((o) => {
+    const b = o.getBoundingClientRect();
+    return b.left < row.right && row.left < b.right && b.top < row.bottom && row.top < b.bottom;
+  }).map((o) => o.dataset.id).concat(row.bottom > document.getElementById("dock").getBoundingClientRect().top ? ["the dock"] : []);
+})()`
+	for i := 1; i <= 3; i++ {
+		n := noteID(i)
+		b.tapNote(n)
+		b.waitFor("the note selected", `corkboard.ui.selected.has("`+n+`") && !!document.querySelector(".note.selected > .note-reactions")`)
+		b.nextFrame()
+		if over := eval[[]string](b, rowOverNotes); len(over) > 0 {
+			t.Errorf("the reactions of note %d lie over %v", i, over)
+		}
+		eval[chromedp.Void](b, `corkboard.actions.select([])`)
+	}
+}
