@@ -902,9 +902,25 @@ menuButton.parentElement.addEventListener("focusout", (e) => {
 document.addEventListener("pointerdown", (e) => {
   if (!menu.hidden && !e.target.closest(".more")) showMenu(false);
 });
+// An entry chosen closes the menu, whose entries then hide: the focus,
+// on the entry, goes back to ⋯, and so does a dialog's that the entry
+// opened, when it closes (it would go back to the hidden entry, and fall
+// to the page).
+let fromMenu = false;
 menu.addEventListener("click", (e) => {
-  if (e.target.closest("button, a")) showMenu(false);
+  if (!e.target.closest("button, a")) return;
+  const focused = menu.contains(document.activeElement);
+  showMenu(false);
+  if (focused) menuButton.focus();
+  else fromMenu = document.activeElement?.closest("dialog") != null;
 });
+document.addEventListener("close", (e) => {
+  if (!fromMenu || !(e.target instanceof HTMLDialogElement)) return;
+  fromMenu = false;
+  // At its close event the focus may still be in the dialog closed.
+  const at = document.activeElement;
+  if (!at || at === document.body || e.target.contains(at)) menuButton.focus();
+}, true); // close does not bubble
 
 /** leaveProjectorPage makes the projector's page (?projector=1) this
  * person's again when they leave the projector view: it joins anew under

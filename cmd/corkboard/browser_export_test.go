@@ -128,6 +128,32 @@ func TestBrowserDownload(t *testing.T) {
 		}
 		b.press("Escape", "Escape", 27)
 		b.waitFor("the panel to close, and focus back on ⋯", `!document.getElementById("download-dialog").open && document.activeElement === document.getElementById("more")`)
+
+		// An entry that opens nothing (Large text): chosen with Enter, the
+		// menu closes and the focus is on ⋯ again, twice over. A dialog
+		// opened from the menu (Moderation, the facilitator's) gives the
+		// focus back to ⋯ when it closes.
+		entries := []string{"large-text", "large-text"}
+		if tc.link == id {
+			entries = append(entries, "moderation-menu")
+		}
+		for _, entry := range entries {
+			b.do(chromedp.KeyEvent(kb.Enter))
+			b.waitFor("the menu", `!document.getElementById("more-menu").hidden`)
+			b.press("End", "End", 35)
+			for range 30 {
+				if eval[bool](b, `document.activeElement?.id === "`+entry+`"`) {
+					break
+				}
+				b.press("ArrowUp", "ArrowUp", 38)
+			}
+			b.do(chromedp.KeyEvent(kb.Enter))
+			if entry == "moderation-menu" {
+				b.waitFor("the Moderation dialog", `document.getElementById("moderation-dialog").open`)
+				b.press("Escape", "Escape", 27)
+			}
+			b.waitFor("the menu shut, the focus on ⋯ after "+entry, `document.getElementById("more-menu").hidden && !document.querySelector("dialog[open]") && document.activeElement?.id === "more"`)
+		}
 	}
 }
 
