@@ -212,6 +212,16 @@ export function attachList(app, { actions }) {
       closePicker();
       row.btn[kind].focus();
     }
+    // The arrows, Home and End walk an open picker's choices.
+    const choices = openPicker?.row.picker.contains(document.activeElement) ? [...openPicker.row.picker.querySelectorAll("button")] : null;
+    if (choices) {
+      const i = choices.indexOf(document.activeElement);
+      const to = { ArrowDown: i + 1, ArrowRight: i + 1, ArrowUp: i - 1, ArrowLeft: i - 1, Home: 0, End: choices.length - 1 }[e.key];
+      if (to !== undefined) {
+        e.preventDefault();
+        choices[(to + choices.length) % choices.length].focus();
+      }
+    }
     if (!e.ctrlKey && !e.metaKey) e.stopPropagation();
   });
 
@@ -550,7 +560,9 @@ export function attachList(app, { actions }) {
     row.picker.id = `list-${kind}-${row.li.dataset.id}`;
     fillPicker(row, kind);
     row.picker.hidden = false;
-    row.picker.querySelector('[aria-pressed="true"], button')?.focus();
+    // Clear of the bars over the list's foot (scroll-margin in the CSS).
+    row.picker.scrollIntoView({ block: "nearest" });
+    row.picker.querySelector('[aria-pressed="true"], button')?.focus({ preventScroll: true });
   }
 
   function closePicker() {

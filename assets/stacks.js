@@ -654,7 +654,8 @@ export function attachStacks(app, { renderer, actions }) {
     openHead = "";
     editing = null;
     if (dialog?.open) dialog.close();
-    document.getElementById("note-" + head)?.focus({ preventScroll: true });
+    // Back to the stack: its row in the list, or its note on the canvas.
+    if (!app.list?.focusNote(head)) document.getElementById("note-" + head)?.focus({ preventScroll: true });
   }
 
   if (dialog) {

@@ -354,5 +354,6 @@ func TestBrowserListStacks(t *testing.T) {
 	teacher.do(chromedp.Click(chromedp.CSS(rowButton(listWell1, "list-stack-open"))))
 	teacher.waitFor("the stack's dialog", `document.getElementById("stack-dialog").open && document.querySelectorAll("#stack-list > li").length === 2`)
 	teacher.do(chromedp.Click(chromedp.ID("stack-apart")))
+	teacher.waitFor("the focus back on the row of the stack taken apart", `!document.getElementById("stack-dialog").open && document.activeElement?.closest(".list-row")?.dataset.id === "`+listWell1+`"`)
 	student.waitFor("the stack taken apart", `!`+inStack+` && !!document.querySelector('#list-notes > .list-row[data-id="`+listWell2+`"]')`)
 }
