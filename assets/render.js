@@ -172,10 +172,8 @@ export class Renderer {
     const text = el._text;
     if (ui.editing !== n.id && text.textContent !== n.text) text.textContent = n.text;
     const author = el._author;
-    if (author.textContent !== n.author) {
-      author.textContent = n.author;
-      author.title = n.author; // the whole name, where one line cuts it
-    }
+    if (author.textContent !== n.author) author.textContent = n.author;
+    if (author.title !== n.author) author.title = n.author; // the whole name, where one line cuts it
     const label = (n.text.split("\n")[0] || this.t["note.empty"]).slice(0, 80);
     // A note waiting for approval says so in its name too, not only in
     // its look (moderation.js draws the label).
