@@ -225,7 +225,7 @@ export function createActions(app, { viewport, boardEl }) {
     const gone = new Set(ops.map((o) => o.id));
     select([...ui.selected].filter((id) => !gone.has(id)));
     refocus();
-    app.deletedToast?.(ops.length); // board.js: a moment's Undo on screen
+    app.deletedToast?.([...gone]); // board.js: a moment's Undo on screen
     return true;
   }
 

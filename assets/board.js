@@ -169,11 +169,7 @@ app.renderNow = () => {
   renderer.camera(app.cam);
   // The notes the undo notice offers to bring back are back (a
   // facilitator restored them): it has nothing left to offer.
-  const undoToast = $("#undo-toast");
-  if (undoToast && !undoToast.hidden) {
-    const top = app.undo.undos.at(-1);
-    if (!top || !app.undo.resolve(top.inv, v, new Map())) hideUndoToast();
-  }
+  if (undoToastIds.length && undoToastIds.every((id) => v.notes.has(id))) hideUndoToast();
   const peers = wallPeers();
   renderer.cursors(peers, app.you);
   const me = { you: app.you, participant: app.participant, name: app.name, role: app.role, following: !!app.stage?.following(), hand: app.lesson?.myHand() };
@@ -512,7 +508,10 @@ app.toast = toast;
 // alert. It stays while pointed at or focused.
 const undoToastMs = 6000;
 let undoToastTimer;
-function deletedToast(n) {
+let undoToastIds = []; // the notes the notice offers to bring back
+function deletedToast(ids) {
+  const n = ids.length;
+  undoToastIds = ids;
   let el = $("#undo-toast");
   if (!el) {
     el = document.createElement("div");
@@ -543,6 +542,7 @@ function deletedToast(n) {
 }
 function hideUndoToast() {
   clearTimeout(undoToastTimer);
+  undoToastIds = [];
   const el = $("#undo-toast");
   if (!el) return;
   if (el.contains(document.activeElement)) app.focusBoard(); // not left on a button that goes
@@ -868,6 +868,7 @@ function showMenu(open) {
   menu.hidden = !open;
   menuButton.setAttribute("aria-expanded", String(open));
 }
+const more = menuButton.parentElement; // the button and its menu
 // The entries shown on this screen: some are for phones only.
 const menuItems = () => [...menu.querySelectorAll("button, a")].filter((el) => el.getClientRects().length > 0);
 menuButton.addEventListener("click", () => {
@@ -876,7 +877,7 @@ menuButton.addEventListener("click", () => {
 });
 // Escape closes the open menu from its button too; the arrows, Home and
 // End walk its entries (Tab does as well), and are not the board's.
-menuButton.parentElement.addEventListener("keydown", (e) => {
+more.addEventListener("keydown", (e) => {
   if (menu.hidden) return;
   if (e.key === "Escape") {
     e.preventDefault();
@@ -896,8 +897,8 @@ menuButton.parentElement.addEventListener("keydown", (e) => {
 });
 // Tabbing on past its last entry, or back past ⋯, leaves the menu: it
 // closes behind.
-menuButton.parentElement.addEventListener("focusout", (e) => {
-  if (!menu.hidden && e.relatedTarget && !menuButton.parentElement.contains(e.relatedTarget)) showMenu(false);
+more.addEventListener("focusout", (e) => {
+  if (!menu.hidden && e.relatedTarget && !more.contains(e.relatedTarget)) showMenu(false);
 });
 document.addEventListener("pointerdown", (e) => {
   if (!menu.hidden && !e.target.closest(".more")) showMenu(false);
