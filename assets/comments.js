@@ -31,7 +31,6 @@ export function attachComments(app) {
   const items = new Map(); // comment id -> li
   let time = null; // made when first needed, as paste.js's
 
-
   function open(id) {
     if (!app.view().notes.has(id)) return;
     if (input && noteId !== id) {
