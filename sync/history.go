@@ -339,9 +339,6 @@ type BoardHistory struct {
 // shown at, to a facilitator (staff) or not: without who kept them when
 // the board does not show them names.
 func (h *Hub) History(ctx context.Context, id string, staff bool) (BoardHistory, error) {
-	if !board.ValidID(id) {
-		return BoardHistory{}, board.Errorf(board.ENotFound, "there is no board %q", id)
-	}
 	last, names, err := h.durableNames(ctx, id, staff)
 	if err != nil {
 		return BoardHistory{}, err
